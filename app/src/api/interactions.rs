@@ -1,0 +1,100 @@
+//! Server functions of the interaction log.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::error::AppError;
+use crate::model::{InteractionDetail, LogPage, LogQuery, LogRow, Viewer, TypeBadge};
+
+/// Sets the HTTP status for an error before it is returned.
+#[cfg(feature = "ssr")]
+pub(crate) fn respond(error: AppError) -> AppError {
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(axum::http::StatusCode::from_u16(error.status()).unwrap_or_default());
+    }
+    error
+}
+
+/// One page of the log for the given view.
+#[server(input = Json, endpoint = "list_interactions")]
+pub async fn list_interactions(query: LogQuery) -> Result<LogPage, AppError> {
+    use crate::model::{MAX_SEARCH_CHARS, MAX_TYPE_FILTERS};
+    use crate::server::auth::{require, state, Permission};
+    let state = state().map_err(respond)?;
+    require(&state, Permission::ViewInteractions).await.map_err(respond)?;
+    if query.q.chars().count() > MAX_SEARCH_CHARS {
+        return Err(respond(AppError::Validation(format!(
+            "Search text is limited to {MAX_SEARCH_CHARS} characters."
+        ))));
+    }
+    if query.types.len() > MAX_TYPE_FILTERS {
+        return Err(respond(AppError::Validation("Too many type filters.".into())));
+    }
+    state
+        .store
+        .list_interactions(&query, state.settings.time_zone)
+        .await
+        .map_err(|e| respond(e.into()))
+}
+
+/// Interaction types in the admin's order, for filters and pickers.
+#[server(endpoint = "interaction_types")]
+pub async fn interaction_types() -> Result<Vec<TypeBadge>, AppError> {
+    use crate::server::auth::{require, state, Permission};
+    let state = state().map_err(respond)?;
+    require(&state, Permission::ViewInteractions).await.map_err(respond)?;
+    let types = state.store.interaction_types(false).await.map_err(|e| respond(e.into()))?;
+    Ok(types.into_iter().map(|t| t.badge).collect())
+}
+
+/// Everything about one interaction; `None` when there is no such id.
+#[server(endpoint = "get_interaction")]
+pub async fn get_interaction(id: i64) -> Result<Option<InteractionDetail>, AppError> {
+    use crate::server::auth::{require, state, Permission};
+    let state = state().map_err(respond)?;
+    require(&state, Permission::ViewInteractions).await.map_err(respond)?;
+    state
+        .store
+        .interaction_detail(id, state.settings.time_zone)
+        .await
+        .map_err(|e| respond(e.into()))
+}
+
+/// Renames an interaction's description, keeping the old one as a revision.
+/// Returns the row as it now reads.
+#[server(endpoint = "rename_description")]
+pub async fn rename_description(id: i64, description: String) -> Result<LogRow, AppError> {
+    use crate::model::validate_description;
+    use crate::server::auth::{require, state, Permission};
+    use crate::server::store::now_millis;
+    let state = state().map_err(respond)?;
+    let staff = require(&state, Permission::RenameDescriptions).await.map_err(respond)?;
+    let description = validate_description(&description).map_err(|msg| respond(AppError::Validation(msg)))?;
+    state
+        .store
+        .rename_description(id, &description, staff.id, now_millis())
+        .await
+        .map_err(|e| respond(e.into()))?;
+    tracing::info!(interaction = id, staff = staff.id, "description renamed");
+    state
+        .store
+        .log_row(id, state.settings.time_zone)
+        .await
+        .map_err(|e| respond(e.into()))?
+        .ok_or_else(|| respond(AppError::NotFound))
+}
+
+/// The staff member using the app, for the header.
+#[server(endpoint = "whoami")]
+pub async fn whoami() -> Result<Viewer, AppError> {
+    use crate::model::initials;
+    use crate::server::auth::{current_staff, state};
+    let state = state().map_err(respond)?;
+    let staff = current_staff(&state).await.map_err(respond)?;
+    Ok(Viewer {
+        id: staff.id,
+        initials: initials(&staff.name),
+        name: staff.name,
+        time_zone: state.settings.time_zone.name().to_string(),
+    })
+}

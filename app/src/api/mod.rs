@@ -1,0 +1,6 @@
+//! Server functions: thin. Each checks who is calling and what they may do,
+//! validates its input, and calls the store.
+
+mod interactions;
+
+pub use interactions::*;

@@ -1,0 +1,46 @@
+//! A small built-in icon set: inline SVG, no icon font to download.
+
+use leptos::prelude::*;
+
+/// The icons an interaction type can use.
+pub const TYPE_ICONS: &[&str] = &[
+    "phone", "mail", "home", "stethoscope", "users", "alert", "flag", "message", "note",
+];
+
+fn path_for(name: &str) -> &'static str {
+    match name {
+        "phone" => "M22 16.9v3a2 2 0 0 1-2.2 2 19.8 19.8 0 0 1-8.6-3.1 19.5 19.5 0 0 1-6-6A19.8 19.8 0 0 1 2.1 4.2 2 2 0 0 1 4.1 2h3a2 2 0 0 1 2 1.7c.1 1 .4 1.9.7 2.8a2 2 0 0 1-.5 2.1L8.1 9.9a16 16 0 0 0 6 6l1.3-1.3a2 2 0 0 1 2.1-.4c.9.3 1.8.6 2.8.7a2 2 0 0 1 1.7 2z",
+        "mail" => "M4 4h16a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zM22 6l-10 7L2 6",
+        "home" => "M3 9l9-7 9 7v11a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2zM9 22V12h6v10",
+        "stethoscope" => "M5 3v5a5 5 0 0 0 10 0V3M10 13v3a4 4 0 0 0 8 0v-2M16 12a2 2 0 1 0 4 0a2 2 0 1 0-4 0",
+        "users" => "M17 21v-2a4 4 0 0 0-4-4H5a4 4 0 0 0-4 4v2M5 7a4 4 0 1 0 8 0a4 4 0 1 0-8 0M23 21v-2a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8",
+        "alert" => "M10.3 3.9L1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0zM12 9v4M12 17h.01",
+        "flag" => "M4 15s1-1 4-1 5 2 8 2 4-1 4-1V3s-1 1-4 1-5-2-8-2-4 1-4 1zM4 22v-7",
+        "message" => "M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z",
+        "pencil" => "M17 3a2.8 2.8 0 1 1 4 4L7.5 20.5 2 22l1.5-5.5z",
+        "back" => "M19 12H5M12 19l-7-7 7-7",
+        _ => "M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8zM14 2v6h6M16 13H8M16 17H8",
+    }
+}
+
+/// An icon, decorative: whatever carries it gives the accessible name.
+#[component]
+pub fn Icon(#[prop(into)] name: String, #[prop(default = 16)] size: u32) -> impl IntoView {
+    view! {
+        <svg
+            class="icon"
+            width=size
+            height=size
+            viewBox="0 0 24 24"
+            fill="none"
+            stroke="currentColor"
+            stroke-width="2"
+            stroke-linecap="round"
+            stroke-linejoin="round"
+            aria-hidden="true"
+            focusable="false"
+        >
+            <path d=path_for(&name) />
+        </svg>
+    }
+}

@@ -1,0 +1,337 @@
+//! The interaction log: search, type filters, sortable table, keyset pager.
+//! Used by `/log` and (scoped to one person) by a person's profile.
+//!
+//! Everything that defines the view lives in the query string. The server
+//! renders real links and a real form, so sorting, filtering and paging work
+//! before the WASM arrives; after hydration they update in place.
+
+use leptos::{ev, prelude::*};
+use leptos_router::{
+    hooks::{use_navigate, use_query_map},
+    NavigateOptions,
+};
+
+use crate::api::{interaction_types, list_interactions};
+use crate::components::{description::EditableDescription, type_badge::TypeIcon};
+use crate::model::{encode_component, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir, TypeBadge};
+
+/// `base?query`, or just `base` for the default view.
+pub fn view_url(base: &str, query: &LogQuery) -> String {
+    let qs = query.to_query_string();
+    if qs.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{qs}")
+    }
+}
+
+/// Reads the log view from the current query string.
+pub fn use_log_query(person: Option<i64>) -> Memo<LogQuery> {
+    let query_map = use_query_map();
+    Memo::new(move |_| {
+        let mut query = query_map.with(|map| LogQuery::from_pairs(map.into_iter().map(|(k, v)| (k.as_ref(), v))));
+        query.person = person;
+        query
+    })
+}
+
+/// 12,345
+pub fn thousands(n: i64) -> String {
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+#[component]
+pub fn InteractionLog(
+    /// The path this log lives at, e.g. `/log`.
+    #[prop(into)]
+    base: String,
+    /// Scope the log to one person.
+    #[prop(optional)]
+    person: Option<i64>,
+) -> impl IntoView {
+    let base = StoredValue::new(base);
+    let query = use_log_query(person);
+    let navigate = use_navigate();
+    let page = Resource::new(move || query.get(), list_interactions);
+    let types = Resource::new(|| (), |_| interaction_types());
+    let pending = RwSignal::new(false);
+
+    // The search box keeps its own text; every keystroke updates the URL,
+    // which refetches. Stale answers are dropped by the resource.
+    let search_text = RwSignal::new(query.get_untracked().q);
+    let go = {
+        let navigate = navigate.clone();
+        move |next: LogQuery| {
+            navigate(
+                &view_url(&base.get_value(), &next),
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+    };
+    let on_search = {
+        let go = go.clone();
+        move |ev: ev::Event| {
+            let text = event_target_value(&ev);
+            search_text.set(text.clone());
+            go(LogQuery {
+                q: text,
+                page: PageAnchor::First,
+                ..query.get_untracked()
+            });
+        }
+    };
+    let on_submit = {
+        let go = go.clone();
+        move |ev: ev::SubmitEvent| {
+            ev.prevent_default();
+            go(LogQuery {
+                q: search_text.get_untracked(),
+                page: PageAnchor::First,
+                ..query.get_untracked()
+            });
+        }
+    };
+    let toggle_type = {
+        let go = go.clone();
+        move |id: i64, checked: bool| {
+            let mut next = query.get_untracked();
+            next.types.retain(|t| *t != id);
+            if checked {
+                next.types.push(id);
+                next.types.sort_unstable();
+            }
+            next.page = PageAnchor::First;
+            go(next);
+        }
+    };
+    let clear_filters = move |_| {
+        search_text.set(String::new());
+        go(LogQuery {
+            q: String::new(),
+            types: Vec::new(),
+            page: PageAnchor::First,
+            ..query.get_untracked()
+        });
+    };
+
+    view! {
+        <section class="log" aria-label="Interaction log">
+            <form class="log-controls" method="get" action=base.get_value() role="search" on:submit=on_submit>
+                <div class="search-field">
+                    <label for="log-search" class="visually-hidden">"Search interactions"</label>
+                    <input
+                        id="log-search"
+                        type="search"
+                        name="q"
+                        placeholder="Search description, id, date (2026-03) or tag"
+                        autocomplete="off"
+                        maxlength=crate::model::MAX_SEARCH_CHARS
+                        prop:value=move || search_text.get()
+                        on:input=on_search
+                    />
+                    {move || {
+                        let q = query.get();
+                        (q.sort != SortColumn::default()).then(|| {
+                            view! { <input type="hidden" name="sort" value=q.sort.as_str() /> }
+                        })
+                    }}
+                    {move || {
+                        let q = query.get();
+                        q.dir.map(|d| view! { <input type="hidden" name="dir" value=d.as_str() /> })
+                    }}
+                    <button type="submit" class="button">"Search"</button>
+                </div>
+                <fieldset class="type-filters">
+                    <legend>"Types"</legend>
+                    <Transition fallback=|| ()>
+                        {
+                            let toggle_type = toggle_type.clone();
+                            move || {
+                                let toggle_type = toggle_type.clone();
+                                Suspend::new(async move {
+                                    let list: Vec<TypeBadge> = types.await.unwrap_or_default();
+                                    list.into_iter()
+                                        .map(|t| {
+                                            let toggle_type = toggle_type.clone();
+                                            let id = t.id;
+                                            let style = format!(
+                                                "--type-colour: {}; --type-ink: {}",
+                                                t.colour,
+                                                crate::model::readable_on(&t.colour),
+                                            );
+                                            view! {
+                                                <label class="type-filter" style=style>
+                                                    <input
+                                                        type="checkbox"
+                                                        name="types"
+                                                        value=id
+                                                        prop:checked=move || query.with(|q| q.types.contains(&id))
+                                                        on:change=move |ev| toggle_type(id, event_target_checked(&ev))
+                                                    />
+                                                    <span class="type-dot" aria-hidden="true">
+                                                        <crate::components::icons::Icon name=t.icon.clone() size=12 />
+                                                    </span>
+                                                    {t.name.clone()}
+                                                </label>
+                                            }
+                                        })
+                                        .collect_view()
+                                })
+                            }
+                        }
+                    </Transition>
+                    <button type="submit" class="button small">"Apply"</button>
+                    <Show when=move || query.with(|q| !q.types.is_empty() || !q.q.is_empty())>
+                        <button type="button" class="button small link" on:click=clear_filters.clone()>
+                            "Clear"
+                        </button>
+                    </Show>
+                </fieldset>
+            </form>
+            <Transition
+                fallback=|| view! { <p class="loading">"Loading the log…"</p> }
+                set_pending=pending.write_only()
+            >
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(data) => view! { <LogTable base=base.get_value() query=query.get() data=data pending=pending /> }.into_any(),
+                        Err(e) => view! { <p class="error-panel" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn LogTable(base: String, query: LogQuery, data: LogPage, pending: RwSignal<bool>) -> impl IntoView {
+    let return_to = view_url(&base, &query);
+    let header = |column: SortColumn| {
+        let active = query.sort == column;
+        let aria = if active {
+            match query.direction() {
+                SortDir::Asc => "ascending",
+                SortDir::Desc => "descending",
+            }
+        } else {
+            "none"
+        };
+        let href = view_url(&base, &query.sorted_by(column));
+        let arrow = match (active, query.direction()) {
+            (false, _) => "↕",
+            (true, SortDir::Asc) => "▲",
+            (true, SortDir::Desc) => "▼",
+        };
+        view! {
+            <th scope="col" aria-sort=aria class:sorted=active>
+                <a href=href class="sort-link">
+                    {column.label()}
+                    <span class="sort-arrow" aria-hidden="true">{arrow}</span>
+                </a>
+            </th>
+        }
+    };
+    let total_text = match data.total {
+        1 => "1 interaction".to_string(),
+        n => format!("{} interactions", thousands(n)),
+    };
+    let previous = data.previous_anchor().map(|a| view_url(&base, &query.with_page(a)));
+    let next = data.next_anchor().map(|a| view_url(&base, &query.with_page(a)));
+    let first = (query.page != PageAnchor::First).then(|| view_url(&base, &query.with_page(PageAnchor::First)));
+    let empty = data.rows.is_empty();
+    let rows = data.rows;
+
+    view! {
+        <div class="log-summary">
+            <p class="total" aria-live="polite">
+                <strong data-testid="log-total">{total_text}</strong>
+                {(!query.q.is_empty()).then(|| format!(" matching “{}”", query.q))}
+            </p>
+        </div>
+        <div class="table-wrap" aria-busy=move || pending.get().to_string()>
+            <table class="log-table">
+                <thead>
+                    <tr>
+                        {header(SortColumn::Timestamp)}
+                        {header(SortColumn::Type)}
+                        {header(SortColumn::Description)}
+                        {header(SortColumn::Person)}
+                        {header(SortColumn::LoggedBy)}
+                        <th scope="col">"Tags"</th>
+                        <th scope="col"><span class="visually-hidden">"View"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|row| view! { <LogTableRow row=row return_to=return_to.clone() /> })
+                        .collect_view()}
+                </tbody>
+            </table>
+            {empty.then(|| view! { <p class="empty">"No interactions match this view."</p> })}
+        </div>
+        <nav class="pager" aria-label="Pages">
+            {first.map(|href| view! { <a class="button" href=href>"First page"</a> })}
+            {previous.map(|href| view! { <a class="button" href=href rel="prev">"Previous"</a> })}
+            {next.map(|href| view! { <a class="button" href=href rel="next">"Next"</a> })}
+        </nav>
+    }
+}
+
+#[component]
+fn LogTableRow(row: LogRow, return_to: String) -> impl IntoView {
+    let detail = format!("/interactions/{}?from={}", row.id, encode_component(&return_to));
+    let view_label = format!("View interaction {}", row.id);
+    view! {
+        <tr data-id=row.id>
+            <td class="col-time">
+                <time datetime=row.occurred_at.clone()>{row.occurred_display.clone()}</time>
+            </td>
+            <td class="col-type">
+                <TypeIcon kind=row.kind.clone() />
+            </td>
+            <td class="col-description">
+                <EditableDescription id=row.id description=row.description.clone() renamed=row.renamed />
+            </td>
+            <td class="col-person">{row.person_name.clone()}</td>
+            <td class="col-staff">{row.logged_by_name.clone()}</td>
+            <td class="col-tags">
+                <ul class="tags" aria-label="Tags">
+                    {row.tags.iter().map(|t| view! { <li class="tag">{t.clone()}</li> }).collect_view()}
+                </ul>
+            </td>
+            <td class="col-view">
+                <a href=detail aria-label=view_label class="view-link">"View"</a>
+            </td>
+        </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}

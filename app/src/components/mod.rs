@@ -1,0 +1,6 @@
+//! Reusable view pieces.
+
+pub mod description;
+pub mod icons;
+pub mod log_view;
+pub mod type_badge;

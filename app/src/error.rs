@@ -1,0 +1,79 @@
+//! The one error type of the app: what a server function can answer with.
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+
+/// An error as the user sees it. Internal details are logged on the server
+/// and never sent to the browser.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    #[error("{0}")]
+    Validation(String),
+    #[error("Not found.")]
+    NotFound,
+    #[error("Please sign in.")]
+    Unauthenticated,
+    #[error("You do not have permission to do that.")]
+    Forbidden,
+    #[error("Someone else changed this first. Reload and try again.")]
+    Conflict,
+    #[error("Something went wrong on the server. Nothing was changed; please try again.")]
+    Internal,
+    #[error("Could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The HTTP status the error is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Validation(_) => 400,
+            AppError::NotFound => 404,
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::Conflict => 409,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        use ServerFnErrorErr as E;
+        match value {
+            // Bad arguments are the caller's mistake: say so plainly.
+            E::Args(msg) | E::MissingArg(msg) => AppError::Validation(format!("Invalid request: {msg}")),
+            // On the server, the only thing deserialized is the request.
+            #[cfg(feature = "ssr")]
+            E::Deserialization(msg) => AppError::Validation(format!("Invalid request: {msg}")),
+            E::Request(msg) => AppError::Transport(msg),
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::RowNotFound => AppError::NotFound,
+            other => {
+                tracing::error!(error = %other, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::migrate::MigrateError> for AppError {
+    fn from(error: sqlx::migrate::MigrateError) -> Self {
+        tracing::error!(error = %error, "migration error");
+        AppError::Internal
+    }
+}

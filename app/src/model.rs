@@ -1,0 +1,472 @@
+//! Types that cross the wire between server and browser: no I/O here.
+
+use serde::{Deserialize, Serialize};
+
+/// Rows on one page of the log.
+pub const PAGE_SIZE: usize = 50;
+/// The longest description a rename accepts, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 200;
+/// The longest search text accepted, in characters.
+pub const MAX_SEARCH_CHARS: usize = 200;
+/// The most type filters one query may carry.
+pub const MAX_TYPE_FILTERS: usize = 100;
+
+/// A column the log can be sorted by. Sort columns come from this enum only,
+/// never from free text, so no user input reaches an `ORDER BY`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SortColumn {
+    #[default]
+    Timestamp,
+    Type,
+    Description,
+    Person,
+    LoggedBy,
+}
+
+impl SortColumn {
+    pub const ALL: [SortColumn; 5] = [
+        SortColumn::Timestamp,
+        SortColumn::Type,
+        SortColumn::Description,
+        SortColumn::Person,
+        SortColumn::LoggedBy,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortColumn::Timestamp => "timestamp",
+            SortColumn::Type => "type",
+            SortColumn::Description => "description",
+            SortColumn::Person => "person",
+            SortColumn::LoggedBy => "logged_by",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortColumn::Timestamp => "Timestamp",
+            SortColumn::Type => "Type",
+            SortColumn::Description => "Description",
+            SortColumn::Person => "Person",
+            SortColumn::LoggedBy => "Logged by",
+        }
+    }
+
+    /// The direction a first click on this column's header sorts in:
+    /// newest first for time, A to Z (or the admin's order) for the rest.
+    pub fn default_dir(self) -> SortDir {
+        match self {
+            SortColumn::Timestamp => SortDir::Desc,
+            _ => SortDir::Asc,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SortDir {
+    Asc,
+    Desc,
+}
+
+impl SortDir {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortDir::Asc => "asc",
+            SortDir::Desc => "desc",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "asc" => Some(SortDir::Asc),
+            "desc" => Some(SortDir::Desc),
+            _ => None,
+        }
+    }
+
+    pub fn reversed(self) -> Self {
+        match self {
+            SortDir::Asc => SortDir::Desc,
+            SortDir::Desc => SortDir::Asc,
+        }
+    }
+}
+
+/// Which page of a sorted, filtered log: keyset paging anchored on one row.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PageAnchor {
+    #[default]
+    First,
+    /// The rows that come after this interaction in the current order.
+    After(i64),
+    /// The rows that come before this interaction in the current order.
+    Before(i64),
+}
+
+/// Everything that defines a view of the log. It round-trips through the
+/// query string, so a reload or a bookmark shows exactly the same view.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LogQuery {
+    pub q: String,
+    pub sort: SortColumn,
+    pub dir: Option<SortDir>,
+    pub types: Vec<i64>,
+    pub page: PageAnchor,
+    /// Scope the log to one person (the profile page).
+    pub person: Option<i64>,
+}
+
+impl LogQuery {
+    /// The effective direction: the column's default unless one was chosen.
+    pub fn direction(&self) -> SortDir {
+        self.dir.unwrap_or(self.sort.default_dir())
+    }
+
+    /// Reads a view from query-string pairs. Unknown or malformed values fall
+    /// back to defaults rather than failing: a hand-edited URL still opens.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut query = LogQuery::default();
+        for (key, value) in pairs {
+            match key {
+                "q" => query.q = value.chars().take(MAX_SEARCH_CHARS).collect(),
+                "sort" => query.sort = SortColumn::parse(value).unwrap_or_default(),
+                "dir" => query.dir = SortDir::parse(value),
+                "types" => {
+                    for id in value.split(',').filter_map(|s| s.trim().parse::<i64>().ok()) {
+                        if !query.types.contains(&id) && query.types.len() < MAX_TYPE_FILTERS {
+                            query.types.push(id);
+                        }
+                    }
+                }
+                "after" => {
+                    if let Ok(id) = value.parse() {
+                        query.page = PageAnchor::After(id)
+                    }
+                }
+                "before" => {
+                    if let Ok(id) = value.parse() {
+                        query.page = PageAnchor::Before(id)
+                    }
+                }
+                _ => {}
+            }
+        }
+        query.types.sort_unstable();
+        query
+    }
+
+    /// The query string for this view (without the leading `?`); defaults are
+    /// left out so URLs stay short. The person scope lives in the path.
+    pub fn to_query_string(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if !self.q.is_empty() {
+            parts.push(format!("q={}", encode_component(&self.q)));
+        }
+        if self.sort != SortColumn::default() {
+            parts.push(format!("sort={}", self.sort.as_str()));
+        }
+        if let Some(dir) = self.dir {
+            if dir != self.sort.default_dir() {
+                parts.push(format!("dir={}", dir.as_str()));
+            }
+        }
+        if !self.types.is_empty() {
+            let ids: Vec<String> = self.types.iter().map(|id| id.to_string()).collect();
+            parts.push(format!("types={}", ids.join(",")));
+        }
+        match self.page {
+            PageAnchor::First => {}
+            PageAnchor::After(id) => parts.push(format!("after={id}")),
+            PageAnchor::Before(id) => parts.push(format!("before={id}")),
+        }
+        parts.join("&")
+    }
+
+    /// The view sorted by `column`: a click on the active column reverses it,
+    /// a click on another column sorts by that one in its default direction.
+    /// Sorting always starts again from the first page.
+    pub fn sorted_by(&self, column: SortColumn) -> LogQuery {
+        let dir = if self.sort == column {
+            self.direction().reversed()
+        } else {
+            column.default_dir()
+        };
+        LogQuery {
+            sort: column,
+            dir: Some(dir),
+            page: PageAnchor::First,
+            ..self.clone()
+        }
+    }
+
+    pub fn with_page(&self, page: PageAnchor) -> LogQuery {
+        LogQuery {
+            page,
+            ..self.clone()
+        }
+    }
+}
+
+/// Percent-encodes a query-string component (RFC 3986 unreserved set kept).
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push_str("%20"),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// How an interaction type is shown wherever it appears.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypeBadge {
+    pub id: i64,
+    pub name: String,
+    /// `#rrggbb`
+    pub colour: String,
+    pub icon: String,
+    pub deleted: bool,
+}
+
+/// One row of the log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogRow {
+    pub id: i64,
+    /// UTC, RFC 3339, for `<time datetime>`.
+    pub occurred_at: String,
+    /// In the organisation's time zone, formatted on the server so server and
+    /// browser render the same text.
+    pub occurred_display: String,
+    pub kind: TypeBadge,
+    pub description: String,
+    pub person_id: i64,
+    pub person_name: String,
+    pub logged_by_name: String,
+    pub tags: Vec<String>,
+    pub renamed: bool,
+}
+
+/// One page of the log, with what the pager needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogPage {
+    pub rows: Vec<LogRow>,
+    /// Interactions matching the search and filters, across all pages.
+    pub total: i64,
+    pub has_previous: bool,
+    pub has_next: bool,
+}
+
+impl LogPage {
+    pub fn previous_anchor(&self) -> Option<PageAnchor> {
+        match (self.has_previous, self.rows.first()) {
+            (true, Some(row)) => Some(PageAnchor::Before(row.id)),
+            _ => None,
+        }
+    }
+
+    pub fn next_anchor(&self) -> Option<PageAnchor> {
+        match (self.has_next, self.rows.last()) {
+            (true, Some(row)) => Some(PageAnchor::After(row.id)),
+            _ => None,
+        }
+    }
+}
+
+/// A rename of a description, kept for ever.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    pub old_description: String,
+    pub new_description: String,
+    pub revised_by_name: String,
+    pub revised_at: String,
+    pub revised_display: String,
+}
+
+/// A link to another interaction (reply-to, replies).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InteractionLink {
+    pub id: i64,
+    pub description: String,
+    pub occurred_display: String,
+}
+
+/// Everything the detail page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InteractionDetail {
+    pub row: LogRow,
+    pub note: String,
+    pub logged_at: String,
+    pub logged_display: String,
+    pub reply_to: Option<InteractionLink>,
+    pub replies: Vec<InteractionLink>,
+    pub revisions: Vec<Revision>,
+}
+
+/// The staff member using the app, and the organisation's settings the
+/// browser needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub id: i64,
+    pub name: String,
+    pub initials: String,
+    pub time_zone: String,
+}
+
+/// Black or white, whichever reads better on `colour` (`#rrggbb`), by WCAG
+/// relative luminance.
+pub fn readable_on(colour: &str) -> &'static str {
+    let hex = colour.trim_start_matches('#');
+    let channel = |i: usize| -> f64 {
+        let v = hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()).unwrap_or(0) as f64 / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let luminance = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
+    // Contrast with white is (1.05)/(L+0.05); with black (L+0.05)/0.05.
+    if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 {
+        "#ffffff"
+    } else {
+        "#111827"
+    }
+}
+
+/// Checks and normalises a new description: trimmed, inner whitespace runs
+/// collapsed, not empty, not too long, no control characters.
+pub fn validate_description(input: &str) -> Result<String, String> {
+    let cleaned = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    if cleaned.is_empty() {
+        return Err("The description cannot be empty.".into());
+    }
+    let length = cleaned.chars().count();
+    if length > MAX_DESCRIPTION_CHARS {
+        return Err(format!(
+            "The description is {length} characters long; the limit is {MAX_DESCRIPTION_CHARS}."
+        ));
+    }
+    if cleaned.chars().any(char::is_control) {
+        return Err("The description cannot contain control characters.".into());
+    }
+    Ok(cleaned)
+}
+
+/// Initials for an avatar: first letters of the first and last words.
+pub fn initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let first = words.first().and_then(|w| w.chars().next());
+    let last = if words.len() > 1 {
+        words.last().and_then(|w| w.chars().next())
+    } else {
+        None
+    };
+    first
+        .into_iter()
+        .chain(last)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Where "Return to interaction log" may lead: only our own log views,
+/// never another site.
+pub fn safe_return_path(from: Option<&str>) -> String {
+    match from {
+        Some(path)
+            if (path == "/log" || path.starts_with("/log?") || path.starts_with("/people/"))
+                && !path.contains("//")
+                && !path.contains('\\') =>
+        {
+            path.to_string()
+        }
+        _ => "/log".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_string_round_trips() {
+        let query = LogQuery {
+            q: "gp visit & more".into(),
+            sort: SortColumn::Person,
+            dir: Some(SortDir::Desc),
+            types: vec![2, 5],
+            page: PageAnchor::After(42),
+            person: None,
+        };
+        let qs = query.to_query_string();
+        assert_eq!(
+            qs,
+            "q=gp%20visit%20%26%20more&sort=person&dir=desc&types=2,5&after=42"
+        );
+        let decoded = [
+            ("q", "gp visit & more"),
+            ("sort", "person"),
+            ("dir", "desc"),
+            ("types", "2,5"),
+            ("after", "42"),
+        ];
+        assert_eq!(LogQuery::from_pairs(decoded), query);
+    }
+
+    #[test]
+    fn defaults_are_left_out_and_bad_values_ignored() {
+        assert_eq!(LogQuery::default().to_query_string(), "");
+        let query = LogQuery::from_pairs([("sort", "drop table"), ("types", "1,x,1,3"), ("after", "z")]);
+        assert_eq!(query.sort, SortColumn::Timestamp);
+        assert_eq!(query.types, vec![1, 3]);
+        assert_eq!(query.page, PageAnchor::First);
+    }
+
+    #[test]
+    fn header_click_toggles_then_switches_column() {
+        let base = LogQuery::default();
+        assert_eq!(base.direction(), SortDir::Desc);
+        let once = base.sorted_by(SortColumn::Timestamp);
+        assert_eq!(once.direction(), SortDir::Asc);
+        let twice = once.sorted_by(SortColumn::Timestamp);
+        assert_eq!(twice.direction(), SortDir::Desc);
+        let person = twice.with_page(PageAnchor::After(9)).sorted_by(SortColumn::Person);
+        assert_eq!((person.sort, person.direction(), person.page), (SortColumn::Person, SortDir::Asc, PageAnchor::First));
+    }
+
+    #[test]
+    fn descriptions_are_validated() {
+        assert_eq!(validate_description("  Called   back \n ").unwrap(), "Called back");
+        assert!(validate_description("   ").unwrap_err().contains("cannot be empty"));
+        assert!(validate_description(&"x".repeat(201)).unwrap_err().contains("limit is 200"));
+        assert!(validate_description(&"x".repeat(200)).is_ok());
+    }
+
+    #[test]
+    fn return_path_stays_on_site() {
+        assert_eq!(safe_return_path(Some("/log?q=a")), "/log?q=a");
+        assert_eq!(safe_return_path(Some("https://evil.example")), "/log");
+        assert_eq!(safe_return_path(Some("//evil.example")), "/log");
+        assert_eq!(safe_return_path(None), "/log");
+    }
+
+    #[test]
+    fn icon_colour_keeps_contrast() {
+        assert_eq!(readable_on("#2563eb"), "#ffffff");
+        assert_eq!(readable_on("#fde047"), "#111827");
+    }
+
+    #[test]
+    fn initials_use_first_and_last_names() {
+        assert_eq!(initials("Priya Anand Shah"), "PS");
+        assert_eq!(initials("cher"), "C");
+    }
+}

@@ -1,0 +1,442 @@
+//! Demo data for a fresh install, and a generator of large synthetic logs for
+//! benchmarks. Both are deterministic: the same seed gives the same records.
+
+use rand::{seq::IndexedRandom, Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::{
+    store::{insert_interaction, now_millis, Millis, NewInteraction, Store, StoreError},
+    tags,
+};
+
+const DAY: Millis = 24 * 60 * 60 * 1000;
+
+/// The demo staff: (name, email, role, teams).
+pub const DEMO_STAFF: &[(&str, &str, &str, &[&str])] = &[
+    ("Alex Morgan", "alex.morgan@example.org", "admin", &["Casework", "Front desk"]),
+    ("Priya Shah", "priya.shah@example.org", "manager", &["Casework", "Family support"]),
+    ("Tom Whitaker", "tom.whitaker@example.org", "staff", &["Casework"]),
+    ("Grace Okafor", "grace.okafor@example.org", "staff", &["Health and wellbeing"]),
+    ("Daniel Kowalski", "daniel.kowalski@example.org", "staff", &["Family support"]),
+    ("Hannah Lewis", "hannah.lewis@example.org", "staff", &["Front desk"]),
+    ("Samir Haddad", "samir.haddad@example.org", "manager", &["Health and wellbeing"]),
+    ("Ellie Brennan", "ellie.brennan@example.org", "staff", &["Casework", "Health and wellbeing"]),
+    ("Marcus Reid", "marcus.reid@example.org", "staff", &["Family support"]),
+    ("Olivia Chen", "olivia.chen@example.org", "read_only", &["Casework"]),
+];
+
+pub const DEMO_TEAMS: &[&str] = &["Casework", "Family support", "Health and wellbeing", "Front desk"];
+
+/// (name, colour, icon)
+pub const DEMO_TYPES: &[(&str, &str, &str)] = &[
+    ("Phone call", "#2563eb", "phone"),
+    ("Email", "#0891b2", "mail"),
+    ("Visit", "#16a34a", "home"),
+    ("GP visit", "#7c3aed", "stethoscope"),
+    ("Meeting", "#475569", "users"),
+    ("Incident", "#dc2626", "alert"),
+    ("Warning", "#d97706", "flag"),
+    ("Complaint", "#db2777", "message"),
+];
+
+const FIRST_NAMES: &[&str] = &[
+    "Maria", "James", "Aisha", "Oliver", "Sophie", "Mohammed", "Chloe", "Jack", "Fatima", "Harry", "Zara", "Liam",
+    "Emily", "Noah", "Amelia", "Kwame", "Isla", "George", "Leah", "Ethan", "Ruby", "Yusuf", "Freya", "Dylan",
+    "Nadia", "Callum", "Ava", "Tariq", "Megan", "Owen", "Hana", "Rhys", "Lucy", "Ibrahim", "Ellie", "Connor",
+    "Grace", "Arjun", "Poppy", "Kieran",
+];
+
+const LAST_NAMES: &[&str] = &[
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson", "Wright",
+    "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Khan", "Clarke", "Jackson", "Wood",
+    "Hughes", "Edwards", "Begum", "Murphy", "Nowak", "Mensah", "O'Brien", "Ali",
+];
+
+const TOPICS: &[&str] = &[
+    "housing benefit renewal",
+    "rent arrears",
+    "tenancy agreement",
+    "Universal Credit claim",
+    "council tax reduction",
+    "energy bills",
+    "food bank referral",
+    "debt advice appointment",
+    "school attendance",
+    "carer's assessment",
+    "mobility aids",
+    "blue badge application",
+    "counselling referral",
+    "employment support",
+    "home adaptations",
+    "medication review",
+    "benefit sanction",
+    "damp and mould repairs",
+    "childcare costs",
+    "pension credit",
+];
+
+const HEALTH: &[&str] = &[
+    "blood pressure check",
+    "diabetes review",
+    "asthma review",
+    "knee pain",
+    "repeat prescription",
+    "anxiety and low mood",
+    "flu vaccination",
+    "hearing test referral",
+    "physiotherapy referral",
+    "sleep problems",
+];
+
+const PLACES: &[&str] = &[
+    "the community centre",
+    "the front desk",
+    "the drop-in session",
+    "the car park",
+    "the cookery class",
+    "the youth club",
+    "the library hub",
+    "the waiting room",
+];
+
+const INCIDENTS: &[&str] = &[
+    "a fall on the stairs",
+    "a verbal argument between two attendees",
+    "a minor cut needing first aid",
+    "a lost bag reported",
+    "a fire alarm evacuation",
+    "a child separated from a parent",
+    "a broken window",
+];
+
+const BEHAVIOURS: &[&str] = &[
+    "repeated lateness to sessions",
+    "abusive language towards staff",
+    "smoking inside the building",
+    "missing three appointments",
+    "unsafe use of equipment",
+];
+
+const COMPLAINTS: &[&str] = &[
+    "waiting times at the front desk",
+    "a cancelled appointment",
+    "the tone of a letter",
+    "a delayed callback",
+    "parking near the centre",
+    "accessibility of the side entrance",
+];
+
+const DETAILS: &[&str] = &[
+    "They sounded anxious and asked for the next steps in writing.",
+    "Their daughter was present and helped with translation.",
+    "They brought the letters we asked for last time.",
+    "The deadline is at the end of the month, so this is urgent.",
+    "They have been waiting for a decision for six weeks.",
+    "Landlord has not replied to two previous letters.",
+    "They mentioned money is very tight this month.",
+    "They would prefer a call in the mornings.",
+    "Confirmed their new address and phone number.",
+    "They were happy with the progress so far.",
+];
+
+const NEXT_STEPS: &[&str] = &[
+    "call back on Friday",
+    "send the application form by post",
+    "book a follow-up appointment",
+    "chase the council for an update",
+    "refer them to the welfare rights team",
+    "email the supporting documents",
+    "check eligibility and report back",
+    "arrange a home visit next week",
+];
+
+/// One made-up interaction text for a type: (description, note).
+fn interaction_text(rng: &mut ChaCha8Rng, type_name: &str, person_first: &str, staff_first: &str) -> (String, String) {
+    let topic = *TOPICS.choose(rng).unwrap_or(&"general support");
+    let detail = *DETAILS.choose(rng).unwrap_or(&"");
+    let next = *NEXT_STEPS.choose(rng).unwrap_or(&"follow up");
+    let place = *PLACES.choose(rng).unwrap_or(&"the centre");
+    match type_name {
+        "Phone call" => match rng.random_range(0..3) {
+            0 => (
+                format!("Call about {topic}"),
+                format!("{person_first} rang to discuss their {topic}. {detail} {staff_first} agreed to {next}."),
+            ),
+            1 => (
+                format!("Returned call re {topic}"),
+                format!("Returned {person_first}'s voicemail about {topic}. {detail} Next step: {next}."),
+            ),
+            _ => (
+                format!("Missed call from {person_first}"),
+                format!("Missed call from {person_first}; left a voicemail asking them to call back about {topic}."),
+            ),
+        },
+        "Email" => match rng.random_range(0..2) {
+            0 => (
+                format!("Email about {topic}"),
+                format!("{person_first} emailed with questions about {topic}. {detail} Replied to say we will {next}."),
+            ),
+            _ => (
+                format!("Sent {topic} forms by email"),
+                format!("Emailed {person_first} the forms for {topic} with a short guide to filling them in."),
+            ),
+        },
+        "Visit" => (
+            format!("Home visit: {topic}"),
+            format!(
+                "{staff_first} visited {person_first} at home to talk through {topic}. {detail} Agreed to {next}."
+            ),
+        ),
+        "GP visit" => {
+            let health = *HEALTH.choose(rng).unwrap_or(&"a check-up");
+            (
+                format!("GP visit: {health}"),
+                format!(
+                    "{person_first} told us they saw their GP about {health}. {detail} No further action needed from us beyond a check-in."
+                ),
+            )
+        }
+        "Meeting" => (
+            format!("Case review meeting re {topic}"),
+            format!(
+                "Case review with {person_first} and the support team about {topic}. {detail} Actions: {next}."
+            ),
+        ),
+        "Incident" => {
+            let incident = *INCIDENTS.choose(rng).unwrap_or(&"an incident");
+            (
+                format!("Incident at {place}"),
+                format!(
+                    "Incident involving {person_first} at {place}: {incident}. {staff_first} dealt with it and everyone was safe. Incident form completed."
+                ),
+            )
+        }
+        "Warning" => {
+            let behaviour = *BEHAVIOURS.choose(rng).unwrap_or(&"behaviour");
+            (
+                format!("Verbal warning: {behaviour}"),
+                format!(
+                    "{staff_first} spoke to {person_first} about {behaviour}. They understood the expectations and the warning was recorded."
+                ),
+            )
+        }
+        _ => {
+            let complaint = *COMPLAINTS.choose(rng).unwrap_or(&"the service");
+            (
+                format!("Complaint about {complaint}"),
+                format!(
+                    "{person_first} complained about {complaint}. {detail} Apologised and promised to {next}."
+                ),
+            )
+        }
+    }
+}
+
+/// Fills an empty database with the demo organisation: teams, staff, eight
+/// coloured types, `people` people and `interactions` interactions over the
+/// last two years, some replies and some renamed descriptions.
+pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: u64) -> Result<(), StoreError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let now = now_millis() / (60 * 60 * 1000) * (60 * 60 * 1000);
+    let start = now - 730 * DAY;
+    let mut tx = store.begin_write().await?;
+
+    for team in DEMO_TEAMS {
+        sqlx::query("INSERT INTO teams (name) VALUES (?)").bind(team).execute(&mut *tx).await?;
+    }
+    for (name, email, role, teams) in DEMO_STAFF {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO staff_members (name, email, role, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(name)
+        .bind(email)
+        .bind(role)
+        .bind(start)
+        .fetch_one(&mut *tx)
+        .await?;
+        for team in *teams {
+            sqlx::query("INSERT INTO staff_teams (staff_id, team_id) SELECT ?, id FROM teams WHERE name = ?")
+                .bind(id)
+                .bind(team)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    for (i, (name, colour, icon)) in DEMO_TYPES.iter().enumerate() {
+        sqlx::query("INSERT INTO interaction_types (name, colour, icon, sort_key) VALUES (?, ?, ?, ?)")
+            .bind(name)
+            .bind(colour)
+            .bind(icon)
+            .bind(format!("a{i}"))
+            .execute(&mut *tx)
+            .await?;
+    }
+    // Incidents and warnings are for the front desk and casework teams only.
+    for (type_name, team) in [("Incident", "Front desk"), ("Incident", "Casework"), ("Warning", "Front desk")] {
+        sqlx::query(
+            "INSERT INTO interaction_type_teams (type_id, team_id)
+             SELECT t.id, m.id FROM interaction_types t, teams m WHERE t.name = ? AND m.name = ?",
+        )
+        .bind(type_name)
+        .bind(team)
+        .execute(&mut *tx)
+        .await?;
+    }
+
+    let mut person_names = Vec::with_capacity(people);
+    for _ in 0..people {
+        let first = *FIRST_NAMES.choose(&mut rng).unwrap_or(&"Sam");
+        let last = *LAST_NAMES.choose(&mut rng).unwrap_or(&"Lee");
+        let email = format!("{}.{}@example.net", first.to_lowercase(), last.to_lowercase().replace('\'', ""));
+        let phone = format!("07{:03} {:06}", rng.random_range(100..999), rng.random_range(0..999_999));
+        sqlx::query("INSERT INTO people (name, email, phone, created_at) VALUES (?, ?, ?, ?)")
+            .bind(format!("{first} {last}"))
+            .bind(email)
+            .bind(phone)
+            .bind(start)
+            .execute(&mut *tx)
+            .await?;
+        person_names.push(first);
+    }
+
+    // Times spread over two years, oldest first so ids follow time.
+    let mut times: Vec<Millis> = (0..interactions).map(|_| rng.random_range(start..now)).collect();
+    times.sort_unstable();
+    let mut by_person: Vec<Vec<i64>> = vec![Vec::new(); people];
+    let staff_firsts: Vec<&str> = DEMO_STAFF.iter().map(|s| s.0.split(' ').next().unwrap_or("Staff")).collect();
+    for occurred_at in times {
+        let person = rng.random_range(0..people);
+        let type_index = weighted_type(&mut rng);
+        let staff_index = rng.random_range(0..DEMO_STAFF.len() - 1); // the read-only user logs nothing
+        let (description, note) =
+            interaction_text(&mut rng, DEMO_TYPES[type_index].0, person_names[person], staff_firsts[staff_index]);
+        let reply_to = match by_person[person].last() {
+            Some(&previous) if rng.random_bool(0.08) => Some(previous),
+            _ => None,
+        };
+        let new = NewInteraction {
+            person_id: person as i64 + 1,
+            type_id: type_index as i64 + 1,
+            description,
+            note,
+            occurred_at,
+            logged_by: staff_index as i64 + 1,
+            reply_to,
+        };
+        let tags = tags::join_tags(&tags::extract_tags(&new.description, &new.note));
+        let logged_at = occurred_at + rng.random_range(0..4 * 60 * 60 * 1000);
+        let id = insert_interaction(&mut tx, &new, &tags, logged_at).await?;
+        by_person[person].push(id);
+    }
+    tx.commit().await?;
+
+    // A few descriptions were reworded later, with their revision kept.
+    let renames = (interactions / 120).max(1);
+    for k in 0..renames {
+        let id = rng.random_range(1..=interactions as i64);
+        let by = rng.random_range(1..=3);
+        let old: String = sqlx::query_scalar("SELECT description FROM interactions WHERE id = ?")
+            .bind(id)
+            .fetch_one(store.pool())
+            .await?;
+        let new = if k % 2 == 0 {
+            format!("{old} (follow-up needed)")
+        } else {
+            format!("Urgent: {old}")
+        };
+        store.rename_description(id, &new, by, now - rng.random_range(0..30) * DAY).await?;
+    }
+    Ok(())
+}
+
+fn weighted_type(rng: &mut ChaCha8Rng) -> usize {
+    // Calls and emails dominate a real log; incidents and complaints are rare.
+    const WEIGHTS: [u32; 8] = [32, 24, 12, 8, 10, 5, 4, 5];
+    let total: u32 = WEIGHTS.iter().sum();
+    let mut pick = rng.random_range(0..total);
+    for (i, w) in WEIGHTS.iter().enumerate() {
+        if pick < *w {
+            return i;
+        }
+        pick -= w;
+    }
+    0
+}
+
+/// Adds `count` synthetic interactions (and people to go with them) to a
+/// seeded database, for benchmarks. Texts come from a pool made by the demo
+/// generator, tagged once each, so a million rows load in well under two
+/// minutes.
+pub async fn generate_large_log(store: &Store, count: usize, seed: u64) -> Result<(), StoreError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let types: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM interaction_types ORDER BY id")
+        .fetch_all(store.pool())
+        .await?;
+    let staff: Vec<i64> = sqlx::query_scalar("SELECT id FROM staff_members ORDER BY id")
+        .fetch_all(store.pool())
+        .await?;
+    if types.is_empty() || staff.is_empty() {
+        return Err(StoreError::Invalid("seed the demo data first".into()));
+    }
+    // One person per ~100 interactions, as in a real organisation.
+    let new_people = (count / 100).max(1);
+    let mut tx = store.begin_write().await?;
+    let first_person: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM people")
+        .fetch_one(&mut *tx)
+        .await?;
+    for _ in 0..new_people {
+        let first = *FIRST_NAMES.choose(&mut rng).unwrap_or(&"Sam");
+        let last = *LAST_NAMES.choose(&mut rng).unwrap_or(&"Lee");
+        sqlx::query("INSERT INTO people (name, created_at) VALUES (?, ?)")
+            .bind(format!("{first} {last}"))
+            .bind(now_millis())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+
+    let mut pool_texts = Vec::with_capacity(4096);
+    for _ in 0..4096 {
+        let (type_id, type_name) = &types[weighted_type(&mut rng) % types.len()];
+        let person_first = *FIRST_NAMES.choose(&mut rng).unwrap_or(&"Sam");
+        let (d, n) = interaction_text(&mut rng, type_name, person_first, "Alex");
+        let t = tags::join_tags(&tags::extract_tags(&d, &n));
+        pool_texts.push((*type_id, d, n, t));
+    }
+
+    let now = now_millis();
+    let start = now - 5 * 365 * DAY;
+    const BATCH: usize = 90; // 10 values a row, under SQLite's bind limit
+    let mut done = 0;
+    while done < count {
+        let mut tx = store.begin_write().await?;
+        let chunk_end = (done + 50_000).min(count);
+        while done < chunk_end {
+            let n = BATCH.min(chunk_end - done);
+            let mut sql = String::from(
+                "INSERT INTO interactions (person_id, type_id, description, note, occurred_at, logged_at, logged_by, tags) VALUES ",
+            );
+            sql.push_str(&vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; n].join(","));
+            let mut q = sqlx::query(&sql);
+            for _ in 0..n {
+                let (type_id, d, note, t) = &pool_texts[rng.random_range(0..pool_texts.len())];
+                let occurred = rng.random_range(start..now);
+                q = q
+                    .bind(first_person + rng.random_range(0..new_people as i64))
+                    .bind(*type_id)
+                    .bind(d.as_str())
+                    .bind(note.as_str())
+                    .bind(occurred)
+                    .bind(occurred + 60_000)
+                    .bind(staff[rng.random_range(0..staff.len())])
+                    .bind(t.as_str());
+            }
+            q.execute(&mut *tx).await?;
+            done += n;
+        }
+        tx.commit().await?;
+        tracing::info!(done, count, "generating interactions");
+    }
+    sqlx::query("PRAGMA optimize").execute(store.pool()).await?;
+    Ok(())
+}

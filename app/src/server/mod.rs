@@ -1,0 +1,31 @@
+//! Server-only code: the store (SQL), who is acting, tags and demo data.
+
+pub mod auth;
+pub mod demo;
+pub mod store;
+pub mod tags;
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use chrono_tz::Tz;
+use leptos::prelude::LeptosOptions;
+
+pub use store::Store;
+
+/// Organisation-wide settings the server was started with.
+#[derive(Clone, Debug)]
+pub struct OrgSettings {
+    /// Times are stored in UTC and shown in this zone.
+    pub time_zone: Tz,
+    /// Until staff sign-in exists, every request acts as this staff member.
+    pub acting_staff_id: i64,
+}
+
+/// Shared by every request: handed to server functions through context.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Store,
+    pub settings: Arc<OrgSettings>,
+}

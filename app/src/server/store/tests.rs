@@ -1,0 +1,346 @@
+//! Store behaviour against a real SQLite database, fresh for every test.
+
+use std::cmp::Ordering;
+
+use chrono_tz::Tz;
+
+use super::*;
+use crate::model::{LogQuery, PageAnchor, SortColumn, SortDir};
+use crate::server::demo::seed_demo;
+
+const TZ: Tz = chrono_tz::Europe::London;
+
+async fn fresh_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite:{}", dir.path().join("interlog.db").display());
+    let store = Store::open(&url).await.expect("open store");
+    (dir, store)
+}
+
+async fn seeded_store(interactions: usize) -> (tempfile::TempDir, Store) {
+    let (dir, store) = fresh_store().await;
+    seed_demo(&store, 30, interactions, 11).await.expect("seed");
+    (dir, store)
+}
+
+/// Everything the reference ordering needs, straight from the tables.
+#[derive(Debug, Clone)]
+struct Ref {
+    id: i64,
+    occurred: i64,
+    description: String,
+    type_key: String,
+    type_id: i64,
+    person: String,
+    person_id: i64,
+    staff: String,
+    staff_id: i64,
+}
+
+async fn reference_rows(store: &Store) -> Vec<Ref> {
+    sqlx::query_as::<_, (i64, i64, String, String, i64, String, i64, String, i64)>(
+        "SELECT i.id, i.occurred_at, i.description, t.sort_key, t.id, p.name, p.id, s.name, s.id
+         FROM interactions i JOIN interaction_types t ON t.id = i.type_id
+         JOIN people p ON p.id = i.person_id JOIN staff_members s ON s.id = i.logged_by",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|r| Ref {
+        id: r.0,
+        occurred: r.1,
+        description: r.2,
+        type_key: r.3,
+        type_id: r.4,
+        person: r.5,
+        person_id: r.6,
+        staff: r.7,
+        staff_id: r.8,
+    })
+    .collect()
+}
+
+fn nocase(s: &str) -> String {
+    s.to_ascii_lowercase()
+}
+
+/// The order the log promises, written independently of the SQL.
+fn expected_order(mut rows: Vec<Ref>, column: SortColumn, dir: SortDir) -> Vec<i64> {
+    let newest_first = |a: &Ref, b: &Ref| b.occurred.cmp(&a.occurred).then(b.id.cmp(&a.id));
+    let flip = |o: Ordering| if dir == SortDir::Desc { o.reverse() } else { o };
+    rows.sort_by(|a, b| match column {
+        SortColumn::Timestamp => flip(a.occurred.cmp(&b.occurred).then(a.id.cmp(&b.id))),
+        SortColumn::Description => flip(nocase(&a.description).cmp(&nocase(&b.description)).then(a.id.cmp(&b.id))),
+        SortColumn::Type => flip(a.type_key.cmp(&b.type_key).then(a.type_id.cmp(&b.type_id))).then(newest_first(a, b)),
+        SortColumn::Person => {
+            flip(nocase(&a.person).cmp(&nocase(&b.person)).then(a.person_id.cmp(&b.person_id))).then(newest_first(a, b))
+        }
+        SortColumn::LoggedBy => {
+            flip(nocase(&a.staff).cmp(&nocase(&b.staff)).then(a.staff_id.cmp(&b.staff_id))).then(newest_first(a, b))
+        }
+    });
+    rows.into_iter().map(|r| r.id).collect()
+}
+
+/// Walks every page forwards, then back again, returning the ids seen.
+async fn walk(store: &Store, base: &LogQuery) -> (Vec<i64>, Vec<Vec<i64>>) {
+    let mut pages: Vec<Vec<i64>> = Vec::new();
+    let mut query = base.clone();
+    loop {
+        let page = store.list_interactions(&query, TZ).await.unwrap();
+        assert!(page.rows.len() <= PAGE_SIZE);
+        pages.push(page.rows.iter().map(|r| r.id).collect());
+        match page.next_anchor() {
+            Some(anchor) => query = base.with_page(anchor),
+            None => break,
+        }
+        assert!(pages.len() < 10_000, "paging never ends");
+    }
+    // And backwards from the last page to the first.
+    let mut back_pages = vec![pages.last().cloned().unwrap_or_default()];
+    let mut first_id = pages.last().and_then(|p| p.first().copied());
+    while let Some(id) = first_id {
+        let page = store.list_interactions(&base.with_page(PageAnchor::Before(id)), TZ).await.unwrap();
+        if page.rows.is_empty() {
+            break;
+        }
+        back_pages.push(page.rows.iter().map(|r| r.id).collect());
+        first_id = if page.has_previous { page.rows.first().map(|r| r.id) } else { None };
+    }
+    back_pages.reverse();
+    (pages.concat(), back_pages)
+}
+
+#[tokio::test]
+async fn demo_data_is_realistic_and_counted() {
+    let (_dir, store) = seeded_store(600).await;
+    let page = store.list_interactions(&LogQuery::default(), TZ).await.unwrap();
+    assert_eq!(page.total, 600);
+    assert_eq!(page.rows.len(), PAGE_SIZE);
+    assert!(page.has_next && !page.has_previous);
+    let types = store.interaction_types(false).await.unwrap();
+    assert_eq!(types.len(), 8);
+    assert!(page.rows.iter().all(|r| r.kind.colour.starts_with('#')));
+    assert!(page.rows.iter().any(|r| !r.tags.is_empty()));
+    let renamed: i64 = sqlx::query_scalar("SELECT count(DISTINCT interaction_id) FROM description_revisions")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert!(renamed >= 1, "demo data has renamed descriptions");
+}
+
+#[tokio::test]
+async fn every_sort_pages_through_every_row_once_in_order() {
+    let (_dir, store) = seeded_store(430).await;
+    let reference = reference_rows(&store).await;
+    for column in SortColumn::ALL {
+        for dir in [SortDir::Asc, SortDir::Desc] {
+            let base = LogQuery {
+                sort: column,
+                dir: Some(dir),
+                ..Default::default()
+            };
+            let (forward, back_pages) = walk(&store, &base).await;
+            let expected = expected_order(reference.clone(), column, dir);
+            assert_eq!(forward, expected, "order for {column:?} {dir:?}");
+            assert_eq!(back_pages.concat(), expected, "backwards paging for {column:?} {dir:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn type_filter_and_person_scope_narrow_the_log() {
+    let (_dir, store) = seeded_store(300).await;
+    let reference = reference_rows(&store).await;
+    let query = LogQuery {
+        types: vec![1, 3],
+        sort: SortColumn::Person,
+        ..Default::default()
+    };
+    let (ids, _) = walk(&store, &query).await;
+    let expected: Vec<i64> = expected_order(reference.clone(), SortColumn::Person, SortDir::Asc)
+        .into_iter()
+        .filter(|id| reference.iter().any(|r| r.id == *id && (r.type_id == 1 || r.type_id == 3)))
+        .collect();
+    assert_eq!(ids, expected);
+    let page = store.list_interactions(&query, TZ).await.unwrap();
+    assert_eq!(page.total as usize, expected.len());
+
+    let person = reference[0].person_id;
+    let scoped = LogQuery {
+        person: Some(person),
+        ..Default::default()
+    };
+    let page = store.list_interactions(&scoped, TZ).await.unwrap();
+    let mine = reference.iter().filter(|r| r.person_id == person).count();
+    assert_eq!(page.total as usize, mine);
+    assert!(page.rows.iter().all(|r| r.person_id == person));
+}
+
+#[tokio::test]
+async fn search_matches_words_prefixes_tags_ids_and_dates() {
+    let (_dir, store) = fresh_store().await;
+    seed_demo(&store, 5, 1, 3).await.unwrap();
+    let make = |description: &str, note: &str, occurred: i64| NewInteraction {
+        person_id: 1,
+        type_id: 1,
+        description: description.into(),
+        note: note.into(),
+        occurred_at: occurred,
+        logged_by: 1,
+        reply_to: None,
+    };
+    // 14 March 2026 23:30 UTC is 14 March in London (GMT).
+    let march = Utc.with_ymd_and_hms(2026, 3, 14, 23, 30, 0).unwrap().timestamp_millis();
+    let april = Utc.with_ymd_and_hms(2026, 4, 2, 9, 0, 0).unwrap().timestamp_millis();
+    let a = store
+        .create_interaction(&make("Housing benefit form", "Helped with the housing benefit renewal.", march))
+        .await
+        .unwrap();
+    let b = store
+        .create_interaction(&make("Dentist appointment", "Booked a dentist appointment about toothache.", april))
+        .await
+        .unwrap();
+    let search = |q: &str| {
+        let store = store.clone();
+        let q = q.to_string();
+        async move {
+            let page = store
+                .list_interactions(
+                    &LogQuery {
+                        q,
+                        ..Default::default()
+                    },
+                    TZ,
+                )
+                .await
+                .unwrap();
+            let mut ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
+            ids.sort();
+            assert_eq!(page.total as usize, ids.len());
+            ids
+        }
+    };
+    assert_eq!(search("housing").await, vec![a]);
+    assert_eq!(search("hous").await, vec![a], "prefix while typing");
+    assert_eq!(search("HOUSING form").await, vec![a], "case-insensitive, all words");
+    assert_eq!(search("housing dentist").await, Vec::<i64>::new());
+    assert_eq!(search("toothache").await, vec![b], "tags come from the note");
+    assert_eq!(search(&b.to_string()).await, vec![b], "id");
+    assert_eq!(search("2026-03").await, vec![a], "month");
+    assert_eq!(search("2026-03-14").await, vec![a], "day in the organisation's zone");
+    assert_eq!(search("2026-04 dentist").await, vec![b]);
+    assert_eq!(search("\"unbalanced ( AND").await, Vec::<i64>::new(), "FTS syntax is not interpreted");
+}
+
+#[tokio::test]
+async fn rename_keeps_a_revision_and_marks_the_row() {
+    let (_dir, store) = seeded_store(20).await;
+    let id = 5;
+    let before = store.log_row(id, TZ).await.unwrap().unwrap();
+    store.rename_description(id, "Call about rent arrears", 2, 1_000).await.unwrap();
+    let after = store.log_row(id, TZ).await.unwrap().unwrap();
+    assert_eq!(after.description, "Call about rent arrears");
+    assert!(after.renamed);
+    let detail = store.interaction_detail(id, TZ).await.unwrap().unwrap();
+    let last = detail.revisions.last().unwrap();
+    assert_eq!(last.old_description, before.description);
+    assert_eq!(last.new_description, "Call about rent arrears");
+    assert_eq!(last.revised_at, "1970-01-01T00:00:01Z");
+    // The same text again is not a rename.
+    let revisions = detail.revisions.len();
+    store.rename_description(id, "Call about rent arrears", 2, 2_000).await.unwrap();
+    let detail = store.interaction_detail(id, TZ).await.unwrap().unwrap();
+    assert_eq!(detail.revisions.len(), revisions);
+    // Search finds the new words, not the old.
+    let found = store
+        .list_interactions(&LogQuery { q: "arrears".into(), ..Default::default() }, TZ)
+        .await
+        .unwrap();
+    assert!(found.rows.iter().any(|r| r.id == id));
+    assert!(matches!(store.rename_description(999_999, "x", 1, 0).await, Err(StoreError::NotFound)));
+}
+
+#[tokio::test]
+async fn the_database_refuses_to_delete_or_rewrite_the_record() {
+    let (_dir, store) = seeded_store(10).await;
+    let pool = store.pool();
+    let err = sqlx::query("DELETE FROM interactions WHERE id = 1").execute(pool).await.unwrap_err();
+    assert!(err.to_string().contains("cannot be deleted"), "{err}");
+    for (column, value) in [
+        ("note", "note || ' rewritten'"),
+        ("occurred_at", "occurred_at + 1"),
+        ("logged_at", "logged_at - 1"),
+        ("logged_by", "logged_by + 1"),
+        ("person_id", "person_id + 1"),
+        ("type_id", "type_id + 1"),
+        ("tags", "tags || ' extra'"),
+        ("reply_to", "COALESCE(reply_to, 0) + 1"),
+        ("id", "id + 1000"),
+    ] {
+        let sql = format!("UPDATE interactions SET {column} = {value} WHERE id = 3");
+        let err = sqlx::query(&sql).execute(pool).await.unwrap_err();
+        assert!(err.to_string().contains("only the description"), "{column}: {err}");
+    }
+    store.rename_description(1, "A better description", 1, 5).await.unwrap();
+    let err = sqlx::query("UPDATE description_revisions SET new_description = 'x'").execute(pool).await.unwrap_err();
+    assert!(err.to_string().contains("cannot be changed"), "{err}");
+    let err = sqlx::query("DELETE FROM description_revisions").execute(pool).await.unwrap_err();
+    assert!(err.to_string().contains("cannot be deleted"), "{err}");
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM interactions").fetch_one(pool).await.unwrap();
+    assert_eq!(count, 10);
+}
+
+#[tokio::test]
+async fn detail_shows_replies_both_ways_and_unknown_is_none() {
+    let (_dir, store) = seeded_store(5).await;
+    let reply = store
+        .create_interaction(&NewInteraction {
+            person_id: 1,
+            type_id: 2,
+            description: "Follow-up email".into(),
+            note: "Sent the form we promised on the call.".into(),
+            occurred_at: now_millis(),
+            logged_by: 1,
+            reply_to: Some(2),
+        })
+        .await
+        .unwrap();
+    let detail = store.interaction_detail(reply, TZ).await.unwrap().unwrap();
+    assert_eq!(detail.reply_to.as_ref().map(|l| l.id), Some(2));
+    assert!(!detail.row.tags.is_empty(), "tags extracted on create");
+    let original = store.interaction_detail(2, TZ).await.unwrap().unwrap();
+    assert!(original.replies.iter().any(|r| r.id == reply));
+    assert!(store.interaction_detail(424_242, TZ).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_missing_anchor_falls_back_to_the_first_page() {
+    let (_dir, store) = seeded_store(80).await;
+    let first = store.list_interactions(&LogQuery::default(), TZ).await.unwrap();
+    let bogus = store
+        .list_interactions(&LogQuery::default().with_page(PageAnchor::After(9_999_999)), TZ)
+        .await
+        .unwrap();
+    assert_eq!(first.rows, bogus.rows);
+}
+
+#[test]
+fn search_parsing_quotes_words_and_reads_dates() {
+    let s = parse_search("gp \"visit", TZ);
+    assert_eq!(s.fts.as_deref(), Some("\"gp\"* AND \"visit\"*"));
+    let s = parse_search("2026-13", TZ);
+    assert!(s.ranges.is_empty(), "no month 13");
+    let s = parse_search("2026-07-01", TZ);
+    // Midnight in London in summer is 23:00 UTC the day before.
+    assert_eq!(s.ranges[0].0, Utc.with_ymd_and_hms(2026, 6, 30, 23, 0, 0).unwrap().timestamp_millis());
+    assert_eq!(parse_search("  ", TZ), Search::default());
+}
+
+#[test]
+fn times_display_in_the_organisation_zone() {
+    let ms = Utc.with_ymd_and_hms(2026, 7, 1, 12, 5, 0).unwrap().timestamp_millis();
+    assert_eq!(display_time(ms, TZ), "01 Jul 2026 13:05");
+    assert_eq!(iso_time(ms), "2026-07-01T12:05:00Z");
+}

@@ -1,0 +1,63 @@
+import { test as base, expect, Page } from "@playwright/test";
+
+/**
+ * Every journey fails on a console error or warning (hydration mismatches
+ * show up as these) and on an uncaught page error.
+ */
+export const test = base.extend<{ consoleProblems: string[] }>({
+  consoleProblems: [
+    async ({ page }, use) => {
+      const problems: string[] = [];
+      page.on("console", (msg) => {
+        if (msg.type() === "error" || msg.type() === "warning") {
+          problems.push(`${msg.type()}: ${msg.text()}`);
+        }
+      });
+      page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
+      await use(problems);
+      expect(problems, "console errors or warnings").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+/** Opens a page and waits until the WASM has hydrated it. */
+export async function openHydrated(page: Page, url: string) {
+  await page.goto(url);
+  await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1, { timeout: 15_000 });
+}
+
+/** The rows of the log table. */
+export function rows(page: Page) {
+  return page.locator("table.log-table tbody tr");
+}
+
+/** The log's "N interactions" total as a number. */
+export async function total(page: Page): Promise<number> {
+  const text = await page.getByTestId("log-total").innerText();
+  return Number(text.replace(/[^0-9]/g, ""));
+}
+
+/** Text of one column for every row on the page. */
+export async function columnTexts(page: Page, cls: string): Promise<string[]> {
+  return page.locator(`table.log-table tbody td.${cls}`).allInnerTexts();
+}
+
+/** The accessible names of the type icons, row by row. */
+export async function typeNames(page: Page): Promise<string[]> {
+  return page
+    .locator("table.log-table tbody td.col-type .type-icon")
+    .evaluateAll((els) => els.map((e) => e.getAttribute("aria-label") ?? ""));
+}
+
+/** True when `values` is sorted, case-insensitively. */
+export function isSorted(values: string[], dir: "asc" | "desc"): boolean {
+  const norm = values.map((v) => v.toLowerCase());
+  for (let i = 1; i < norm.length; i++) {
+    const cmp = norm[i - 1] < norm[i] ? -1 : norm[i - 1] > norm[i] ? 1 : 0;
+    if (dir === "asc" ? cmp > 0 : cmp < 0) return false;
+  }
+  return true;
+}

@@ -1,0 +1,106 @@
+import { test, expect, openHydrated, rows, total, typeNames } from "./fixtures";
+
+test.describe("searching and filtering the log", () => {
+  test("search narrows as you type and lands on the last keystroke's results", async ({ page }) => {
+    await openHydrated(page, "/log");
+    const everything = await total(page);
+    const search = page.getByRole("searchbox", { name: "Search interactions" });
+    await search.click();
+
+    await search.pressSequentially("hou", { delay: 30 });
+    await expect(page).toHaveURL(/q=hou/);
+    await expect.poll(() => total(page)).toBeLessThan(everything);
+    const afterThree = await total(page);
+
+    // Fast typing: every keystroke fires a request; only the last may win.
+    await search.pressSequentially("sing benefit", { delay: 5 });
+    await expect(page).toHaveURL(/q=housing%20benefit/);
+    await expect.poll(() => total(page)).toBeLessThan(afterThree);
+    await expect(page.locator(".log-summary")).toContainText("matching “housing benefit”");
+    const n = await rows(page).count();
+    expect(n).toBeGreaterThan(0);
+    for (let i = 0; i < n; i++) {
+      const row = rows(page).nth(i);
+      const text = (await row.locator(".description-text").innerText()) + " " + (await row.locator(".tags").innerText());
+      expect(text.toLowerCase()).toContain("housing");
+      expect(text.toLowerCase()).toContain("benefit");
+    }
+    await expect(search).toBeFocused();
+  });
+
+  test("search finds an interaction by id and by date", async ({ page }) => {
+    await openHydrated(page, "/log?q=42");
+    await expect(page.locator("tr[data-id='42']")).toHaveCount(1);
+
+    await openHydrated(page, "/log");
+    // Times show in the organisation's zone as "14 Mar 2026 09:30".
+    const shown = await rows(page).first().locator("time").innerText();
+    const [day, mon, year] = shown.split(" ");
+    const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const month = `${year}-${String(months.indexOf(mon) + 1).padStart(2, "0")}`;
+    const search = page.getByRole("searchbox", { name: "Search interactions" });
+
+    await search.fill(month);
+    await expect(page).toHaveURL(new RegExp(`q=${month}$`));
+    await expect.poll(() => total(page)).toBeLessThan(1000);
+    let times = await page.locator("td.col-time time").allInnerTexts();
+    expect(times.length).toBeGreaterThan(0);
+    for (const t of times) expect(t).toContain(` ${mon} ${year} `);
+
+    await search.fill(`${month}-${day}`);
+    await expect(page).toHaveURL(new RegExp(`q=${month}-${day}$`));
+    await expect.poll(() => total(page)).toBeLessThan(60);
+    times = await page.locator("td.col-time time").allInnerTexts();
+    expect(times.length).toBeGreaterThan(0);
+    for (const t of times) expect(t.startsWith(`${day} ${mon} ${year} `)).toBe(true);
+  });
+
+  test("type filter checkboxes narrow the log and live in the URL", async ({ page }) => {
+    await openHydrated(page, "/log");
+    const everything = await total(page);
+    await page.getByRole("checkbox", { name: "Incident" }).check();
+    await expect(page).toHaveURL(/types=\d+/);
+    await expect.poll(async () => new Set(await typeNames(page))).toEqual(new Set(["Incident"]));
+    const incidents = await total(page);
+    expect(incidents).toBeLessThan(everything);
+
+    await page.getByRole("checkbox", { name: "Complaint" }).check();
+    await expect.poll(async () => new Set(await typeNames(page))).toEqual(new Set(["Incident", "Complaint"]));
+    expect(await total(page)).toBeGreaterThan(incidents);
+
+    await page.getByRole("checkbox", { name: "Incident" }).uncheck();
+    await page.getByRole("checkbox", { name: "Complaint" }).uncheck();
+    await expect.poll(() => total(page)).toBe(everything);
+    await expect(page).not.toHaveURL(/types=/);
+  });
+
+  test("a reload keeps the exact view", async ({ page }) => {
+    await openHydrated(page, "/log");
+    await page.getByRole("checkbox", { name: "Phone call" }).check();
+    await page.getByRole("searchbox", { name: "Search interactions" }).fill("call");
+    await page.getByRole("columnheader", { name: /Person/ }).getByRole("link").click();
+    await page.getByRole("columnheader", { name: /Person/ }).getByRole("link").click();
+    await expect(page).toHaveURL(/q=call.*sort=person&dir=desc.*types=/);
+    const before = await page.locator("table.log-table tbody tr").evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
+    const url = page.url();
+
+    await page.reload();
+    await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1);
+    expect(page.url()).toBe(url);
+    await expect(page.getByRole("searchbox", { name: "Search interactions" })).toHaveValue("call");
+    await expect(page.getByRole("checkbox", { name: "Phone call" })).toBeChecked();
+    await expect(page.getByRole("columnheader", { name: /Person/ })).toHaveAttribute("aria-sort", "descending");
+    const after = await page.locator("table.log-table tbody tr").evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
+    expect(after).toEqual(before);
+  });
+
+  test("the type's name shows on hover", async ({ page }) => {
+    await openHydrated(page, "/log?types=2");
+    const icon = rows(page).first().locator(".type-icon");
+    await expect(icon).toHaveAccessibleName("Email");
+    await icon.hover();
+    await expect(icon.locator(".tooltip")).toBeVisible();
+    await expect(icon.locator(".tooltip")).toHaveText("Email");
+    await expect(icon.locator(".tooltip")).toHaveCSS("opacity", "1");
+  });
+});

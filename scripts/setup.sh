@@ -1,0 +1,83 @@
+# Installs whatever this machine is missing to build Interlog. Sourced by the
+# other scripts; every step is skipped when its tool is already there.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CARGO_LEPTOS_VERSION="0.3.10"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+ensure_rust() {
+  if ! command -v cargo >/dev/null 2>&1; then
+    echo "cargo is missing: install Rust with rustup first (https://rustup.rs)" >&2
+    exit 1
+  fi
+  # rust-toolchain.toml pins the toolchain and the wasm target; this makes
+  # rustup fetch them now rather than half-way through a build.
+  (cd "$ROOT" && rustup show active-toolchain >/dev/null)
+  if ! (cd "$ROOT" && rustup target list --installed | grep -q '^wasm32-unknown-unknown$'); then
+    log "adding the wasm32-unknown-unknown target"
+    (cd "$ROOT" && rustup target add wasm32-unknown-unknown)
+  fi
+}
+
+ensure_cargo_leptos() {
+  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes, once per machine)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  fi
+}
+
+ensure_wasm_bindgen() {
+  # cargo-leptos needs the wasm-bindgen CLI at exactly the locked version.
+  local want
+  want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $want\$"; then
+    log "installing wasm-bindgen-cli $want"
+    cargo install wasm-bindgen-cli --version "$want" --force
+  fi
+}
+
+ensure_node_packages() {
+  if ! command -v npm >/dev/null 2>&1; then
+    log "installing Node.js and npm"
+    apt_install nodejs npm
+  fi
+  # Playwright, and binaryen's wasm-opt for release builds (Debian's is too old).
+  if [ ! -x "$ROOT/end2end/node_modules/.bin/wasm-opt" ] || [ ! -x "$ROOT/end2end/node_modules/.bin/playwright" ] \
+     || [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then
+    log "installing npm packages in end2end/"
+    (cd "$ROOT/end2end" && npm ci --no-audit --no-fund)
+  fi
+  export PATH="$ROOT/end2end/node_modules/.bin:$PATH"
+}
+
+APT_UPDATED=0
+apt_install() {
+  local SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  if [ "$APT_UPDATED" = 0 ]; then
+    $SUDO apt-get update -qq
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@"
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    log "installing Debian's chromium for the end-to-end tests"
+    apt_install chromium
+  fi
+}
+
+ensure_build_tools() {
+  ensure_rust
+  ensure_cargo_leptos
+  ensure_wasm_bindgen
+  ensure_node_packages
+}
+
+build_release() {
+  log "building Interlog (release: server and WASM)"
+  (cd "$ROOT" && cargo leptos build --release)
+}

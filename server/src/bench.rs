@@ -1,0 +1,179 @@
+//! `interlog bench`: latency of the log's queries and of the `/log` page on
+//! the configured database. Prints median and p95 per case.
+
+use std::{
+    io::{Read, Write},
+    net::TcpStream,
+    time::{Duration, Instant},
+};
+
+use app::model::{LogQuery, PageAnchor, SortColumn, SortDir};
+
+use crate::{config::Cli, leptos_options, open_state, router::build_router};
+
+struct Figures {
+    name: String,
+    samples: Vec<Duration>,
+}
+
+impl Figures {
+    fn percentile(&self, p: f64) -> f64 {
+        let mut sorted = self.samples.clone();
+        sorted.sort();
+        let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+        sorted.get(index).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
+    }
+}
+
+pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let iterations = iterations.max(1);
+    let url = cli.database_url();
+    let mut options = leptos_options();
+    options.site_addr = "127.0.0.1:0".parse()?;
+    let state = open_state(&url, cli.time_zone, false, options).await?;
+    let store = state.store.clone();
+    let tz = cli.time_zone;
+    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM interactions").fetch_one(store.pool()).await?;
+    println!("database: {url}\ninteractions: {total}\niterations per case: {iterations}\n");
+
+    // A row half-way down the default order, for a deep page.
+    let deep: i64 = sqlx::query_scalar(
+        "SELECT id FROM interactions ORDER BY occurred_at DESC, id DESC LIMIT 1 OFFSET ?",
+    )
+    .bind(total / 2)
+    .fetch_one(store.pool())
+    .await?;
+    let deep_person: i64 = sqlx::query_scalar(
+        "SELECT i.id FROM interactions i JOIN people p ON p.id = i.person_id
+         ORDER BY p.name, p.id, i.occurred_at DESC, i.id DESC LIMIT 1 OFFSET ?",
+    )
+    .bind(total / 2)
+    .fetch_one(store.pool())
+    .await?;
+    let mut cases: Vec<(String, LogQuery)> = vec![("first page (newest first)".into(), LogQuery::default())];
+    for column in SortColumn::ALL {
+        for dir in [SortDir::Asc, SortDir::Desc] {
+            cases.push((
+                format!("sort by {} {}", column.label(), dir.as_str()),
+                LogQuery {
+                    sort: column,
+                    dir: Some(dir),
+                    ..Default::default()
+                },
+            ));
+        }
+    }
+    cases.push((
+        "search \"housing\"".into(),
+        LogQuery {
+            q: "housing".into(),
+            ..Default::default()
+        },
+    ));
+    cases.push((
+        "search \"blood pressure\"".into(),
+        LogQuery {
+            q: "blood pressure".into(),
+            ..Default::default()
+        },
+    ));
+    cases.push((
+        "search a month (2026-03)".into(),
+        LogQuery {
+            q: "2026-03".into(),
+            ..Default::default()
+        },
+    ));
+    cases.push((
+        "type filter (2 types)".into(),
+        LogQuery {
+            types: vec![4, 6],
+            ..Default::default()
+        },
+    ));
+    cases.push((
+        format!("deep page (after row {} of {total})", total / 2),
+        LogQuery {
+            page: PageAnchor::After(deep),
+            ..Default::default()
+        },
+    ));
+    cases.push((
+        "deep page sorted by Person".into(),
+        LogQuery {
+            sort: SortColumn::Person,
+            page: PageAnchor::After(deep_person),
+            ..Default::default()
+        },
+    ));
+    cases.push((
+        "previous page from deep page".into(),
+        LogQuery {
+            page: PageAnchor::Before(deep),
+            ..Default::default()
+        },
+    ));
+
+    let mut results = Vec::new();
+    for (name, query) in cases {
+        // One untimed run warms the cache, as a busy server's would be.
+        store.list_interactions(&query, tz).await?;
+        let mut samples = Vec::with_capacity(iterations);
+        for _ in 0..iterations {
+            let started = Instant::now();
+            let page = store.list_interactions(&query, tz).await?;
+            samples.push(started.elapsed());
+            std::hint::black_box(page);
+        }
+        results.push(Figures { name, samples });
+    }
+
+    // The page itself, over HTTP: time to first byte of `/log`.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let router = build_router(state);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router.into_make_service()).await;
+    });
+    for path in ["/log", "/log?sort=person", "/log?q=housing"] {
+        let path = path.to_string();
+        let mut samples = Vec::with_capacity(iterations);
+        for i in 0..=iterations {
+            let path = path.clone();
+            let ttfb = tokio::task::spawn_blocking(move || first_byte(addr, &path)).await??;
+            if i > 0 {
+                samples.push(ttfb);
+            }
+        }
+        results.push(Figures {
+            name: format!("GET {path} time to first byte"),
+            samples,
+        });
+    }
+
+    println!("{:<48} {:>10} {:>10} {:>10}", "case", "median ms", "p95 ms", "max ms");
+    for figures in &results {
+        println!(
+            "{:<48} {:>10.2} {:>10.2} {:>10.2}",
+            figures.name,
+            figures.percentile(0.5),
+            figures.percentile(0.95),
+            figures.percentile(1.0)
+        );
+    }
+    Ok(())
+}
+
+/// Sends one GET and returns the time until the first response byte.
+fn first_byte(addr: std::net::SocketAddr, path: &str) -> std::io::Result<Duration> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let started = Instant::now();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")?;
+    let mut byte = [0u8; 1];
+    stream.read_exact(&mut byte)?;
+    let ttfb = started.elapsed();
+    let mut rest = Vec::new();
+    stream.read_to_end(&mut rest)?;
+    Ok(ttfb)
+}

@@ -1,0 +1,90 @@
+//! The `interlog` binary.
+
+use std::process::ExitCode;
+
+use app::server::{demo, Store};
+use clap::Parser;
+use server::{
+    config::{Cli, Command, ServeArgs},
+    leptos_options, open_state,
+    router::build_router,
+};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = EnvFilter::try_new(&cli.log_level).unwrap_or_else(|_| EnvFilter::new("info"));
+    if cli.log_json {
+        tracing_subscriber::fmt().with_env_filter(filter).json().init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+    let result = match &cli.command {
+        None => serve(&cli, &ServeArgs { listen: None, demo_data: true }).await,
+        Some(Command::Serve(args)) => serve(&cli, args).await,
+        Some(Command::Generate { interactions, seed }) => generate(&cli, *interactions, *seed).await,
+        Some(Command::Bench { iterations }) => server::bench::run(&cli, *iterations).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("interlog: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let mut options = leptos_options();
+    if let Some(listen) = args.listen {
+        options.site_addr = listen;
+    }
+    let addr = options.site_addr;
+    let url = cli.database_url();
+    let state = open_state(&url, cli.time_zone, args.demo_data, options).await?;
+    let app = build_router(state);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!(%addr, database = %url, time_zone = %cli.time_zone, "Interlog is serving at http://{addr}");
+    axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn generate(cli: &Cli, interactions: usize, seed: u64) -> Result<(), Box<dyn std::error::Error>> {
+    let url = cli.database_url();
+    let store = Store::open(&url).await?;
+    if store.is_empty().await? {
+        demo::seed_demo(&store, 200, 5000, 2026).await?;
+    }
+    let started = std::time::Instant::now();
+    demo::generate_large_log(&store, interactions, seed).await?;
+    println!(
+        "added {interactions} interactions to {url} in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
