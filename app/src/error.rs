@@ -1,10 +1,10 @@
 //! The one error type of the app: what a server function can answer with.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
+use serde::{Deserialize, Serialize};
 
 /// An error as the user sees it. Internal details are logged on the server
 /// and never sent to the browser.

@@ -12,7 +12,7 @@ pub mod pages;
 pub mod server;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
     path, SsrMode,
@@ -29,6 +29,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
+                <meta name="description" content="Interlog: the organisation's interaction log" />
+                <link rel="stylesheet" id="leptos" href="/pkg/interlog.css" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -52,9 +55,6 @@ pub fn App() -> impl IntoView {
     let viewer = Resource::new(|| (), |_| api::whoami());
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/interlog.css" />
-        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
-        <Meta name="description" content="Interlog: the organisation's interaction log" />
         <Title formatter=|text: String| if text.is_empty() { "Interlog".to_string() } else { format!("{text} · Interlog") } />
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>

@@ -24,13 +24,8 @@ pub enum SortColumn {
 }
 
 impl SortColumn {
-    pub const ALL: [SortColumn; 5] = [
-        SortColumn::Timestamp,
-        SortColumn::Type,
-        SortColumn::Description,
-        SortColumn::Person,
-        SortColumn::LoggedBy,
-    ];
+    pub const ALL: [SortColumn; 5] =
+        [SortColumn::Timestamp, SortColumn::Type, SortColumn::Description, SortColumn::Person, SortColumn::LoggedBy];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -190,24 +185,12 @@ impl LogQuery {
     /// a click on another column sorts by that one in its default direction.
     /// Sorting always starts again from the first page.
     pub fn sorted_by(&self, column: SortColumn) -> LogQuery {
-        let dir = if self.sort == column {
-            self.direction().reversed()
-        } else {
-            column.default_dir()
-        };
-        LogQuery {
-            sort: column,
-            dir: Some(dir),
-            page: PageAnchor::First,
-            ..self.clone()
-        }
+        let dir = if self.sort == column { self.direction().reversed() } else { column.default_dir() };
+        LogQuery { sort: column, dir: Some(dir), page: PageAnchor::First, ..self.clone() }
     }
 
     pub fn with_page(&self, page: PageAnchor) -> LogQuery {
-        LogQuery {
-            page,
-            ..self.clone()
-        }
+        LogQuery { page, ..self.clone() }
     }
 }
 
@@ -216,9 +199,7 @@ pub fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
             b' ' => out.push_str("%20"),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -233,8 +214,22 @@ pub struct TypeBadge {
     pub name: String,
     /// `#rrggbb`
     pub colour: String,
+    /// Black or white, whichever reads better on `colour`.
+    pub ink: String,
     pub icon: String,
     pub deleted: bool,
+}
+
+impl TypeBadge {
+    pub fn new(id: i64, name: String, colour: String, icon: String, deleted: bool) -> TypeBadge {
+        let ink = readable_on(&colour).to_string();
+        TypeBadge { id, name, colour, ink, icon, deleted }
+    }
+
+    /// The CSS custom properties that colour this type's dot, icon or chip.
+    pub fn style(&self) -> String {
+        format!("--type-colour: {}; --type-ink: {}", self.colour, self.ink)
+    }
 }
 
 /// One row of the log.
@@ -351,9 +346,7 @@ pub fn validate_description(input: &str) -> Result<String, String> {
     }
     let length = cleaned.chars().count();
     if length > MAX_DESCRIPTION_CHARS {
-        return Err(format!(
-            "The description is {length} characters long; the limit is {MAX_DESCRIPTION_CHARS}."
-        ));
+        return Err(format!("The description is {length} characters long; the limit is {MAX_DESCRIPTION_CHARS}."));
     }
     if cleaned.chars().any(char::is_control) {
         return Err("The description cannot contain control characters.".into());
@@ -365,16 +358,8 @@ pub fn validate_description(input: &str) -> Result<String, String> {
 pub fn initials(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
     let first = words.first().and_then(|w| w.chars().next());
-    let last = if words.len() > 1 {
-        words.last().and_then(|w| w.chars().next())
-    } else {
-        None
-    };
-    first
-        .into_iter()
-        .chain(last)
-        .flat_map(char::to_uppercase)
-        .collect()
+    let last = if words.len() > 1 { words.last().and_then(|w| w.chars().next()) } else { None };
+    first.into_iter().chain(last).flat_map(char::to_uppercase).collect()
 }
 
 /// Where "Return to interaction log" may lead: only our own log views,
@@ -407,17 +392,9 @@ mod tests {
             person: None,
         };
         let qs = query.to_query_string();
-        assert_eq!(
-            qs,
-            "q=gp%20visit%20%26%20more&sort=person&dir=desc&types=2,5&after=42"
-        );
-        let decoded = [
-            ("q", "gp visit & more"),
-            ("sort", "person"),
-            ("dir", "desc"),
-            ("types", "2,5"),
-            ("after", "42"),
-        ];
+        assert_eq!(qs, "q=gp%20visit%20%26%20more&sort=person&dir=desc&types=2,5&after=42");
+        let decoded =
+            [("q", "gp visit & more"), ("sort", "person"), ("dir", "desc"), ("types", "2,5"), ("after", "42")];
         assert_eq!(LogQuery::from_pairs(decoded), query);
     }
 
@@ -439,7 +416,10 @@ mod tests {
         let twice = once.sorted_by(SortColumn::Timestamp);
         assert_eq!(twice.direction(), SortDir::Desc);
         let person = twice.with_page(PageAnchor::After(9)).sorted_by(SortColumn::Person);
-        assert_eq!((person.sort, person.direction(), person.page), (SortColumn::Person, SortDir::Asc, PageAnchor::First));
+        assert_eq!(
+            (person.sort, person.direction(), person.page),
+            (SortColumn::Person, SortDir::Asc, PageAnchor::First)
+        );
     }
 
     #[test]

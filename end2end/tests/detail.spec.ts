@@ -50,14 +50,16 @@ test.describe("the interaction detail page", () => {
     expect(found, "the demo log has replies among its newest rows").toBe(true);
   });
 
-  test("an unknown id is a real 404 page", async ({ page }) => {
+  test("an unknown id is a real 404 page", async ({ page, expectHttpError }) => {
+    expectHttpError(404);
     const response = await page.goto("/interactions/987654321");
     expect(response?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
     await expect(page.getByText("There is no interaction with this id.")).toBeVisible();
   });
 
-  test("an unknown address is a 404 page too", async ({ page }) => {
+  test("an unknown address is a 404 page too", async ({ page, expectHttpError }) => {
+    expectHttpError(404);
     const response = await page.goto("/no-such-page");
     expect(response?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();

@@ -4,7 +4,7 @@ import { test as base, expect, Page } from "@playwright/test";
  * Every journey fails on a console error or warning (hydration mismatches
  * show up as these) and on an uncaught page error.
  */
-export const test = base.extend<{ consoleProblems: string[] }>({
+export const test = base.extend<{ consoleProblems: string[]; expectHttpError: (status: number) => void }>({
   consoleProblems: [
     async ({ page }, use) => {
       const problems: string[] = [];
@@ -19,6 +19,19 @@ export const test = base.extend<{ consoleProblems: string[] }>({
     },
     { auto: true },
   ],
+  /**
+   * A journey that provokes an HTTP error on purpose (a refused rename, a
+   * 404 page) declares it: the browser logs those responses, and only those
+   * are let through.
+   */
+  expectHttpError: async ({ consoleProblems }, use) => {
+    const allowed: number[] = [];
+    await use((status) => allowed.push(status));
+    for (let i = consoleProblems.length - 1; i >= 0; i--) {
+      const m = consoleProblems[i].match(/^error: Failed to load resource: the server responded with a status of (\d+)/);
+      if (m && allowed.includes(Number(m[1]))) consoleProblems.splice(i, 1);
+    }
+  },
 });
 
 export { expect };

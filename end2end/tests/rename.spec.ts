@@ -58,7 +58,8 @@ test.describe("renaming a description in place", () => {
     await expect(page.locator(`tr[data-id='${id}'] .description-text`)).toHaveText(original);
   });
 
-  test("an empty description is refused with a message and the text is kept", async ({ page }) => {
+  test("an empty description is refused with a message and the text is kept", async ({ page, expectHttpError }) => {
+    expectHttpError(400);
     await openHydrated(page, "/log");
     const row = rows(page).first();
     const id = await row.getAttribute("data-id");
@@ -75,7 +76,8 @@ test.describe("renaming a description in place", () => {
     await expect(page.locator(`tr[data-id='${id}'] .description-text`)).toHaveText(original);
   });
 
-  test("an over-long description is refused by the server", async ({ page }) => {
+  test("an over-long description is refused by the server", async ({ page, expectHttpError }) => {
+    expectHttpError(400);
     await openHydrated(page, "/log");
     const row = rows(page).first();
     await row.getByRole("button", { name: "Rename description" }).click();

@@ -37,12 +37,11 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
     println!("database: {url}\ninteractions: {total}\niterations per case: {iterations}\n");
 
     // A row half-way down the default order, for a deep page.
-    let deep: i64 = sqlx::query_scalar(
-        "SELECT id FROM interactions ORDER BY occurred_at DESC, id DESC LIMIT 1 OFFSET ?",
-    )
-    .bind(total / 2)
-    .fetch_one(store.pool())
-    .await?;
+    let deep: i64 =
+        sqlx::query_scalar("SELECT id FROM interactions ORDER BY occurred_at DESC, id DESC LIMIT 1 OFFSET ?")
+            .bind(total / 2)
+            .fetch_one(store.pool())
+            .await?;
     let deep_person: i64 = sqlx::query_scalar(
         "SELECT i.id FROM interactions i JOIN people p ON p.id = i.person_id
          ORDER BY p.name, p.id, i.occurred_at DESC, i.id DESC LIMIT 1 OFFSET ?",
@@ -55,63 +54,35 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
         for dir in [SortDir::Asc, SortDir::Desc] {
             cases.push((
                 format!("sort by {} {}", column.label(), dir.as_str()),
-                LogQuery {
-                    sort: column,
-                    dir: Some(dir),
-                    ..Default::default()
-                },
+                LogQuery { sort: column, dir: Some(dir), ..Default::default() },
             ));
         }
     }
+    cases.push(("search \"housing\"".into(), LogQuery { q: "housing".into(), ..Default::default() }));
+    cases.push(("search \"blood pressure\"".into(), LogQuery { q: "blood pressure".into(), ..Default::default() }));
+    cases.push(("search \"ho\" (two letters, mid-typing)".into(), LogQuery { q: "ho".into(), ..Default::default() }));
     cases.push((
-        "search \"housing\"".into(),
-        LogQuery {
-            q: "housing".into(),
-            ..Default::default()
-        },
+        "search \"housing\" + type filter".into(),
+        LogQuery { q: "housing".into(), types: vec![1, 3], ..Default::default() },
     ));
     cases.push((
-        "search \"blood pressure\"".into(),
-        LogQuery {
-            q: "blood pressure".into(),
-            ..Default::default()
-        },
+        "search \"housing\" sorted by Person".into(),
+        LogQuery { q: "housing".into(), sort: SortColumn::Person, ..Default::default() },
     ));
-    cases.push((
-        "search a month (2026-03)".into(),
-        LogQuery {
-            q: "2026-03".into(),
-            ..Default::default()
-        },
-    ));
-    cases.push((
-        "type filter (2 types)".into(),
-        LogQuery {
-            types: vec![4, 6],
-            ..Default::default()
-        },
-    ));
+    cases.push(("search an id".into(), LogQuery { q: (total / 3).to_string(), ..Default::default() }));
+    cases.push(("search a month (2026-03)".into(), LogQuery { q: "2026-03".into(), ..Default::default() }));
+    cases.push(("type filter (2 types)".into(), LogQuery { types: vec![4, 6], ..Default::default() }));
     cases.push((
         format!("deep page (after row {} of {total})", total / 2),
-        LogQuery {
-            page: PageAnchor::After(deep),
-            ..Default::default()
-        },
+        LogQuery { page: PageAnchor::After(deep), ..Default::default() },
     ));
     cases.push((
         "deep page sorted by Person".into(),
-        LogQuery {
-            sort: SortColumn::Person,
-            page: PageAnchor::After(deep_person),
-            ..Default::default()
-        },
+        LogQuery { sort: SortColumn::Person, page: PageAnchor::After(deep_person), ..Default::default() },
     ));
     cases.push((
         "previous page from deep page".into(),
-        LogQuery {
-            page: PageAnchor::Before(deep),
-            ..Default::default()
-        },
+        LogQuery { page: PageAnchor::Before(deep), ..Default::default() },
     ));
 
     let mut results = Vec::new();
@@ -145,10 +116,7 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
                 samples.push(ttfb);
             }
         }
-        results.push(Figures {
-            name: format!("GET {path} time to first byte"),
-            samples,
-        });
+        results.push(Figures { name: format!("GET {path} time to first byte"), samples });
     }
 
     println!("{:<48} {:>10} {:>10} {:>10}", "case", "median ms", "p95 ms", "max ms");

@@ -45,13 +45,9 @@ async fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Er
     let url = cli.database_url();
     let state = open_state(&url, cli.time_zone, args.demo_data, options).await?;
     let app = build_router(state);
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!(%addr, database = %url, time_zone = %cli.time_zone, "Interlog is serving at http://{addr}");
-    axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(listener, app.into_make_service()).with_graceful_shutdown(shutdown_signal()).await?;
     Ok(())
 }
 
@@ -63,10 +59,7 @@ async fn generate(cli: &Cli, interactions: usize, seed: u64) -> Result<(), Box<d
     }
     let started = std::time::Instant::now();
     demo::generate_large_log(&store, interactions, seed).await?;
-    println!(
-        "added {interactions} interactions to {url} in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    println!("added {interactions} interactions to {url} in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 

@@ -17,11 +17,7 @@ use tower::ServiceExt;
 /// as in the real server, which runs on one runtime.
 fn run(test: impl std::future::Future<Output = ()>) {
     static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("tokio runtime")
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime")
     });
     RUNTIME.block_on(test)
 }
@@ -39,18 +35,14 @@ async fn test_app() -> TestApp {
     seed_demo(&store, 20, 150, 5).await.unwrap();
     let acting = store.first_admin().await.unwrap().unwrap();
     let state = AppState {
-        leptos_options: LeptosOptions::builder().output_name("interlog").site_root(dir.path().to_string_lossy().to_string()).build(),
+        leptos_options: LeptosOptions::builder()
+            .output_name("interlog")
+            .site_root(dir.path().to_string_lossy().to_string())
+            .build(),
         store: store.clone(),
-        settings: Arc::new(OrgSettings {
-            time_zone: chrono_tz::Europe::London,
-            acting_staff_id: acting.id,
-        }),
+        settings: Arc::new(OrgSettings { time_zone: chrono_tz::Europe::London, acting_staff_id: acting.id }),
     };
-    TestApp {
-        _dir: dir,
-        store,
-        router: build_router(state),
-    }
+    TestApp { _dir: dir, store, router: build_router(state) }
 }
 
 async fn send(app: &TestApp, request: Request<Body>) -> (StatusCode, String) {
@@ -135,19 +127,22 @@ fn rename_validates_on_the_server_and_changes_nothing_on_error() {
             .await
             .unwrap();
 
-        let (status, body) = send(&app, post_form("/api/rename_description", "id=7&description=%20%20%20")).await;
+        let (status, body) = send(&app, post_json("/api/rename_description", r#"{"id":7,"description":"   "}"#)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(body.contains("The description cannot be empty."), "{body}");
 
         let long = "y".repeat(201);
-        let (status, body) = send(&app, post_form("/api/rename_description", &format!("id=7&description={long}"))).await;
+        let (status, body) =
+            send(&app, post_json("/api/rename_description", &format!(r#"{{"id":7,"description":"{long}"}}"#))).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(body.contains("the limit is 200"), "{body}");
 
-        let (status, body) = send(&app, post_form("/api/rename_description", "id=abc&description=x")).await;
+        let (status, body) =
+            send(&app, post_json("/api/rename_description", r#"{"id":"abc","description":"x"}"#)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 
-        let (status, _) = send(&app, post_form("/api/rename_description", "id=999999&description=Fine")).await;
+        let (status, _) =
+            send(&app, post_json("/api/rename_description", r#"{"id":999999,"description":"Fine"}"#)).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
 
         let after: String = sqlx::query_scalar("SELECT description FROM interactions WHERE id = 7")
@@ -164,12 +159,24 @@ fn rename_saves_a_revision_and_returns_the_row() {
     run(async {
         let app = test_app().await;
         let (status, body) =
-            send(&app, post_form("/api/rename_description", "id=7&description=Called%20the%20GP%20surgery")).await;
+            send(&app, post_json("/api/rename_description", r#"{"id":7,"description":"Called the GP surgery"}"#)).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let row: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(row["description"], "Called the GP surgery");
         assert_eq!(row["renamed"], true);
         assert_eq!(revisions(&app.store, 7).await, 1);
+    })
+}
+
+#[test]
+fn a_cross_site_form_cannot_rename() {
+    // Server functions take JSON: a plain HTML form from another site cannot
+    // send that without a CORS preflight, which we never grant.
+    run(async {
+        let app = test_app().await;
+        let (status, _) = send(&app, post_form("/api/rename_description", "id=7&description=Forged")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(revisions(&app.store, 7).await, 0);
     })
 }
 
@@ -215,11 +222,9 @@ fn list_interactions_limits_its_input() {
 fn descriptions_are_escaped_in_pages() {
     run(async {
         let app = test_app().await;
-        let (status, _) = send(
-            &app,
-            post_form("/api/rename_description", "id=9&description=%3Cscript%3Ealert(1)%3C%2Fscript%3E"),
-        )
-        .await;
+        let (status, _) =
+            send(&app, post_json("/api/rename_description", r#"{"id":9,"description":"<script>alert(1)</script>"}"#))
+                .await;
         assert_eq!(status, StatusCode::OK);
         let (status, html) = send(&app, get("/interactions/9")).await;
         assert_eq!(status, StatusCode::OK);

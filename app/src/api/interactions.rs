@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::model::{InteractionDetail, LogPage, LogQuery, LogRow, Viewer, TypeBadge};
+use crate::model::{InteractionDetail, LogPage, LogQuery, LogRow, TypeBadge, Viewer};
 
 /// Sets the HTTP status for an error before it is returned.
 #[cfg(feature = "ssr")]
@@ -23,22 +23,16 @@ pub async fn list_interactions(query: LogQuery) -> Result<LogPage, AppError> {
     let state = state().map_err(respond)?;
     require(&state, Permission::ViewInteractions).await.map_err(respond)?;
     if query.q.chars().count() > MAX_SEARCH_CHARS {
-        return Err(respond(AppError::Validation(format!(
-            "Search text is limited to {MAX_SEARCH_CHARS} characters."
-        ))));
+        return Err(respond(AppError::Validation(format!("Search text is limited to {MAX_SEARCH_CHARS} characters."))));
     }
     if query.types.len() > MAX_TYPE_FILTERS {
         return Err(respond(AppError::Validation("Too many type filters.".into())));
     }
-    state
-        .store
-        .list_interactions(&query, state.settings.time_zone)
-        .await
-        .map_err(|e| respond(e.into()))
+    state.store.list_interactions(&query, state.settings.time_zone).await.map_err(|e| respond(e.into()))
 }
 
 /// Interaction types in the admin's order, for filters and pickers.
-#[server(endpoint = "interaction_types")]
+#[server(input = Json, endpoint = "interaction_types")]
 pub async fn interaction_types() -> Result<Vec<TypeBadge>, AppError> {
     use crate::server::auth::{require, state, Permission};
     let state = state().map_err(respond)?;
@@ -48,21 +42,17 @@ pub async fn interaction_types() -> Result<Vec<TypeBadge>, AppError> {
 }
 
 /// Everything about one interaction; `None` when there is no such id.
-#[server(endpoint = "get_interaction")]
+#[server(input = Json, endpoint = "get_interaction")]
 pub async fn get_interaction(id: i64) -> Result<Option<InteractionDetail>, AppError> {
     use crate::server::auth::{require, state, Permission};
     let state = state().map_err(respond)?;
     require(&state, Permission::ViewInteractions).await.map_err(respond)?;
-    state
-        .store
-        .interaction_detail(id, state.settings.time_zone)
-        .await
-        .map_err(|e| respond(e.into()))
+    state.store.interaction_detail(id, state.settings.time_zone).await.map_err(|e| respond(e.into()))
 }
 
 /// Renames an interaction's description, keeping the old one as a revision.
 /// Returns the row as it now reads.
-#[server(endpoint = "rename_description")]
+#[server(input = Json, endpoint = "rename_description")]
 pub async fn rename_description(id: i64, description: String) -> Result<LogRow, AppError> {
     use crate::model::validate_description;
     use crate::server::auth::{require, state, Permission};
@@ -70,11 +60,7 @@ pub async fn rename_description(id: i64, description: String) -> Result<LogRow, 
     let state = state().map_err(respond)?;
     let staff = require(&state, Permission::RenameDescriptions).await.map_err(respond)?;
     let description = validate_description(&description).map_err(|msg| respond(AppError::Validation(msg)))?;
-    state
-        .store
-        .rename_description(id, &description, staff.id, now_millis())
-        .await
-        .map_err(|e| respond(e.into()))?;
+    state.store.rename_description(id, &description, staff.id, now_millis()).await.map_err(|e| respond(e.into()))?;
     tracing::info!(interaction = id, staff = staff.id, "description renamed");
     state
         .store
@@ -85,7 +71,7 @@ pub async fn rename_description(id: i64, description: String) -> Result<LogRow, 
 }
 
 /// The staff member using the app, for the header.
-#[server(endpoint = "whoami")]
+#[server(input = Json, endpoint = "whoami")]
 pub async fn whoami() -> Result<Viewer, AppError> {
     use crate::model::initials;
     use crate::server::auth::{current_staff, state};

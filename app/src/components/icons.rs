@@ -3,9 +3,7 @@
 use leptos::prelude::*;
 
 /// The icons an interaction type can use.
-pub const TYPE_ICONS: &[&str] = &[
-    "phone", "mail", "home", "stethoscope", "users", "alert", "flag", "message", "note",
-];
+pub const TYPE_ICONS: &[&str] = &["phone", "mail", "home", "stethoscope", "users", "alert", "flag", "message", "note"];
 
 fn path_for(name: &str) -> &'static str {
     match name {

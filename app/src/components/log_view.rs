@@ -40,7 +40,7 @@ pub fn thousands(n: i64) -> String {
     let digits = n.abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -71,16 +71,21 @@ pub fn InteractionLog(
     // The search box keeps its own text; every keystroke updates the URL,
     // which refetches. Stale answers are dropped by the resource.
     let search_text = RwSignal::new(query.get_untracked().q);
+    // Back, forward and "Clear" change the URL under the box: follow it,
+    // unless the user is typing there right now.
+    Effect::new(move |_| {
+        let q = query.with(|q| q.q.clone());
+        let typing = document().active_element().map(|el| el.id() == "log-search").unwrap_or(false);
+        if !typing && q != search_text.get_untracked() {
+            search_text.set(q);
+        }
+    });
     let go = {
         let navigate = navigate.clone();
         move |next: LogQuery| {
             navigate(
                 &view_url(&base.get_value(), &next),
-                NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..Default::default()
-                },
+                NavigateOptions { replace: true, scroll: false, ..Default::default() },
             );
         }
     };
@@ -89,22 +94,14 @@ pub fn InteractionLog(
         move |ev: ev::Event| {
             let text = event_target_value(&ev);
             search_text.set(text.clone());
-            go(LogQuery {
-                q: text,
-                page: PageAnchor::First,
-                ..query.get_untracked()
-            });
+            go(LogQuery { q: text, page: PageAnchor::First, ..query.get_untracked() });
         }
     };
     let on_submit = {
         let go = go.clone();
         move |ev: ev::SubmitEvent| {
             ev.prevent_default();
-            go(LogQuery {
-                q: search_text.get_untracked(),
-                page: PageAnchor::First,
-                ..query.get_untracked()
-            });
+            go(LogQuery { q: search_text.get_untracked(), page: PageAnchor::First, ..query.get_untracked() });
         }
     };
     let toggle_type = {
@@ -122,12 +119,7 @@ pub fn InteractionLog(
     };
     let clear_filters = move |_| {
         search_text.set(String::new());
-        go(LogQuery {
-            q: String::new(),
-            types: Vec::new(),
-            page: PageAnchor::First,
-            ..query.get_untracked()
-        });
+        go(LogQuery { q: String::new(), types: Vec::new(), page: PageAnchor::First, ..query.get_untracked() });
     };
 
     view! {
@@ -170,11 +162,7 @@ pub fn InteractionLog(
                                         .map(|t| {
                                             let toggle_type = toggle_type.clone();
                                             let id = t.id;
-                                            let style = format!(
-                                                "--type-colour: {}; --type-ink: {}",
-                                                t.colour,
-                                                crate::model::readable_on(&t.colour),
-                                            );
+                                            let style = t.style();
                                             view! {
                                                 <label class="type-filter" style=style>
                                                     <input

@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 
 use crate::components::icons::Icon;
-use crate::model::{readable_on, TypeBadge};
+use crate::model::TypeBadge;
 
 #[component]
 pub fn TypeIcon(kind: TypeBadge) -> impl IntoView {
-    let style = format!("--type-colour: {}; --type-ink: {}", kind.colour, readable_on(&kind.colour));
+    let style = kind.style();
     let label = if kind.deleted { format!("{} (deleted type)", kind.name) } else { kind.name.clone() };
     let aria_label = label.clone();
     view! {
@@ -22,7 +22,7 @@ pub fn TypeIcon(kind: TypeBadge) -> impl IntoView {
 /// A type as a chip with its name, for filters and headings.
 #[component]
 pub fn TypeChip(kind: TypeBadge) -> impl IntoView {
-    let style = format!("--type-colour: {}; --type-ink: {}", kind.colour, readable_on(&kind.colour));
+    let style = kind.style();
     view! {
         <span class="type-chip" style=style>
             <span class="type-dot" aria-hidden="true">

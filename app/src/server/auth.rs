@@ -36,15 +36,7 @@ pub fn state() -> Result<AppState, AppError> {
 
 /// The staff member making this request.
 pub async fn current_staff(state: &AppState) -> Result<StaffRecord, AppError> {
-    let id = state.settings.acting_staff_id;
-    let row = sqlx::query_as::<_, (i64, String, String, String)>(
-        "SELECT id, name, email, role FROM staff_members WHERE id = ? AND active = 1",
-    )
-    .bind(id)
-    .fetch_optional(state.store.pool())
-    .await?;
-    let (id, name, email, role) = row.ok_or(AppError::Unauthenticated)?;
-    Ok(StaffRecord { id, name, email, role })
+    state.store.active_staff_member(state.settings.acting_staff_id).await?.ok_or(AppError::Unauthenticated)
 }
 
 /// The caller, if they hold `permission`; otherwise the error to answer with.

@@ -41,15 +41,15 @@ pub const DEMO_TYPES: &[(&str, &str, &str)] = &[
 
 const FIRST_NAMES: &[&str] = &[
     "Maria", "James", "Aisha", "Oliver", "Sophie", "Mohammed", "Chloe", "Jack", "Fatima", "Harry", "Zara", "Liam",
-    "Emily", "Noah", "Amelia", "Kwame", "Isla", "George", "Leah", "Ethan", "Ruby", "Yusuf", "Freya", "Dylan",
-    "Nadia", "Callum", "Ava", "Tariq", "Megan", "Owen", "Hana", "Rhys", "Lucy", "Ibrahim", "Ellie", "Connor",
-    "Grace", "Arjun", "Poppy", "Kieran",
+    "Emily", "Noah", "Amelia", "Kwame", "Isla", "George", "Leah", "Ethan", "Ruby", "Yusuf", "Freya", "Dylan", "Nadia",
+    "Callum", "Ava", "Tariq", "Megan", "Owen", "Hana", "Rhys", "Lucy", "Ibrahim", "Ellie", "Connor", "Grace", "Arjun",
+    "Poppy", "Kieran",
 ];
 
 const LAST_NAMES: &[&str] = &[
     "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson", "Wright",
-    "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Khan", "Clarke", "Jackson", "Wood",
-    "Hughes", "Edwards", "Begum", "Murphy", "Nowak", "Mensah", "O'Brien", "Ali",
+    "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Khan", "Clarke", "Jackson", "Wood", "Hughes",
+    "Edwards", "Begum", "Murphy", "Nowak", "Mensah", "O'Brien", "Ali",
 ];
 
 const TOPICS: &[&str] = &[
@@ -183,9 +183,7 @@ fn interaction_text(rng: &mut ChaCha8Rng, type_name: &str, person_first: &str, s
         },
         "Visit" => (
             format!("Home visit: {topic}"),
-            format!(
-                "{staff_first} visited {person_first} at home to talk through {topic}. {detail} Agreed to {next}."
-            ),
+            format!("{staff_first} visited {person_first} at home to talk through {topic}. {detail} Agreed to {next}."),
         ),
         "GP visit" => {
             let health = *HEALTH.choose(rng).unwrap_or(&"a check-up");
@@ -198,9 +196,7 @@ fn interaction_text(rng: &mut ChaCha8Rng, type_name: &str, person_first: &str, s
         }
         "Meeting" => (
             format!("Case review meeting re {topic}"),
-            format!(
-                "Case review with {person_first} and the support team about {topic}. {detail} Actions: {next}."
-            ),
+            format!("Case review with {person_first} and the support team about {topic}. {detail} Actions: {next}."),
         ),
         "Incident" => {
             let incident = *INCIDENTS.choose(rng).unwrap_or(&"an incident");
@@ -224,9 +220,7 @@ fn interaction_text(rng: &mut ChaCha8Rng, type_name: &str, person_first: &str, s
             let complaint = *COMPLAINTS.choose(rng).unwrap_or(&"the service");
             (
                 format!("Complaint about {complaint}"),
-                format!(
-                    "{person_first} complained about {complaint}. {detail} Apologised and promised to {next}."
-                ),
+                format!("{person_first} complained about {complaint}. {detail} Apologised and promised to {next}."),
             )
         }
     }
@@ -323,7 +317,11 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
             logged_by: staff_index as i64 + 1,
             reply_to,
         };
-        let tags = tags::join_tags(&tags::extract_tags(&new.description, &new.note));
+        let tags = tags::join_tags(&tags::extract_tags(
+            &new.description,
+            &new.note,
+            &[person_names[person], staff_firsts[staff_index]],
+        ));
         let logged_at = occurred_at + rng.random_range(0..4 * 60 * 60 * 1000);
         let id = insert_interaction(&mut tx, &new, &tags, logged_at).await?;
         by_person[person].push(id);
@@ -339,11 +337,7 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
             .bind(id)
             .fetch_one(store.pool())
             .await?;
-        let new = if k % 2 == 0 {
-            format!("{old} (follow-up needed)")
-        } else {
-            format!("Urgent: {old}")
-        };
+        let new = if k % 2 == 0 { format!("{old} (follow-up needed)") } else { format!("Urgent: {old}") };
         store.rename_description(id, &new, by, now - rng.random_range(0..30) * DAY).await?;
     }
     Ok(())
@@ -369,21 +363,18 @@ fn weighted_type(rng: &mut ChaCha8Rng) -> usize {
 /// minutes.
 pub async fn generate_large_log(store: &Store, count: usize, seed: u64) -> Result<(), StoreError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let types: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM interaction_types ORDER BY id")
-        .fetch_all(store.pool())
-        .await?;
-    let staff: Vec<i64> = sqlx::query_scalar("SELECT id FROM staff_members ORDER BY id")
-        .fetch_all(store.pool())
-        .await?;
+    let types: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM interaction_types ORDER BY id").fetch_all(store.pool()).await?;
+    let staff: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM staff_members ORDER BY id").fetch_all(store.pool()).await?;
     if types.is_empty() || staff.is_empty() {
         return Err(StoreError::Invalid("seed the demo data first".into()));
     }
     // One person per ~100 interactions, as in a real organisation.
     let new_people = (count / 100).max(1);
     let mut tx = store.begin_write().await?;
-    let first_person: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM people")
-        .fetch_one(&mut *tx)
-        .await?;
+    let first_person: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM people").fetch_one(&mut *tx).await?;
     for _ in 0..new_people {
         let first = *FIRST_NAMES.choose(&mut rng).unwrap_or(&"Sam");
         let last = *LAST_NAMES.choose(&mut rng).unwrap_or(&"Lee");
@@ -400,7 +391,7 @@ pub async fn generate_large_log(store: &Store, count: usize, seed: u64) -> Resul
         let (type_id, type_name) = &types[weighted_type(&mut rng) % types.len()];
         let person_first = *FIRST_NAMES.choose(&mut rng).unwrap_or(&"Sam");
         let (d, n) = interaction_text(&mut rng, type_name, person_first, "Alex");
-        let t = tags::join_tags(&tags::extract_tags(&d, &n));
+        let t = tags::join_tags(&tags::extract_tags(&d, &n, &[person_first, "Alex"]));
         pool_texts.push((*type_id, d, n, t));
     }
 

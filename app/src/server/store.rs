@@ -6,7 +6,10 @@ use std::{collections::HashMap, path::Path, str::FromStr, time::Duration};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use sqlx::{
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous},
+    query::QueryScalar,
+    sqlite::{
+        SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+    },
     Row, Sqlite, SqlitePool, Transaction,
 };
 
@@ -52,6 +55,9 @@ impl From<StoreError> for crate::error::AppError {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// Up to this many search matches are fetched and sorted; above it, pages
+    /// are found by walking the sort order's index.
+    search_fetch_limit: i64,
 }
 
 /// What a new interaction is made of; the server sets logged-at and tags.
@@ -74,7 +80,7 @@ pub struct InteractionTypeRecord {
 }
 
 /// A staff member as the server knows them.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct StaffRecord {
     pub id: i64,
     pub name: String,
@@ -103,12 +109,8 @@ impl Store {
                 }
             }
         }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .min_connections(1)
-            .connect_with(options)
-            .await?;
-        let store = Store { pool };
+        let pool = SqlitePoolOptions::new().max_connections(8).min_connections(1).connect_with(options).await?;
+        let store = Store { pool, search_fetch_limit: 5_000 };
         store.migrate().await?;
         Ok(store)
     }
@@ -116,6 +118,13 @@ impl Store {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         sqlx::migrate!("../migrations/sqlite").run(&self.pool).await?;
         Ok(())
+    }
+
+    /// Tests force one strategy or the other to check both give the same pages.
+    #[cfg(test)]
+    pub(crate) fn with_search_fetch_limit(mut self, limit: i64) -> Store {
+        self.search_fetch_limit = limit;
+        self
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -135,32 +144,21 @@ impl Store {
 
     // ----- staff -------------------------------------------------------
 
-    pub async fn staff_by_email(&self, email: &str) -> Result<Option<StaffRecord>, StoreError> {
-        let row = sqlx::query("SELECT id, name, email, role FROM staff_members WHERE email = ? AND active = 1")
-            .bind(email)
+    /// An active staff member by id.
+    pub async fn active_staff_member(&self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
+        Ok(sqlx::query_as("SELECT id, name, email, role FROM staff_members WHERE id = ? AND active = 1")
+            .bind(id)
             .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| StaffRecord {
-            id: r.get("id"),
-            name: r.get("name"),
-            email: r.get("email"),
-            role: r.get("role"),
-        }))
+            .await?)
     }
 
     /// The first active admin: who the server acts as until sign-in exists.
     pub async fn first_admin(&self) -> Result<Option<StaffRecord>, StoreError> {
-        let row = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, name, email, role FROM staff_members WHERE role = 'admin' AND active = 1 ORDER BY id LIMIT 1",
         )
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|r| StaffRecord {
-            id: r.get("id"),
-            name: r.get("name"),
-            email: r.get("email"),
-            role: r.get("role"),
-        }))
+        .await?)
     }
 
     // ----- interaction types --------------------------------------------
@@ -177,13 +175,7 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(|r| InteractionTypeRecord {
-                badge: TypeBadge {
-                    id: r.get("id"),
-                    name: r.get("name"),
-                    colour: r.get("colour"),
-                    icon: r.get("icon"),
-                    deleted: r.get("deleted"),
-                },
+                badge: TypeBadge::new(r.get("id"), r.get("name"), r.get("colour"), r.get("icon"), r.get("deleted")),
                 sort_key: r.get("sort_key"),
             })
             .collect())
@@ -193,7 +185,16 @@ impl Store {
 
     /// Records a new interaction. Tags are extracted here; logged-at is now.
     pub async fn create_interaction(&self, new: &NewInteraction) -> Result<i64, StoreError> {
-        let tags = tags::join_tags(&tags::extract_tags(&new.description, &new.note));
+        // The names of the people involved are not keywords.
+        let (person, staff): (Option<String>, Option<String>) = sqlx::query_as(
+            "SELECT (SELECT name FROM people WHERE id = ?), (SELECT name FROM staff_members WHERE id = ?)",
+        )
+        .bind(new.person_id)
+        .bind(new.logged_by)
+        .fetch_one(&self.pool)
+        .await?;
+        let names: Vec<&str> = person.iter().chain(staff.iter()).map(String::as_str).collect();
+        let tags = tags::join_tags(&tags::extract_tags(&new.description, &new.note, &names));
         let mut tx = self.begin_write().await?;
         let id = insert_interaction(&mut tx, new, &tags, now_millis()).await?;
         tx.commit().await?;
@@ -242,7 +243,21 @@ impl Store {
 
     /// One page of the log for a view: sorted, searched, filtered, keyset-paged.
     pub async fn list_interactions(&self, query: &LogQuery, tz: Tz) -> Result<LogPage, StoreError> {
-        let filter = Filter::new(query, tz);
+        let search = parse_search(&query.q, tz);
+        // How many rows the words match decides how to find a page: a few
+        // are fetched and sorted; many are met while walking the order's
+        // index, which finds a page after a handful of rows.
+        let word_matches = match &search.fts {
+            Some(fts) => Some(
+                sqlx::query_scalar::<_, i64>("SELECT count(*) FROM interactions_fts WHERE interactions_fts MATCH ?")
+                    .bind(fts)
+                    .fetch_one(&self.pool)
+                    .await?,
+            ),
+            None => None,
+        };
+        let walk_index = word_matches.is_none_or(|n| n > self.search_fetch_limit);
+        let filter = Filter::new(query, &search, walk_index);
         let limit = PAGE_SIZE;
         let anchor = match query.page {
             PageAnchor::First => None,
@@ -264,13 +279,12 @@ impl Store {
             (true, true) => (more, true),
         };
         let rows = self.rows_by_id(&ids, tz).await?;
-        let total = self.count(&filter).await?;
-        Ok(LogPage {
-            rows,
-            total,
-            has_previous,
-            has_next,
-        })
+        let total = match word_matches {
+            // Words alone: the full-text index has already counted.
+            Some(n) if filter.words_only => n,
+            _ => self.count(&filter).await?,
+        };
+        Ok(LogPage { rows, total, has_previous, has_next })
     }
 
     /// One row of the log by id.
@@ -416,10 +430,14 @@ impl Store {
                 if ids.len() < limit {
                     let gd = order.dir.sql();
                     let gcmp = order.cmp(order.dir);
-                    let mut sql = format!(
-                        "SELECT i.id FROM {} g CROSS JOIN interactions i ON i.{} = g.id WHERE {}",
-                        group.table, group.fk, filter.sql
-                    );
+                    // CROSS JOIN fixes the loop order: walk the groups in order
+                    // (or, for a few search matches, the matches, then sort).
+                    let from = if filter.walk_index {
+                        format!("{} g CROSS JOIN interactions i ON i.{} = g.id", group.table, group.fk)
+                    } else {
+                        format!("interactions i CROSS JOIN {} g ON g.id = i.{}", group.table, group.fk)
+                    };
+                    let mut sql = format!("SELECT i.id FROM {from} WHERE {}", filter.sql);
                     let mut binds = filter.binds.clone();
                     if let Some(a) = anchor {
                         sql.push_str(&format!(" AND (g.{}, g.id) {gcmp} (?, ?)", group.key));
@@ -469,13 +487,13 @@ impl Store {
                     id: r.get("id"),
                     occurred_at: iso_time(occurred),
                     occurred_display: display_time(occurred, tz),
-                    kind: TypeBadge {
-                        id: r.get("type_id"),
-                        name: r.get("type_name"),
-                        colour: r.get("colour"),
-                        icon: r.get("icon"),
-                        deleted: r.get("type_deleted"),
-                    },
+                    kind: TypeBadge::new(
+                        r.get("type_id"),
+                        r.get("type_name"),
+                        r.get("colour"),
+                        r.get("icon"),
+                        r.get("type_deleted"),
+                    ),
                     description: r.get("description"),
                     person_id: r.get("person_id"),
                     person_name: r.get("person_name"),
@@ -504,14 +522,7 @@ impl Store {
             return Ok(q.fetch_one(&self.pool).await?);
         }
         let sql = format!("SELECT count(*) FROM interactions i WHERE {}", filter.sql);
-        let mut q = sqlx::query_scalar::<_, i64>(&sql);
-        for b in &filter.binds {
-            q = match b {
-                Bind::Int(v) => q.bind(*v),
-                Bind::Text(v) => q.bind(v.clone()),
-            };
-        }
-        Ok(q.fetch_one(&self.pool).await?)
+        Ok(int_query(&sql, &filter.binds).fetch_one(&self.pool).await?)
     }
 }
 
@@ -546,15 +557,16 @@ enum Bind {
     Text(String),
 }
 
+/// A query for one integer column, with its parameters bound.
+fn int_query<'q>(sql: &'q str, binds: &'q [Bind]) -> QueryScalar<'q, Sqlite, i64, SqliteArguments<'q>> {
+    binds.iter().fold(sqlx::query_scalar(sql), |q, b| match b {
+        Bind::Int(v) => q.bind(*v),
+        Bind::Text(v) => q.bind(v.as_str()),
+    })
+}
+
 async fn fetch_ids(pool: &SqlitePool, sql: &str, binds: &[Bind]) -> Result<Vec<i64>, StoreError> {
-    let mut q = sqlx::query_scalar::<_, i64>(sql);
-    for b in binds {
-        q = match b {
-            Bind::Int(v) => q.bind(*v),
-            Bind::Text(v) => q.bind(v.clone()),
-        };
-    }
-    Ok(q.fetch_all(pool).await?)
+    Ok(int_query(sql, binds).fetch_all(pool).await?)
 }
 
 struct AnchorKeys {
@@ -619,32 +631,12 @@ impl SortDir {
 impl Order {
     fn new(column: SortColumn, dir: SortDir, backwards: bool) -> Order {
         let group = match column {
-            SortColumn::Type => Some(Group {
-                table: "interaction_types",
-                fk: "type_id",
-                key: "sort_key",
-                column,
-            }),
-            SortColumn::Person => Some(Group {
-                table: "people",
-                fk: "person_id",
-                key: "name",
-                column,
-            }),
-            SortColumn::LoggedBy => Some(Group {
-                table: "staff_members",
-                fk: "logged_by",
-                key: "name",
-                column,
-            }),
+            SortColumn::Type => Some(Group { table: "interaction_types", fk: "type_id", key: "sort_key", column }),
+            SortColumn::Person => Some(Group { table: "people", fk: "person_id", key: "name", column }),
+            SortColumn::LoggedBy => Some(Group { table: "staff_members", fk: "logged_by", key: "name", column }),
             SortColumn::Timestamp | SortColumn::Description => None,
         };
-        Order {
-            column,
-            dir: if backwards { dir.reversed() } else { dir },
-            group,
-            backwards,
-        }
+        Order { column, dir: if backwards { dir.reversed() } else { dir }, group, backwards }
     }
 
     fn key_column(&self) -> &'static str {
@@ -686,10 +678,15 @@ struct Filter {
     types: Vec<i64>,
     /// True when only the type filter applies, so per-type counts answer.
     counts_by_type_only: bool,
+    /// True when the search has words and nothing else narrows the view.
+    words_only: bool,
+    /// Walk the sort order's index and test each row against the search,
+    /// rather than fetching every match and sorting.
+    walk_index: bool,
 }
 
 impl Filter {
-    fn new(query: &LogQuery, tz: Tz) -> Filter {
+    fn new(query: &LogQuery, search: &Search, walk_index: bool) -> Filter {
         let mut clauses: Vec<String> = vec!["1 = 1".into()];
         let mut binds = Vec::new();
         if let Some(person) = query.person {
@@ -697,25 +694,32 @@ impl Filter {
             binds.push(Bind::Int(person));
         }
         if !query.types.is_empty() {
-            clauses.push(format!("i.type_id IN ({})", vec!["?"; query.types.len()].join(",")));
+            // The unary plus keeps SQLite walking the sort order's index and
+            // filtering, instead of collecting every row of the types and
+            // sorting them.
+            clauses.push(format!("+i.type_id IN ({})", vec!["?"; query.types.len()].join(",")));
             binds.extend(query.types.iter().map(|t| Bind::Int(*t)));
         }
-        let search = parse_search(&query.q, tz);
         for (from, to) in &search.ranges {
             clauses.push("i.occurred_at >= ? AND i.occurred_at < ?".into());
             binds.push(Bind::Int(*from));
             binds.push(Bind::Int(*to));
         }
+        // `+i.id` stops SQLite from looking matches up by id, so it tests
+        // membership while walking the index instead.
+        let member = if walk_index {
+            "+i.id IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?)"
+        } else {
+            "i.id IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?)"
+        };
         match (search.id, &search.fts) {
             (Some(id), Some(fts)) => {
-                clauses.push(
-                    "(i.id = ? OR i.id IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?))".into(),
-                );
+                clauses.push(format!("(i.id = ? OR {member})"));
                 binds.push(Bind::Int(id));
                 binds.push(Bind::Text(fts.clone()));
             }
             (None, Some(fts)) => {
-                clauses.push("i.id IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?)".into());
+                clauses.push(member.to_string());
                 binds.push(Bind::Text(fts.clone()));
             }
             (Some(id), None) => {
@@ -725,11 +729,18 @@ impl Filter {
             (None, None) => {}
         }
         let counts_by_type_only = query.person.is_none() && search.is_empty();
+        let words_only = query.person.is_none()
+            && query.types.is_empty()
+            && search.ranges.is_empty()
+            && search.id.is_none()
+            && search.fts.is_some();
         Filter {
             sql: clauses.join(" AND "),
             binds,
             types: query.types.clone(),
             counts_by_type_only,
+            words_only,
+            walk_index,
         }
     }
 }
@@ -760,11 +771,13 @@ pub(crate) fn parse_search(q: &str, tz: Tz) -> Search {
             continue;
         }
         let token = token.trim_start_matches('#');
-        if raw_tokens.len() == 1 && !token.is_empty() && token.len() <= 18 && token.bytes().all(|b| b.is_ascii_digit()) {
+        if raw_tokens.len() == 1 && !token.is_empty() && token.len() <= 18 && token.bytes().all(|b| b.is_ascii_digit())
+        {
             search.id = token.parse().ok();
         }
         // Split like the full-text tokenizer does: on anything not a letter or digit.
-        for word in token.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        // One letter matches nearly everything: words start at two.
+        for word in token.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 2) {
             words.push(word.to_lowercase());
         }
     }
@@ -787,11 +800,8 @@ fn date_range(token: &str, tz: Tz) -> Option<(Millis, Millis)> {
         [y, m] => {
             let (y, m) = (num(y, 4)? as i32, num(m, 2)?);
             let start = NaiveDate::from_ymd_opt(y, m, 1)?;
-            let end = if m == 12 {
-                NaiveDate::from_ymd_opt(y + 1, 1, 1)?
-            } else {
-                NaiveDate::from_ymd_opt(y, m + 1, 1)?
-            };
+            let end =
+                if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(y, m + 1, 1)? };
             (start, end)
         }
         [y, m, d] => {

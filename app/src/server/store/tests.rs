@@ -84,7 +84,7 @@ fn expected_order(mut rows: Vec<Ref>, column: SortColumn, dir: SortDir) -> Vec<i
 }
 
 /// Walks every page forwards, then back again, returning the ids seen.
-async fn walk(store: &Store, base: &LogQuery) -> (Vec<i64>, Vec<Vec<i64>>) {
+async fn walk_pages(store: &Store, base: &LogQuery) -> (Vec<i64>, Vec<Vec<i64>>) {
     let mut pages: Vec<Vec<i64>> = Vec::new();
     let mut query = base.clone();
     loop {
@@ -136,12 +136,8 @@ async fn every_sort_pages_through_every_row_once_in_order() {
     let reference = reference_rows(&store).await;
     for column in SortColumn::ALL {
         for dir in [SortDir::Asc, SortDir::Desc] {
-            let base = LogQuery {
-                sort: column,
-                dir: Some(dir),
-                ..Default::default()
-            };
-            let (forward, back_pages) = walk(&store, &base).await;
+            let base = LogQuery { sort: column, dir: Some(dir), ..Default::default() };
+            let (forward, back_pages) = walk_pages(&store, &base).await;
             let expected = expected_order(reference.clone(), column, dir);
             assert_eq!(forward, expected, "order for {column:?} {dir:?}");
             assert_eq!(back_pages.concat(), expected, "backwards paging for {column:?} {dir:?}");
@@ -150,15 +146,39 @@ async fn every_sort_pages_through_every_row_once_in_order() {
 }
 
 #[tokio::test]
+async fn searches_page_the_same_whether_matches_are_fetched_or_walked() {
+    let (_dir, store) = seeded_store(430).await;
+    let reference = reference_rows(&store).await;
+    let matched: Vec<i64> = sqlx::query_scalar("SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?")
+        .bind("\"call\"*")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    assert!(matched.len() > 60, "enough matches for two pages");
+    let fetch = store.clone().with_search_fetch_limit(i64::MAX);
+    let walk = store.clone().with_search_fetch_limit(0);
+    for column in SortColumn::ALL {
+        for dir in [SortDir::Asc, SortDir::Desc] {
+            let base = LogQuery { q: "call".into(), sort: column, dir: Some(dir), ..Default::default() };
+            let expected: Vec<i64> =
+                expected_order(reference.clone(), column, dir).into_iter().filter(|id| matched.contains(id)).collect();
+            for (name, s) in [("fetched", &fetch), ("walked", &walk)] {
+                let (forward, back_pages) = walk_pages(s, &base).await;
+                assert_eq!(forward, expected, "{name} search order for {column:?} {dir:?}");
+                assert_eq!(back_pages.concat(), expected, "{name} backwards for {column:?} {dir:?}");
+                let page = s.list_interactions(&base, TZ).await.unwrap();
+                assert_eq!(page.total as usize, matched.len());
+            }
+        }
+    }
+}
+
+#[tokio::test]
 async fn type_filter_and_person_scope_narrow_the_log() {
     let (_dir, store) = seeded_store(300).await;
     let reference = reference_rows(&store).await;
-    let query = LogQuery {
-        types: vec![1, 3],
-        sort: SortColumn::Person,
-        ..Default::default()
-    };
-    let (ids, _) = walk(&store, &query).await;
+    let query = LogQuery { types: vec![1, 3], sort: SortColumn::Person, ..Default::default() };
+    let (ids, _) = walk_pages(&store, &query).await;
     let expected: Vec<i64> = expected_order(reference.clone(), SortColumn::Person, SortDir::Asc)
         .into_iter()
         .filter(|id| reference.iter().any(|r| r.id == *id && (r.type_id == 1 || r.type_id == 3)))
@@ -168,10 +188,7 @@ async fn type_filter_and_person_scope_narrow_the_log() {
     assert_eq!(page.total as usize, expected.len());
 
     let person = reference[0].person_id;
-    let scoped = LogQuery {
-        person: Some(person),
-        ..Default::default()
-    };
+    let scoped = LogQuery { person: Some(person), ..Default::default() };
     let page = store.list_interactions(&scoped, TZ).await.unwrap();
     let mine = reference.iter().filter(|r| r.person_id == person).count();
     assert_eq!(page.total as usize, mine);
@@ -206,16 +223,7 @@ async fn search_matches_words_prefixes_tags_ids_and_dates() {
         let store = store.clone();
         let q = q.to_string();
         async move {
-            let page = store
-                .list_interactions(
-                    &LogQuery {
-                        q,
-                        ..Default::default()
-                    },
-                    TZ,
-                )
-                .await
-                .unwrap();
+            let page = store.list_interactions(&LogQuery { q, ..Default::default() }, TZ).await.unwrap();
             let mut ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
             ids.sort();
             assert_eq!(page.total as usize, ids.len());
@@ -254,10 +262,7 @@ async fn rename_keeps_a_revision_and_marks_the_row() {
     let detail = store.interaction_detail(id, TZ).await.unwrap().unwrap();
     assert_eq!(detail.revisions.len(), revisions);
     // Search finds the new words, not the old.
-    let found = store
-        .list_interactions(&LogQuery { q: "arrears".into(), ..Default::default() }, TZ)
-        .await
-        .unwrap();
+    let found = store.list_interactions(&LogQuery { q: "arrears".into(), ..Default::default() }, TZ).await.unwrap();
     assert!(found.rows.iter().any(|r| r.id == id));
     assert!(matches!(store.rename_description(999_999, "x", 1, 0).await, Err(StoreError::NotFound)));
 }
@@ -319,10 +324,8 @@ async fn detail_shows_replies_both_ways_and_unknown_is_none() {
 async fn a_missing_anchor_falls_back_to_the_first_page() {
     let (_dir, store) = seeded_store(80).await;
     let first = store.list_interactions(&LogQuery::default(), TZ).await.unwrap();
-    let bogus = store
-        .list_interactions(&LogQuery::default().with_page(PageAnchor::After(9_999_999)), TZ)
-        .await
-        .unwrap();
+    let bogus =
+        store.list_interactions(&LogQuery::default().with_page(PageAnchor::After(9_999_999)), TZ).await.unwrap();
     assert_eq!(first.rows, bogus.rows);
 }
 
@@ -336,6 +339,7 @@ fn search_parsing_quotes_words_and_reads_dates() {
     // Midnight in London in summer is 23:00 UTC the day before.
     assert_eq!(s.ranges[0].0, Utc.with_ymd_and_hms(2026, 6, 30, 23, 0, 0).unwrap().timestamp_millis());
     assert_eq!(parse_search("  ", TZ), Search::default());
+    assert_eq!(parse_search("a", TZ), Search::default(), "one letter is not a search yet");
 }
 
 #[test]
