@@ -103,8 +103,13 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let router = build_router(state);
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router.into_make_service()).await;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, router.into_make_service())
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
     });
     for path in ["/log", "/log?sort=person", "/log?q=housing"] {
         let path = path.to_string();
@@ -118,6 +123,9 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
         }
         results.push(Figures { name: format!("GET {path} time to first byte"), samples });
     }
+
+    let _ = stop.send(());
+    let _ = server.await;
 
     println!("{:<48} {:>10} {:>10} {:>10}", "case", "median ms", "p95 ms", "max ms");
     for figures in &results {

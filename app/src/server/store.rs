@@ -244,20 +244,21 @@ impl Store {
     /// One page of the log for a view: sorted, searched, filtered, keyset-paged.
     pub async fn list_interactions(&self, query: &LogQuery, tz: Tz) -> Result<LogPage, StoreError> {
         let search = parse_search(&query.q, tz);
-        // How many rows the words match decides how to find a page: a few
+        let fts = search.fts.as_deref().map(|words| fts_expression(words, &query.types, query.person));
+        // How many rows the search matches decides how to find a page: a few
         // are fetched and sorted; many are met while walking the order's
         // index, which finds a page after a handful of rows.
-        let word_matches = match &search.fts {
-            Some(fts) => Some(
+        let fts_matches = match &fts {
+            Some(expression) => Some(
                 sqlx::query_scalar::<_, i64>("SELECT count(*) FROM interactions_fts WHERE interactions_fts MATCH ?")
-                    .bind(fts)
+                    .bind(expression)
                     .fetch_one(&self.pool)
                     .await?,
             ),
             None => None,
         };
-        let walk_index = word_matches.is_none_or(|n| n > self.search_fetch_limit);
-        let filter = Filter::new(query, &search, walk_index);
+        let walk_index = fts_matches.is_none_or(|n| n > self.search_fetch_limit);
+        let filter = Filter::new(query, &search, fts.as_deref(), walk_index);
         let limit = PAGE_SIZE;
         let anchor = match query.page {
             PageAnchor::First => None,
@@ -279,9 +280,9 @@ impl Store {
             (true, true) => (more, true),
         };
         let rows = self.rows_by_id(&ids, tz).await?;
-        let total = match word_matches {
-            // Words alone: the full-text index has already counted.
-            Some(n) if filter.words_only => n,
+        let total = match fts_matches {
+            // The full-text index has already counted (it knows types and people).
+            Some(n) if filter.fts_counts => n,
             _ => self.count(&filter).await?,
         };
         Ok(LogPage { rows, total, has_previous, has_next })
@@ -678,15 +679,15 @@ struct Filter {
     types: Vec<i64>,
     /// True when only the type filter applies, so per-type counts answer.
     counts_by_type_only: bool,
-    /// True when the search has words and nothing else narrows the view.
-    words_only: bool,
+    /// True when the full-text query alone decides which rows match.
+    fts_counts: bool,
     /// Walk the sort order's index and test each row against the search,
     /// rather than fetching every match and sorting.
     walk_index: bool,
 }
 
 impl Filter {
-    fn new(query: &LogQuery, search: &Search, walk_index: bool) -> Filter {
+    fn new(query: &LogQuery, search: &Search, fts: Option<&str>, walk_index: bool) -> Filter {
         let mut clauses: Vec<String> = vec!["1 = 1".into()];
         let mut binds = Vec::new();
         if let Some(person) = query.person {
@@ -712,15 +713,15 @@ impl Filter {
         } else {
             "i.id IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?)"
         };
-        match (search.id, &search.fts) {
+        match (search.id, fts) {
             (Some(id), Some(fts)) => {
                 clauses.push(format!("(i.id = ? OR {member})"));
                 binds.push(Bind::Int(id));
-                binds.push(Bind::Text(fts.clone()));
+                binds.push(Bind::Text(fts.to_string()));
             }
             (None, Some(fts)) => {
                 clauses.push(member.to_string());
-                binds.push(Bind::Text(fts.clone()));
+                binds.push(Bind::Text(fts.to_string()));
             }
             (Some(id), None) => {
                 clauses.push("i.id = ?".into());
@@ -729,17 +730,13 @@ impl Filter {
             (None, None) => {}
         }
         let counts_by_type_only = query.person.is_none() && search.is_empty();
-        let words_only = query.person.is_none()
-            && query.types.is_empty()
-            && search.ranges.is_empty()
-            && search.id.is_none()
-            && search.fts.is_some();
+        let fts_counts = search.ranges.is_empty() && search.id.is_none() && fts.is_some();
         Filter {
             sql: clauses.join(" AND "),
             binds,
             types: query.types.clone(),
             counts_by_type_only,
-            words_only,
+            fts_counts,
             walk_index,
         }
     }
@@ -788,6 +785,20 @@ pub(crate) fn parse_search(q: &str, tz: Tz) -> Search {
         search.fts = Some(terms.join(" AND "));
     }
     search
+}
+
+/// The full-text query for search words narrowed to types and a person, all
+/// answered by the index. Words match description and tags only.
+pub(crate) fn fts_expression(words: &str, types: &[i64], person: Option<i64>) -> String {
+    let mut expression = format!("{{description tags}} : ({words})");
+    if !types.is_empty() {
+        let kinds: Vec<String> = types.iter().map(|t| format!("type{t}")).collect();
+        expression.push_str(&format!(" AND kind : ({})", kinds.join(" OR ")));
+    }
+    if let Some(person) = person {
+        expression.push_str(&format!(" AND person : person{person}"));
+    }
+    expression
 }
 
 /// The UTC range of a calendar year, month or day in the organisation's zone.

@@ -150,7 +150,7 @@ async fn searches_page_the_same_whether_matches_are_fetched_or_walked() {
     let (_dir, store) = seeded_store(430).await;
     let reference = reference_rows(&store).await;
     let matched: Vec<i64> = sqlx::query_scalar("SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?")
-        .bind("\"call\"*")
+        .bind(fts_expression("\"call\"*", &[], None))
         .fetch_all(store.pool())
         .await
         .unwrap();
@@ -169,6 +169,37 @@ async fn searches_page_the_same_whether_matches_are_fetched_or_walked() {
                 let page = s.list_interactions(&base, TZ).await.unwrap();
                 assert_eq!(page.total as usize, matched.len());
             }
+        }
+    }
+}
+
+#[tokio::test]
+async fn search_with_type_filter_and_person_counts_exactly() {
+    let (_dir, store) = seeded_store(430).await;
+    let reference = reference_rows(&store).await;
+    // The rows the word matches, found without any type or person token.
+    let matched: Vec<i64> = sqlx::query_scalar("SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?")
+        .bind(fts_expression("\"call\"*", &[], None))
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    let person = reference[3].person_id;
+    for (types, scope) in [(vec![1, 2], None), (vec![], Some(person)), (vec![1], Some(person))] {
+        let expected: Vec<i64> = expected_order(reference.clone(), SortColumn::Timestamp, SortDir::Desc)
+            .into_iter()
+            .filter(|id| matched.contains(id))
+            .filter(|id| {
+                let r = reference.iter().find(|r| r.id == *id).unwrap();
+                (types.is_empty() || types.contains(&r.type_id)) && scope.is_none_or(|p| p == r.person_id)
+            })
+            .collect();
+        for limit in [0, i64::MAX] {
+            let s = store.clone().with_search_fetch_limit(limit);
+            let query = LogQuery { q: "call".into(), types: types.clone(), person: scope, ..Default::default() };
+            let (ids, _) = walk_pages(&s, &query).await;
+            assert_eq!(ids, expected, "{types:?} {scope:?} limit {limit}");
+            let page = s.list_interactions(&query, TZ).await.unwrap();
+            assert_eq!(page.total as usize, expected.len(), "{types:?} {scope:?}");
         }
     }
 }
