@@ -258,6 +258,8 @@ pub struct LogPage {
     pub total: i64,
     pub has_previous: bool,
     pub has_next: bool,
+    /// The organisation's time zone, which the times are shown in.
+    pub time_zone: String,
 }
 
 impl LogPage {

@@ -99,6 +99,32 @@ test.describe("searching and filtering the log", () => {
     expect(after).toEqual(before);
   });
 
+  test("search and filters work before the WASM loads, and the page shows them", async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto("/log?sort=person");
+    await page.getByRole("searchbox", { name: "Search interactions" }).fill("call");
+    await page.getByRole("checkbox", { name: "Phone call" }).check();
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(/q=call/);
+    await expect(page).toHaveURL(/sort=person/);
+    await expect(page).toHaveURL(/types=1/);
+    await expect(page.getByRole("searchbox", { name: "Search interactions" })).toHaveValue("call");
+    await expect(page.getByRole("checkbox", { name: "Phone call" })).toBeChecked();
+    await expect(page.getByRole("checkbox", { name: "Email" })).not.toBeChecked();
+    expect(new Set(await typeNames(page))).toEqual(new Set(["Phone call"]));
+    await context.close();
+  });
+
+  test("Back undoes a filter change", async ({ page }) => {
+    await openHydrated(page, "/log");
+    await page.getByRole("checkbox", { name: "Visit", exact: true }).check();
+    await expect(page).toHaveURL(/types=3/);
+    await page.goBack();
+    await expect(page).not.toHaveURL(/types=/);
+    await expect(page.getByRole("checkbox", { name: "Visit", exact: true })).not.toBeChecked();
+  });
+
   test("the type's name shows on hover", async ({ page }) => {
     await openHydrated(page, "/log?types=2");
     const icon = rows(page).first().locator(".type-icon");

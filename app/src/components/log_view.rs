@@ -80,12 +80,14 @@ pub fn InteractionLog(
             search_text.set(q);
         }
     });
+    // Keystrokes replace the history entry; filter changes add one, so Back
+    // undoes them.
     let go = {
         let navigate = navigate.clone();
-        move |next: LogQuery| {
+        move |next: LogQuery, replace: bool| {
             navigate(
                 &view_url(&base.get_value(), &next),
-                NavigateOptions { replace: true, scroll: false, ..Default::default() },
+                NavigateOptions { replace, scroll: false, ..Default::default() },
             );
         }
     };
@@ -94,14 +96,14 @@ pub fn InteractionLog(
         move |ev: ev::Event| {
             let text = event_target_value(&ev);
             search_text.set(text.clone());
-            go(LogQuery { q: text, page: PageAnchor::First, ..query.get_untracked() });
+            go(LogQuery { q: text, page: PageAnchor::First, ..query.get_untracked() }, true);
         }
     };
     let on_submit = {
         let go = go.clone();
         move |ev: ev::SubmitEvent| {
             ev.prevent_default();
-            go(LogQuery { q: search_text.get_untracked(), page: PageAnchor::First, ..query.get_untracked() });
+            go(LogQuery { q: search_text.get_untracked(), page: PageAnchor::First, ..query.get_untracked() }, true);
         }
     };
     let toggle_type = {
@@ -114,12 +116,12 @@ pub fn InteractionLog(
                 next.types.sort_unstable();
             }
             next.page = PageAnchor::First;
-            go(next);
+            go(next, false);
         }
     };
     let clear_filters = move |_| {
         search_text.set(String::new());
-        go(LogQuery { q: String::new(), types: Vec::new(), page: PageAnchor::First, ..query.get_untracked() });
+        go(LogQuery { q: String::new(), types: Vec::new(), page: PageAnchor::First, ..query.get_untracked() }, false);
     };
 
     view! {
@@ -134,6 +136,8 @@ pub fn InteractionLog(
                         placeholder="Search description, id, date (2026-03) or tag"
                         autocomplete="off"
                         maxlength=crate::model::MAX_SEARCH_CHARS
+                        // The attribute for the server's HTML, the property after.
+                        value=query.get_untracked().q
                         prop:value=move || search_text.get()
                         on:input=on_search
                     />
@@ -169,6 +173,7 @@ pub fn InteractionLog(
                                                         type="checkbox"
                                                         name="types"
                                                         value=id
+                                                        checked=query.with_untracked(|q| q.types.contains(&id))
                                                         prop:checked=move || query.with(|q| q.types.contains(&id))
                                                         on:change=move |ev| toggle_type(id, event_target_checked(&ev))
                                                     />
@@ -251,6 +256,7 @@ fn LogTable(base: String, query: LogQuery, data: LogPage, pending: RwSignal<bool
                 <strong data-testid="log-total">{total_text}</strong>
                 {(!query.q.is_empty()).then(|| format!(" matching “{}”", query.q))}
             </p>
+            <p class="time-zone">{format!("Times in {}", data.time_zone)}</p>
         </div>
         <div class="table-wrap" aria-busy=move || pending.get().to_string()>
             <table class="log-table">

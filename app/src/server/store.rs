@@ -285,7 +285,7 @@ impl Store {
             Some(n) if filter.fts_counts => n,
             _ => self.count(&filter).await?,
         };
-        Ok(LogPage { rows, total, has_previous, has_next })
+        Ok(LogPage { rows, total, has_previous, has_next, time_zone: tz.name().to_string() })
     }
 
     /// One row of the log by id.
