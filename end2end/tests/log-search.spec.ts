@@ -26,7 +26,7 @@ test.describe("searching and filtering the log", () => {
     expect(n).toBeGreaterThan(0);
     for (let i = 0; i < n; i++) {
       const row = rows(page).nth(i);
-      const text = (await row.locator(".description-text").innerText()) + " " + (await row.locator(".tags").innerText());
+      const text = (await row.locator(".description-text").innerText()) + " " + (await row.locator(".tags li").allTextContents()).join(" ");
       expect(text.toLowerCase()).toMatch(/\bcall/);
       expect(text.toLowerCase()).toMatch(/\brent/);
     }
