@@ -145,15 +145,21 @@ async fn every_sort_pages_through_every_row_once_in_order() {
     }
 }
 
+/// The rows the word "call" matches, asked of the full-text index directly,
+/// without any type or person token.
+async fn rows_matching_call(store: &Store) -> Vec<i64> {
+    sqlx::query_scalar("SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?")
+        .bind(fts_expression("\"call\"*", &[], None))
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn searches_page_the_same_whether_matches_are_fetched_or_walked() {
     let (_dir, store) = seeded_store(430).await;
     let reference = reference_rows(&store).await;
-    let matched: Vec<i64> = sqlx::query_scalar("SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?")
-        .bind(fts_expression("\"call\"*", &[], None))
-        .fetch_all(store.pool())
-        .await
-        .unwrap();
+    let matched = rows_matching_call(&store).await;
     assert!(matched.len() > 60, "enough matches for two pages");
     let fetch = store.clone().with_search_fetch_limit(i64::MAX);
     let walk = store.clone().with_search_fetch_limit(0);
@@ -177,12 +183,7 @@ async fn searches_page_the_same_whether_matches_are_fetched_or_walked() {
 async fn search_with_type_filter_and_person_counts_exactly() {
     let (_dir, store) = seeded_store(430).await;
     let reference = reference_rows(&store).await;
-    // The rows the word matches, found without any type or person token.
-    let matched: Vec<i64> = sqlx::query_scalar("SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?")
-        .bind(fts_expression("\"call\"*", &[], None))
-        .fetch_all(store.pool())
-        .await
-        .unwrap();
+    let matched = rows_matching_call(&store).await;
     let person = reference[3].person_id;
     for (types, scope) in [(vec![1, 2], None), (vec![], Some(person)), (vec![1], Some(person))] {
         let expected: Vec<i64> = expected_order(reference.clone(), SortColumn::Timestamp, SortDir::Desc)
