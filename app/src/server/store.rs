@@ -462,7 +462,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders = vec!["?"; ids.len()].join(",");
+        let id_list = placeholders(ids.len());
         let sql = format!(
             "SELECT i.id, i.occurred_at, i.description, i.tags, i.person_id, p.name AS person_name,
                     s.name AS staff_name, t.id AS type_id, t.name AS type_name, t.colour, t.icon,
@@ -472,7 +472,7 @@ impl Store {
              JOIN interaction_types t ON t.id = i.type_id
              JOIN people p ON p.id = i.person_id
              JOIN staff_members s ON s.id = i.logged_by
-             WHERE i.id IN ({placeholders})"
+             WHERE i.id IN ({id_list})"
         );
         let mut q = sqlx::query(&sql);
         for id in ids {
@@ -514,13 +514,10 @@ impl Store {
         if filter.counts_by_type_only {
             let mut sql = "SELECT COALESCE(SUM(n), 0) FROM interaction_counts".to_string();
             if !filter.types.is_empty() {
-                sql.push_str(&format!(" WHERE type_id IN ({})", vec!["?"; filter.types.len()].join(",")));
+                sql.push_str(&format!(" WHERE type_id IN ({})", placeholders(filter.types.len())));
             }
-            let mut q = sqlx::query_scalar::<_, i64>(&sql);
-            for t in &filter.types {
-                q = q.bind(t);
-            }
-            return Ok(q.fetch_one(&self.pool).await?);
+            let binds: Vec<Bind> = filter.types.iter().map(|t| Bind::Int(*t)).collect();
+            return Ok(int_query(&sql, &binds).fetch_one(&self.pool).await?);
         }
         let sql = format!("SELECT count(*) FROM interactions i WHERE {}", filter.sql);
         Ok(int_query(&sql, &filter.binds).fetch_one(&self.pool).await?)
@@ -556,6 +553,11 @@ pub(crate) async fn insert_interaction(
 enum Bind {
     Int(i64),
     Text(String),
+}
+
+/// `?, ?, ?` for an `IN (…)` list of `n` bound values.
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
 }
 
 /// A query for one integer column, with its parameters bound.
@@ -698,7 +700,7 @@ impl Filter {
             // The unary plus keeps SQLite walking the sort order's index and
             // filtering, instead of collecting every row of the types and
             // sorting them.
-            clauses.push(format!("+i.type_id IN ({})", vec!["?"; query.types.len()].join(",")));
+            clauses.push(format!("+i.type_id IN ({})", placeholders(query.types.len())));
             binds.extend(query.types.iter().map(|t| Bind::Int(*t)));
         }
         for (from, to) in &search.ranges {
