@@ -1,20 +1,38 @@
 #!/usr/bin/env bash
-# Benchmarks the log on a database of a million interactions (made once, in
-# data/bench.db) and prints median and p95 latency per query and page.
-# Usage: scripts/bench.sh [interactions]   (default 1000000)
+# Benchmarks the log on a database of a million interactions and prints
+# median and p95 latency per query and page.
+#   scripts/bench.sh [sqlite|postgres] [interactions]   (defaults: sqlite 1000000)
+# SQLite: the database is made once, in data/bench-N.db. PostgreSQL: a local
+# server is started with its data kept in target/postgres/bench, and the
+# database interlog_bench_N is made once there.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+source "$ROOT/scripts/postgres.sh"
 
-COUNT="${1:-1000000}"
+ENGINE="${1:-sqlite}"
+COUNT="${2:-1000000}"
 ensure_build_tools
 build_release
 
 cd "$ROOT"
 export LEPTOS_OUTPUT_NAME=interlog LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD
-DB="data/bench-$COUNT.db"
-export DATABASE_URL="sqlite:$DB"
-if [ ! -f "$DB" ]; then
-  log "generating $COUNT interactions into $DB"
+case "$ENGINE" in
+  sqlite)
+    DB="data/bench-$COUNT.db"
+    export DATABASE_URL="sqlite:$DB"
+    [ -f "$DB" ] && FRESH=0 || FRESH=1
+    ;;
+  postgres)
+    start_postgres bench --keep
+    export DATABASE_URL="$INTERLOG_TEST_POSTGRES_URL/interlog_bench_$COUNT"
+    EXISTS="$("$PG_BIN/psql" "$INTERLOG_TEST_POSTGRES_URL/postgres" -tAc \
+      "SELECT 1 FROM pg_database WHERE datname = 'interlog_bench_$COUNT'")"
+    [ "$EXISTS" = 1 ] && FRESH=0 || FRESH=1
+    ;;
+  *) echo "usage: scripts/bench.sh [sqlite|postgres] [interactions]" >&2; exit 2 ;;
+esac
+if [ "$FRESH" = 1 ]; then
+  log "generating $COUNT interactions on $ENGINE"
   target/release/interlog generate --interactions "$COUNT"
 fi
 log "release WASM size"

@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
-# Runs every test: the Rust tests (store, server functions, HTTP) and the
-# Playwright journeys in Debian's Chromium against an optimised build.
+# Runs every test: the store and HTTP tests on SQLite and on a real
+# PostgreSQL server (a throwaway one, started here and stopped at the end),
+# then the Playwright journeys in Debian's Chromium against an optimised
+# build, once on SQLite and once on PostgreSQL.
 # Installs whatever is missing first. Exits non-zero on any failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+source "$ROOT/scripts/postgres.sh"
 
 ensure_build_tools
 ensure_chromium
+start_postgres test
 
 cd "$ROOT"
-log "Rust tests"
+log "Rust tests (SQLite and PostgreSQL)"
 cargo test -p app --features ssr
 cargo test -p server
 
-build_release
-
-log "end-to-end tests (Playwright, Chromium)"
-cd "$ROOT/end2end"
-npx playwright test
+"$ROOT/scripts/e2e.sh" sqlite
+"$ROOT/scripts/e2e.sh" postgres

@@ -7,9 +7,12 @@ use std::{
     time::{Duration, Instant},
 };
 
-use app::model::{LogQuery, PageAnchor, SortColumn, SortDir};
+use app::{
+    model::{LogQuery, PageAnchor, SortColumn, SortDir},
+    server::store::Engine,
+};
 
-use crate::{config::Cli, leptos_options, open_state, router::build_router};
+use crate::{config::Cli, leptos_options, open_state, redact_password, router::build_router};
 
 struct Figures {
     name: String,
@@ -30,22 +33,31 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
     let url = cli.database_url();
     let mut options = leptos_options();
     options.site_addr = "127.0.0.1:0".parse()?;
-    let state = open_state(&url, cli.time_zone, false, options).await?;
+    let state = open_state(&url, &cli.store_options(), cli.time_zone, false, options).await?;
     let store = state.store.clone();
     let tz = cli.time_zone;
     let total: i64 = sqlx::query_scalar("SELECT count(*) FROM interactions").fetch_one(store.pool()).await?;
-    println!("database: {url}\ninteractions: {total}\niterations per case: {iterations}\n");
+    println!(
+        "engine: {}\ndatabase: {}\ninteractions: {total}\niterations per case: {iterations}\n",
+        store.engine().name(),
+        redact_password(&url)
+    );
 
     // A row half-way down the default order, for a deep page.
     let deep: i64 =
-        sqlx::query_scalar("SELECT id FROM interactions ORDER BY occurred_at DESC, id DESC LIMIT 1 OFFSET ?")
+        sqlx::query_scalar("SELECT id FROM interactions ORDER BY occurred_at DESC, id DESC LIMIT 1 OFFSET $1")
             .bind(total / 2)
             .fetch_one(store.pool())
             .await?;
-    let deep_person: i64 = sqlx::query_scalar(
+    // And half-way down the person order (people by name, then newest first).
+    let name_key = match store.engine() {
+        Engine::Sqlite => "p.name",
+        Engine::Postgres => "lower(p.name)",
+    };
+    let deep_person: i64 = sqlx::query_scalar(&format!(
         "SELECT i.id FROM interactions i JOIN people p ON p.id = i.person_id
-         ORDER BY p.name, p.id, i.occurred_at DESC, i.id DESC LIMIT 1 OFFSET ?",
-    )
+         ORDER BY {name_key}, p.id, i.occurred_at DESC, i.id DESC LIMIT 1 OFFSET $1"
+    ))
     .bind(total / 2)
     .fetch_one(store.pool())
     .await?;

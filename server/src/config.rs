@@ -7,9 +7,16 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "interlog", version, about = "Interlog: the staff-facing interaction log")]
 pub struct Cli {
-    /// Database URL. Defaults to a SQLite file in the data directory.
+    /// Database URL: `sqlite:path/to/file.db` or `postgres://user:password@host:port/database`.
+    /// Defaults to a SQLite file in the data directory.
     #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
+
+    /// Database connections per server process (default: 8 on SQLite, 10 on
+    /// PostgreSQL). With several servers, keep the sum under the database's
+    /// `max_connections`.
+    #[arg(long, env = "DATABASE_POOL_SIZE", global = true, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub database_pool_size: Option<u32>,
 
     /// Where the embedded database lives.
     #[arg(long, env = "INTERLOG_DATA_DIR", default_value = "data", global = true)]
@@ -63,6 +70,10 @@ pub struct ServeArgs {
 }
 
 impl Cli {
+    pub fn store_options(&self) -> app::server::store::StoreOptions {
+        app::server::store::StoreOptions { max_connections: self.database_pool_size }
+    }
+
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.clone(),

@@ -7,18 +7,21 @@ pub mod router;
 
 use std::sync::Arc;
 
-use app::server::{demo, AppState, OrgSettings, Store};
+use app::server::{demo, store::StoreOptions, AppState, OrgSettings, Store};
 use leptos::prelude::{get_configuration, LeptosOptions};
 
 /// Opens the database (running migrations), seeds demo data on an empty one
 /// if asked, and builds the shared state.
 pub async fn open_state(
     database_url: &str,
+    store_options: &StoreOptions,
     time_zone: chrono_tz::Tz,
     demo_data: bool,
     leptos_options: LeptosOptions,
 ) -> Result<AppState, String> {
-    let store = Store::open(database_url).await.map_err(|e| format!("cannot open the database {database_url}: {e}"))?;
+    let store = Store::open_with(database_url, store_options)
+        .await
+        .map_err(|e| format!("cannot open the database {}: {e}", redact_password(database_url)))?;
     if demo_data && store.is_empty().await.map_err(|e| e.to_string())? {
         tracing::info!("empty database: adding demo data");
         demo::seed_demo(&store, 200, 5000, 2026).await.map_err(|e| format!("cannot add demo data: {e}"))?;
@@ -37,5 +40,29 @@ pub fn leptos_options() -> LeptosOptions {
     match from_env {
         Some(conf) => conf.leptos_options,
         None => LeptosOptions::builder().output_name("interlog").site_root("target/site").site_pkg_dir("pkg").build(),
+    }
+}
+
+/// A database URL fit for logs: any password replaced by `***`.
+pub fn redact_password(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        if let Some((userinfo, host)) = rest.rsplit_once('@') {
+            if let Some((user, _password)) = userinfo.split_once(':') {
+                return format!("{scheme}://{user}:***@{host}");
+            }
+        }
+    }
+    url.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_password;
+
+    #[test]
+    fn passwords_stay_out_of_logs() {
+        assert_eq!(redact_password("postgres://app:s3cret@db:5432/interlog"), "postgres://app:***@db:5432/interlog");
+        assert_eq!(redact_password("postgres://app@db/interlog"), "postgres://app@db/interlog");
+        assert_eq!(redact_password("sqlite:data/interlog.db"), "sqlite:data/interlog.db");
     }
 }

@@ -43,23 +43,30 @@ async fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Er
     }
     let addr = options.site_addr;
     let url = cli.database_url();
-    let state = open_state(&url, cli.time_zone, args.demo_data, options).await?;
+    let state = open_state(&url, &cli.store_options(), cli.time_zone, args.demo_data, options).await?;
+    let engine = state.store.engine().name();
     let app = build_router(state);
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    tracing::info!(%addr, database = %url, time_zone = %cli.time_zone, "Interlog is serving at http://{addr}");
+    let database = server::redact_password(&url);
+    tracing::info!(%addr, %database, engine, time_zone = %cli.time_zone, "Interlog is serving at http://{addr}");
     axum::serve(listener, app.into_make_service()).with_graceful_shutdown(shutdown_signal()).await?;
     Ok(())
 }
 
 async fn generate(cli: &Cli, interactions: usize, seed: u64) -> Result<(), Box<dyn std::error::Error>> {
     let url = cli.database_url();
-    let store = Store::open(&url).await?;
+    let store = Store::open_with(&url, &cli.store_options()).await?;
     if store.is_empty().await? {
         demo::seed_demo(&store, 200, 5000, 2026).await?;
     }
     let started = std::time::Instant::now();
     demo::generate_large_log(&store, interactions, seed).await?;
-    println!("added {interactions} interactions to {url} in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "added {interactions} interactions to {} ({}) in {:.1} s",
+        server::redact_password(&url),
+        store.engine().name(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -1,9 +1,13 @@
 //! The server over HTTP: pages, status codes, and every server function's
-//! validation, against a real SQLite database made fresh for each test.
+//! validation, against a real database made fresh for each test: every test
+//! runs on SQLite and on PostgreSQL.
 
-use std::sync::Arc;
+use std::sync::{
+    atomic::{AtomicUsize, Ordering},
+    Arc,
+};
 
-use app::server::{demo::seed_demo, AppState, OrgSettings, Store};
+use app::server::{demo::seed_demo, store::Engine, AppState, OrgSettings, Store};
 use axum::{
     body::{to_bytes, Body},
     http::{header, Method, Request, StatusCode},
@@ -28,9 +32,23 @@ struct TestApp {
     router: Router,
 }
 
-async fn test_app() -> TestApp {
+/// The app on a fresh database: a SQLite file, or a new database on the
+/// PostgreSQL server named by `INTERLOG_TEST_POSTGRES_URL` (which
+/// `scripts/test.sh` starts).
+async fn test_app(engine: Engine) -> TestApp {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite:{}", dir.path().join("interlog.db").display());
+    let url = match engine {
+        Engine::Sqlite => format!("sqlite:{}", dir.path().join("interlog.db").display()),
+        Engine::Postgres => {
+            let server = std::env::var("INTERLOG_TEST_POSTGRES_URL").expect(
+                "the HTTP tests run on PostgreSQL too: run scripts/test.sh (it starts a throwaway server), \
+                 or set INTERLOG_TEST_POSTGRES_URL=postgres://user@host:port to a server where you may create databases",
+            );
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            format!("{}/interlog_http_{}_{n}", server.trim_end_matches('/'), std::process::id())
+        }
+    };
     let store = Store::open(&url).await.unwrap();
     seed_demo(&store, 20, 150, 5).await.unwrap();
     let acting = store.first_admin().await.unwrap().unwrap();
@@ -43,6 +61,20 @@ async fn test_app() -> TestApp {
         settings: Arc::new(OrgSettings { time_zone: chrono_tz::Europe::London, acting_staff_id: acting.id }),
     };
     TestApp { _dir: dir, store, router: build_router(state) }
+}
+
+/// Every test below runs on both engines: `sqlite::…` and `postgres::…`.
+macro_rules! on_both_engines {
+    ($(fn $name:ident($app:ident) $body:block)*) => {
+        mod sqlite {
+            use super::*;
+            $(#[test] fn $name() { run(async { let $app = test_app(Engine::Sqlite).await; $body }) })*
+        }
+        mod postgres {
+            use super::*;
+            $(#[test] fn $name() { run(async { let $app = test_app(Engine::Postgres).await; $body }) })*
+        }
+    };
 }
 
 async fn send(app: &TestApp, request: Request<Body>) -> (StatusCode, String) {
@@ -73,26 +105,20 @@ fn post_json(path: &str, body: &str) -> Request<Body> {
 }
 
 async fn revisions(store: &Store, id: i64) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM description_revisions WHERE interaction_id = ?")
+    sqlx::query_scalar("SELECT count(*) FROM description_revisions WHERE interaction_id = $1")
         .bind(id)
         .fetch_one(store.pool())
         .await
         .unwrap()
 }
 
-#[test]
-fn health_check_answers_when_the_database_does() {
-    run(async {
-        let app = test_app().await;
+on_both_engines! {
+    fn health_check_answers_when_the_database_does(app) {
         let (status, body) = send(&app, get("/healthz")).await;
         assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
-    })
-}
+    }
 
-#[test]
-fn the_log_page_is_server_rendered_with_sort_links() {
-    run(async {
-        let app = test_app().await;
+    fn the_log_page_is_server_rendered_with_sort_links(app) {
         let (status, html) = send(&app, get("/log?sort=person&dir=desc")).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("<h1>Interaction log</h1>"), "{html}");
@@ -101,13 +127,9 @@ fn the_log_page_is_server_rendered_with_sort_links() {
         assert!(html.contains(r#"<a href="/log?sort=person" class="sort-link">Person"#));
         assert!(html.contains(r#"href="/log?sort=description""#));
         assert!(html.contains("150 interactions"));
-    })
-}
+    }
 
-#[test]
-fn unknown_pages_and_interactions_are_404() {
-    run(async {
-        let app = test_app().await;
+    fn unknown_pages_and_interactions_are_404(app) {
         let (status, html) = send(&app, get("/interactions/999999")).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(html.contains("There is no interaction with this id."));
@@ -115,13 +137,9 @@ fn unknown_pages_and_interactions_are_404() {
         assert_eq!(status, StatusCode::NOT_FOUND);
         let (status, _) = send(&app, get("/nowhere")).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
-    })
-}
+    }
 
-#[test]
-fn rename_validates_on_the_server_and_changes_nothing_on_error() {
-    run(async {
-        let app = test_app().await;
+    fn rename_validates_on_the_server_and_changes_nothing_on_error(app) {
         let before: String = sqlx::query_scalar("SELECT description FROM interactions WHERE id = 7")
             .fetch_one(app.store.pool())
             .await
@@ -151,13 +169,9 @@ fn rename_validates_on_the_server_and_changes_nothing_on_error() {
             .unwrap();
         assert_eq!(before, after);
         assert_eq!(revisions(&app.store, 7).await, 0);
-    })
-}
+    }
 
-#[test]
-fn rename_saves_a_revision_and_returns_the_row() {
-    run(async {
-        let app = test_app().await;
+    fn rename_saves_a_revision_and_returns_the_row(app) {
         let (status, body) =
             send(&app, post_json("/api/rename_description", r#"{"id":7,"description":"Called the GP surgery"}"#)).await;
         assert_eq!(status, StatusCode::OK, "{body}");
@@ -165,25 +179,17 @@ fn rename_saves_a_revision_and_returns_the_row() {
         assert_eq!(row["description"], "Called the GP surgery");
         assert_eq!(row["renamed"], true);
         assert_eq!(revisions(&app.store, 7).await, 1);
-    })
-}
+    }
 
-#[test]
-fn a_cross_site_form_cannot_rename() {
-    // Server functions take JSON: a plain HTML form from another site cannot
-    // send that without a CORS preflight, which we never grant.
-    run(async {
-        let app = test_app().await;
+    fn a_cross_site_form_cannot_rename(app) {
+        // Server functions take JSON: a plain HTML form from another site cannot
+        // send that without a CORS preflight, which we never grant.
         let (status, _) = send(&app, post_form("/api/rename_description", "id=7&description=Forged")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(revisions(&app.store, 7).await, 0);
-    })
-}
+    }
 
-#[test]
-fn changing_data_needs_post() {
-    run(async {
-        let app = test_app().await;
+    fn changing_data_needs_post(app) {
         let request = Request::builder()
             .method(Method::GET)
             .uri("/api/rename_description?id=7&description=Sneaky")
@@ -192,13 +198,9 @@ fn changing_data_needs_post() {
         let (status, _) = send(&app, request).await;
         assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
         assert_eq!(revisions(&app.store, 7).await, 0);
-    })
-}
+    }
 
-#[test]
-fn list_interactions_limits_its_input() {
-    run(async {
-        let app = test_app().await;
+    fn list_interactions_limits_its_input(app) {
         let long = "a".repeat(201);
         let body = format!(
             r#"{{"query":{{"q":"{long}","sort":"Timestamp","dir":null,"types":[],"page":"First","person":null}}}}"#
@@ -215,13 +217,9 @@ fn list_interactions_limits_its_input() {
 
         let (status, _) = send(&app, post_json("/api/list_interactions", r#"{"query":{"sort":"DROP TABLE"}}"#)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
-    })
-}
+    }
 
-#[test]
-fn descriptions_are_escaped_in_pages() {
-    run(async {
-        let app = test_app().await;
+    fn descriptions_are_escaped_in_pages(app) {
         let (status, _) =
             send(&app, post_json("/api/rename_description", r#"{"id":9,"description":"<script>alert(1)</script>"}"#))
                 .await;
@@ -230,5 +228,5 @@ fn descriptions_are_escaped_in_pages() {
         assert_eq!(status, StatusCode::OK);
         assert!(!html.contains("<script>alert(1)</script>"));
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-    })
+    }
 }

@@ -4,8 +4,10 @@
 use rand::{seq::IndexedRandom, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use std::fmt::Write as _;
+
 use super::{
-    store::{insert_interaction, now_millis, Millis, NewInteraction, Store, StoreError},
+    store::{insert_interaction, now_millis, Engine, Millis, NewInteraction, Store, StoreError},
     tags,
 };
 
@@ -236,11 +238,12 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
     let mut tx = store.begin_write().await?;
 
     for team in DEMO_TEAMS {
-        sqlx::query("INSERT INTO teams (name) VALUES (?)").bind(team).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO teams (name) VALUES ($1)").bind(team).execute(&mut *tx).await?;
     }
+    let mut staff_ids = Vec::with_capacity(DEMO_STAFF.len());
     for (name, email, role, teams) in DEMO_STAFF {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO staff_members (name, email, role, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+            "INSERT INTO staff_members (name, email, role, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(name)
         .bind(email)
@@ -248,28 +251,33 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
         .bind(start)
         .fetch_one(&mut *tx)
         .await?;
+        staff_ids.push(id);
         for team in *teams {
-            sqlx::query("INSERT INTO staff_teams (staff_id, team_id) SELECT ?, id FROM teams WHERE name = ?")
+            sqlx::query("INSERT INTO staff_teams (staff_id, team_id) SELECT $1, id FROM teams WHERE name = $2")
                 .bind(id)
                 .bind(team)
                 .execute(&mut *tx)
                 .await?;
         }
     }
+    let mut type_ids = Vec::with_capacity(DEMO_TYPES.len());
     for (i, (name, colour, icon)) in DEMO_TYPES.iter().enumerate() {
-        sqlx::query("INSERT INTO interaction_types (name, colour, icon, sort_key) VALUES (?, ?, ?, ?)")
-            .bind(name)
-            .bind(colour)
-            .bind(icon)
-            .bind(format!("a{i}"))
-            .execute(&mut *tx)
-            .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO interaction_types (name, colour, icon, sort_key) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(name)
+        .bind(colour)
+        .bind(icon)
+        .bind(format!("a{i}"))
+        .fetch_one(&mut *tx)
+        .await?;
+        type_ids.push(id);
     }
     // Incidents and warnings are for the front desk and casework teams only.
     for (type_name, team) in [("Incident", "Front desk"), ("Incident", "Casework"), ("Warning", "Front desk")] {
         sqlx::query(
             "INSERT INTO interaction_type_teams (type_id, team_id)
-             SELECT t.id, m.id FROM interaction_types t, teams m WHERE t.name = ? AND m.name = ?",
+             SELECT t.id, m.id FROM interaction_types t, teams m WHERE t.name = $1 AND m.name = $2",
         )
         .bind(type_name)
         .bind(team)
@@ -278,25 +286,30 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
     }
 
     let mut person_names = Vec::with_capacity(people);
+    let mut person_ids = Vec::with_capacity(people);
     for _ in 0..people {
         let first = *FIRST_NAMES.choose(&mut rng).unwrap_or(&"Sam");
         let last = *LAST_NAMES.choose(&mut rng).unwrap_or(&"Lee");
         let email = format!("{}.{}@example.net", first.to_lowercase(), last.to_lowercase().replace('\'', ""));
         let phone = format!("07{:03} {:06}", rng.random_range(100..999), rng.random_range(0..999_999));
-        sqlx::query("INSERT INTO people (name, email, phone, created_at) VALUES (?, ?, ?, ?)")
-            .bind(format!("{first} {last}"))
-            .bind(email)
-            .bind(phone)
-            .bind(start)
-            .execute(&mut *tx)
-            .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO people (name, email, phone, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(format!("{first} {last}"))
+        .bind(email)
+        .bind(phone)
+        .bind(start)
+        .fetch_one(&mut *tx)
+        .await?;
         person_names.push(first);
+        person_ids.push(id);
     }
 
     // Times spread over two years, oldest first so ids follow time.
     let mut times: Vec<Millis> = (0..interactions).map(|_| rng.random_range(start..now)).collect();
     times.sort_unstable();
     let mut by_person: Vec<Vec<i64>> = vec![Vec::new(); people];
+    let mut interaction_ids = Vec::with_capacity(interactions);
     let staff_firsts: Vec<&str> = DEMO_STAFF.iter().map(|s| s.0.split(' ').next().unwrap_or("Staff")).collect();
     for occurred_at in times {
         let person = rng.random_range(0..people);
@@ -309,12 +322,12 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
             _ => None,
         };
         let new = NewInteraction {
-            person_id: person as i64 + 1,
-            type_id: type_index as i64 + 1,
+            person_id: person_ids[person],
+            type_id: type_ids[type_index],
             description,
             note,
             occurred_at,
-            logged_by: staff_index as i64 + 1,
+            logged_by: staff_ids[staff_index],
             reply_to,
         };
         let tags = tags::join_tags(&tags::extract_tags(
@@ -325,22 +338,23 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
         let logged_at = occurred_at + rng.random_range(0..4 * 60 * 60 * 1000);
         let id = insert_interaction(&mut tx, &new, &tags, logged_at).await?;
         by_person[person].push(id);
+        interaction_ids.push(id);
     }
     tx.commit().await?;
 
     // A few descriptions were reworded later, with their revision kept.
     let renames = (interactions / 120).max(1);
     for k in 0..renames {
-        let id = rng.random_range(1..=interactions as i64);
-        let by = rng.random_range(1..=3);
-        let old: String = sqlx::query_scalar("SELECT description FROM interactions WHERE id = ?")
+        let Some(&id) = interaction_ids.choose(&mut rng) else { break };
+        let by = staff_ids[rng.random_range(0..3)];
+        let old: String = sqlx::query_scalar("SELECT description FROM interactions WHERE id = $1")
             .bind(id)
             .fetch_one(store.pool())
             .await?;
         let new = if k % 2 == 0 { format!("{old} (follow-up needed)") } else { format!("Urgent: {old}") };
         store.rename_description(id, &new, by, now - rng.random_range(0..30) * DAY).await?;
     }
-    Ok(())
+    store.analyze().await
 }
 
 fn weighted_type(rng: &mut ChaCha8Rng) -> usize {
@@ -373,16 +387,16 @@ pub async fn generate_large_log(store: &Store, count: usize, seed: u64) -> Resul
     // One person per ~100 interactions, as in a real organisation.
     let new_people = (count / 100).max(1);
     let mut tx = store.begin_write().await?;
-    let first_person: i64 =
-        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM people").fetch_one(&mut *tx).await?;
+    let mut people = Vec::with_capacity(new_people);
     for _ in 0..new_people {
         let first = *FIRST_NAMES.choose(&mut rng).unwrap_or(&"Sam");
         let last = *LAST_NAMES.choose(&mut rng).unwrap_or(&"Lee");
-        sqlx::query("INSERT INTO people (name, created_at) VALUES (?, ?)")
+        let id: i64 = sqlx::query_scalar("INSERT INTO people (name, created_at) VALUES ($1, $2) RETURNING id")
             .bind(format!("{first} {last}"))
             .bind(now_millis())
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
+        people.push(id);
     }
     tx.commit().await?;
 
@@ -397,23 +411,30 @@ pub async fn generate_large_log(store: &Store, count: usize, seed: u64) -> Resul
 
     let now = now_millis();
     let start = now - 5 * 365 * DAY;
-    const BATCH: usize = 90; // 10 values a row, under SQLite's bind limit
+    // Rows per INSERT: 8 parameters each, within each engine's limit.
+    let batch = match store.engine() {
+        Engine::Sqlite => 90,
+        Engine::Postgres => 1000,
+    };
     let mut done = 0;
     while done < count {
         let mut tx = store.begin_write().await?;
         let chunk_end = (done + 50_000).min(count);
         while done < chunk_end {
-            let n = BATCH.min(chunk_end - done);
+            let n = batch.min(chunk_end - done);
             let mut sql = String::from(
                 "INSERT INTO interactions (person_id, type_id, description, note, occurred_at, logged_at, logged_by, tags) VALUES ",
             );
-            sql.push_str(&vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; n].join(","));
+            for row in 0..n {
+                let params: Vec<String> = (1..=8).map(|k| format!("${}", row * 8 + k)).collect();
+                let _ = write!(sql, "{}({})", if row == 0 { "" } else { "," }, params.join(", "));
+            }
             let mut q = sqlx::query(&sql);
             for _ in 0..n {
                 let (type_id, d, note, t) = &pool_texts[rng.random_range(0..pool_texts.len())];
                 let occurred = rng.random_range(start..now);
                 q = q
-                    .bind(first_person + rng.random_range(0..new_people as i64))
+                    .bind(people[rng.random_range(0..people.len())])
                     .bind(*type_id)
                     .bind(d.as_str())
                     .bind(note.as_str())
@@ -428,6 +449,5 @@ pub async fn generate_large_log(store: &Store, count: usize, seed: u64) -> Resul
         tx.commit().await?;
         tracing::info!(done, count, "generating interactions");
     }
-    sqlx::query("PRAGMA optimize").execute(store.pool()).await?;
-    Ok(())
+    store.analyze().await
 }

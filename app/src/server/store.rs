@@ -1,16 +1,20 @@
 //! The store: every SQL statement of the interaction log. Knows nothing of HTTP
 //! or views; callers pass in who is acting and the organisation's time zone.
+//!
+//! One implementation serves both engines through sqlx's `Any` driver: SQLite
+//! (the embedded default) and PostgreSQL (for several servers sharing one
+//! database). Statements are written once, with `$n` parameters, which both
+//! engines read; where the engines differ (full-text search, case-insensitive
+//! sort keys, write locks) [`Engine`] supplies each one's own SQL.
 
-use std::{collections::HashMap, path::Path, str::FromStr, time::Duration};
+use std::{collections::HashMap, fmt::Write as _, future::Future, path::Path, time::Duration};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use sqlx::{
-    query::QueryScalar,
-    sqlite::{
-        SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-    },
-    Row, Sqlite, SqlitePool, Transaction,
+    any::{AnyPoolOptions, AnyRow},
+    migrate::MigrateDatabase,
+    Any, AnyPool, Executor, Row, Transaction,
 };
 
 use super::tags;
@@ -51,13 +55,89 @@ impl From<StoreError> for crate::error::AppError {
     }
 }
 
+/// The database engine behind a store, chosen by the URL's scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// `sqlite:path/to/file.db`: one file, one machine. The default.
+    Sqlite,
+    /// `postgres://user@host/db`: any number of servers sharing one database.
+    Postgres,
+}
+
+impl Engine {
+    pub fn from_url(url: &str) -> Result<Engine, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Engine::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Engine::Postgres)
+        } else {
+            Err(StoreError::Invalid(
+                "the database URL must start with sqlite: (a file) or postgres:// (a PostgreSQL server)".into(),
+            ))
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "SQLite",
+            Engine::Postgres => "PostgreSQL",
+        }
+    }
+
+    /// The sort key of a text column compared case-insensitively. SQLite's
+    /// columns carry `COLLATE NOCASE`; PostgreSQL's are `COLLATE "C"` with
+    /// indexes on `lower(…)`, which folds ASCII only, as NOCASE does.
+    fn nocase(self, expr: &str) -> String {
+        match self {
+            Engine::Sqlite => expr.to_string(),
+            Engine::Postgres => format!("lower({expr})"),
+        }
+    }
+
+    /// A column SQLite should filter on while walking another index, rather
+    /// than look rows up by (its unary plus hides the column's index).
+    /// PostgreSQL's planner weighs both on its own.
+    fn filter_only(self, expr: &str) -> String {
+        match self {
+            Engine::Sqlite => format!("+{expr}"),
+            Engine::Postgres => expr.to_string(),
+        }
+    }
+
+    /// A join whose left table SQLite must loop over first. PostgreSQL plans
+    /// joins by cost either way.
+    fn join_in_order(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "CROSS JOIN",
+            Engine::Postgres => "JOIN",
+        }
+    }
+
+    /// Locks the rows a read-then-write transaction reads. SQLite's write
+    /// transactions already hold the database's write lock.
+    fn for_update(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "",
+            Engine::Postgres => " FOR UPDATE",
+        }
+    }
+}
+
 /// A handle on the database. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
-    /// Up to this many search matches are fetched and sorted; above it, pages
-    /// are found by walking the sort order's index.
+    pool: AnyPool,
+    engine: Engine,
+    /// SQLite only: up to this many search matches are fetched and sorted;
+    /// above it, pages are found by walking the sort order's index.
     search_fetch_limit: i64,
+}
+
+/// How to connect. `max_connections` defaults to 8 for SQLite (one writer at a
+/// time anyway) and 10 for PostgreSQL, per server process.
+#[derive(Clone, Debug, Default)]
+pub struct StoreOptions {
+    pub max_connections: Option<u32>,
 }
 
 /// What a new interaction is made of; the server sets logged-at and tags.
@@ -88,35 +168,82 @@ pub struct StaffRecord {
     pub role: String,
 }
 
+/// SQLite's settings for every connection: write-ahead log, foreign keys,
+/// waiting (not failing) on a busy database, a 64 MiB page cache.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;";
+
 impl Store {
-    /// Opens (creating if needed) the database at `url` and runs migrations.
-    /// SQLite runs in WAL mode with foreign keys on and a busy timeout.
+    /// Opens the database at `url` (creating it if needed) and runs migrations.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
-            .pragma("cache_size", "-65536")
-            .pragma("temp_store", "memory");
-        if let Some(path) = sqlite_file_path(url) {
-            if let Some(dir) = Path::new(&path).parent() {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir).map_err(|e| {
-                        StoreError::Invalid(format!("cannot create the data directory {}: {e}", dir.display()))
-                    })?;
+        Store::open_with(url, &StoreOptions::default()).await
+    }
+
+    pub async fn open_with(url: &str, options: &StoreOptions) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let engine = Engine::from_url(url)?;
+        let pool = match engine {
+            Engine::Sqlite => {
+                if let Some(path) = sqlite_file_path(url) {
+                    if let Some(dir) = Path::new(&path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                        std::fs::create_dir_all(dir).map_err(|e| {
+                            StoreError::Invalid(format!("cannot create the data directory {}: {e}", dir.display()))
+                        })?;
+                    }
                 }
+                // Create the file if it is missing, unless the URL says otherwise.
+                let url = if url.contains("mode=") {
+                    url.to_string()
+                } else if url.contains('?') {
+                    format!("{url}&mode=rwc")
+                } else {
+                    format!("{url}?mode=rwc")
+                };
+                AnyPoolOptions::new()
+                    .max_connections(options.max_connections.unwrap_or(8))
+                    .min_connections(1)
+                    .after_connect(|conn, _| Box::pin(async move { conn.execute(SQLITE_PRAGMAS).await.map(|_| ()) }))
+                    .connect(&url)
+                    .await?
             }
-        }
-        let pool = SqlitePoolOptions::new().max_connections(8).min_connections(1).connect_with(options).await?;
-        let store = Store { pool, search_fetch_limit: 5_000 };
+            Engine::Postgres => {
+                if !Any::database_exists(url).await? {
+                    // Another server may be creating it at the same moment.
+                    if let Err(e) = Any::create_database(url).await {
+                        if !Any::database_exists(url).await? {
+                            return Err(e.into());
+                        }
+                    }
+                }
+                AnyPoolOptions::new()
+                    .max_connections(options.max_connections.unwrap_or(10))
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?
+            }
+        };
+        let store = Store { pool, engine, search_fetch_limit: 5_000 };
         store.migrate().await?;
         Ok(store)
     }
 
+    /// Runs the engine's migrations. On PostgreSQL an advisory lock makes
+    /// servers starting together take turns.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("../migrations/sqlite").run(&self.pool).await?;
+        match self.engine {
+            Engine::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&self.pool).await?,
+            Engine::Postgres => sqlx::migrate!("../migrations/postgres").run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Refreshes the query planner's statistics, after loading many rows.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        let sql = match self.engine {
+            Engine::Sqlite => "PRAGMA optimize = 0x10002",
+            Engine::Postgres => "VACUUM (ANALYZE) interactions, people, staff_members, interaction_types",
+        };
+        sqlx::query(sql).execute(&self.pool).await?;
         Ok(())
     }
 
@@ -127,14 +254,26 @@ impl Store {
         self
     }
 
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
-    /// A write transaction that takes SQLite's write lock up front, so it waits
-    /// for other writers instead of failing half-way with SQLITE_BUSY.
-    pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Waits for the pool's connections to close.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A write transaction. On SQLite it takes the write lock up front, so it
+    /// waits for other writers instead of failing half-way with SQLITE_BUSY.
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        Ok(match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool.begin().await?,
+        })
     }
 
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
@@ -146,7 +285,7 @@ impl Store {
 
     /// An active staff member by id.
     pub async fn active_staff_member(&self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
-        Ok(sqlx::query_as("SELECT id, name, email, role FROM staff_members WHERE id = ? AND active = 1")
+        Ok(sqlx::query_as("SELECT id, name, email, role FROM staff_members WHERE id = $1 AND active = 1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?)
@@ -166,16 +305,22 @@ impl Store {
     /// Interaction types in the admin's order; deleted ones only if asked.
     pub async fn interaction_types(&self, include_deleted: bool) -> Result<Vec<InteractionTypeRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, name, colour, icon, sort_key, deleted_at IS NOT NULL AS deleted
-             FROM interaction_types WHERE ? OR deleted_at IS NULL ORDER BY sort_key, id",
+            "SELECT id, name, colour, icon, sort_key, CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END AS deleted
+             FROM interaction_types WHERE $1 = 1 OR deleted_at IS NULL ORDER BY sort_key, id",
         )
-        .bind(include_deleted)
+        .bind(i64::from(include_deleted))
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
             .map(|r| InteractionTypeRecord {
-                badge: TypeBadge::new(r.get("id"), r.get("name"), r.get("colour"), r.get("icon"), r.get("deleted")),
+                badge: TypeBadge::new(
+                    r.get("id"),
+                    r.get("name"),
+                    r.get("colour"),
+                    r.get("icon"),
+                    r.get::<i64, _>("deleted") != 0,
+                ),
                 sort_key: r.get("sort_key"),
             })
             .collect())
@@ -187,7 +332,7 @@ impl Store {
     pub async fn create_interaction(&self, new: &NewInteraction) -> Result<i64, StoreError> {
         // The names of the people involved are not keywords.
         let (person, staff): (Option<String>, Option<String>) = sqlx::query_as(
-            "SELECT (SELECT name FROM people WHERE id = ?), (SELECT name FROM staff_members WHERE id = ?)",
+            "SELECT (SELECT name FROM people WHERE id = $1), (SELECT name FROM staff_members WHERE id = $2)",
         )
         .bind(new.person_id)
         .bind(new.logged_by)
@@ -195,10 +340,13 @@ impl Store {
         .await?;
         let names: Vec<&str> = person.iter().chain(staff.iter()).map(String::as_str).collect();
         let tags = tags::join_tags(&tags::extract_tags(&new.description, &new.note, &names));
-        let mut tx = self.begin_write().await?;
-        let id = insert_interaction(&mut tx, new, &tags, now_millis()).await?;
-        tx.commit().await?;
-        Ok(id)
+        retrying(|| async {
+            let mut tx = self.begin_write().await?;
+            let id = insert_interaction(&mut tx, new, &tags, now_millis()).await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+        .await
     }
 
     /// Renames a description, keeping the old text as a revision. The text must
@@ -210,33 +358,35 @@ impl Store {
         revised_by: i64,
         at: Millis,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let old: Option<String> = sqlx::query_scalar("SELECT description FROM interactions WHERE id = ?")
+        retrying(|| async {
+            let mut tx = self.begin_write().await?;
+            let sql = format!("SELECT description FROM interactions WHERE id = $1{}", self.engine.for_update());
+            let old: Option<String> = sqlx::query_scalar(&sql).bind(id).fetch_optional(&mut *tx).await?;
+            let old = old.ok_or(StoreError::NotFound)?;
+            if old == new_description {
+                return Ok(());
+            }
+            sqlx::query("UPDATE interactions SET description = $1 WHERE id = $2")
+                .bind(new_description)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO description_revisions
+                     (interaction_id, old_description, new_description, revised_by, revised_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
             .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let old = old.ok_or(StoreError::NotFound)?;
-        if old == new_description {
-            return Ok(());
-        }
-        sqlx::query("UPDATE interactions SET description = ? WHERE id = ?")
+            .bind(&old)
             .bind(new_description)
-            .bind(id)
+            .bind(revised_by)
+            .bind(at)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO description_revisions (interaction_id, old_description, new_description, revised_by, revised_at)
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(id)
-        .bind(&old)
-        .bind(new_description)
-        .bind(revised_by)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 
     // ----- interactions: reading ----------------------------------------
@@ -244,13 +394,17 @@ impl Store {
     /// One page of the log for a view: sorted, searched, filtered, keyset-paged.
     pub async fn list_interactions(&self, query: &LogQuery, tz: Tz) -> Result<LogPage, StoreError> {
         let search = parse_search(&query.q, tz);
-        let fts = search.fts.as_deref().map(|words| fts_expression(words, &query.types, query.person));
-        // How many rows the search matches decides how to find a page: a few
-        // are fetched and sorted; many are met while walking the order's
-        // index, which finds a page after a handful of rows.
+        // On SQLite, how many rows the search matches decides how to find a
+        // page: a few are fetched and sorted; many are met while walking the
+        // order's index, which finds a page after a handful of rows. The
+        // full-text index counts them, types and person included.
+        let fts = match (self.engine, search.words.is_empty()) {
+            (Engine::Sqlite, false) => Some(fts_expression(&search.words, &query.types, query.person)),
+            _ => None,
+        };
         let fts_matches = match &fts {
             Some(expression) => Some(
-                sqlx::query_scalar::<_, i64>("SELECT count(*) FROM interactions_fts WHERE interactions_fts MATCH ?")
+                sqlx::query_scalar::<_, i64>("SELECT count(*) FROM interactions_fts WHERE interactions_fts MATCH $1")
                     .bind(expression)
                     .fetch_one(&self.pool)
                     .await?,
@@ -258,7 +412,7 @@ impl Store {
             None => None,
         };
         let walk_index = fts_matches.is_none_or(|n| n > self.search_fetch_limit);
-        let filter = Filter::new(query, &search, fts.as_deref(), walk_index);
+        let filter = Filter::new(self.engine, query, &search, fts, walk_index);
         let limit = PAGE_SIZE;
         let anchor = match query.page {
             PageAnchor::First => None,
@@ -266,7 +420,7 @@ impl Store {
         };
         // Paging backwards is paging forwards in the reversed order.
         let backwards = matches!(query.page, PageAnchor::Before(_)) && anchor.is_some();
-        let order = Order::new(query.sort, query.direction(), backwards);
+        let order = Order::new(self.engine, query.sort, query.direction(), backwards);
 
         let mut ids = self.page_ids(&order, &filter, anchor.as_ref(), limit + 1).await?;
         let more = ids.len() > limit;
@@ -298,19 +452,19 @@ impl Store {
         let Some(row) = self.log_row(id, tz).await? else {
             return Ok(None);
         };
-        let extra = sqlx::query("SELECT note, logged_at, reply_to FROM interactions WHERE id = ?")
+        let extra = sqlx::query("SELECT note, logged_at, reply_to FROM interactions WHERE id = $1")
             .bind(id)
             .fetch_one(&self.pool)
             .await?;
         let logged_at: Millis = extra.get("logged_at");
         let reply_to_id: Option<i64> = extra.get("reply_to");
-        let link = |r: SqliteRow| InteractionLink {
+        let link = |r: AnyRow| InteractionLink {
             id: r.get("id"),
             description: r.get("description"),
             occurred_display: display_time(r.get("occurred_at"), tz),
         };
         let reply_to = match reply_to_id {
-            Some(parent) => sqlx::query("SELECT id, description, occurred_at FROM interactions WHERE id = ?")
+            Some(parent) => sqlx::query("SELECT id, description, occurred_at FROM interactions WHERE id = $1")
                 .bind(parent)
                 .fetch_optional(&self.pool)
                 .await?
@@ -318,7 +472,7 @@ impl Store {
             None => None,
         };
         let replies = sqlx::query(
-            "SELECT id, description, occurred_at FROM interactions WHERE reply_to = ? ORDER BY occurred_at, id",
+            "SELECT id, description, occurred_at FROM interactions WHERE reply_to = $1 ORDER BY occurred_at, id",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -329,7 +483,7 @@ impl Store {
         let revisions = sqlx::query(
             "SELECT r.old_description, r.new_description, r.revised_at, s.name AS staff_name
              FROM description_revisions r JOIN staff_members s ON s.id = r.revised_by
-             WHERE r.interaction_id = ? ORDER BY r.id",
+             WHERE r.interaction_id = $1 ORDER BY r.id",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -366,7 +520,7 @@ impl Store {
              JOIN interaction_types t ON t.id = i.type_id
              JOIN people p ON p.id = i.person_id
              JOIN staff_members s ON s.id = i.logged_by
-             WHERE i.id = ?",
+             WHERE i.id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -393,20 +547,20 @@ impl Store {
         anchor: Option<&AnchorKeys>,
         limit: usize,
     ) -> Result<Vec<i64>, StoreError> {
+        let engine = self.engine;
         match order.group {
             None => {
                 // One index covers the whole order: (key, id).
-                let (key, cmp) = (order.key_column(), order.cmp(order.dir));
-                let mut sql = format!("SELECT i.id FROM interactions i WHERE {}", filter.sql);
-                let mut binds = filter.binds.clone();
+                let (key, cmp, d) = (order.key_column(), order.cmp(order.dir), order.dir.sql());
+                let mut sql = Sql::new("SELECT i.id FROM interactions i WHERE ");
+                filter.write(&mut sql);
                 if let Some(a) = anchor {
-                    sql.push_str(&format!(" AND ({key}, i.id) {cmp} (?, ?)"));
-                    binds.push(order.anchor_value(a));
-                    binds.push(Bind::Int(a.id));
+                    let value = sql.arg(order.anchor_value(a));
+                    let id = sql.arg(a.id);
+                    sql.push(&format!(" AND ({key}, i.id) {cmp} ({}, {id})", order.anchor_key(&value)));
                 }
-                let d = order.dir.sql();
-                sql.push_str(&format!(" ORDER BY {key} {d}, i.id {d} LIMIT {limit}"));
-                fetch_ids(&self.pool, &sql, &binds).await
+                sql.push(&format!(" ORDER BY {key} {d}, i.id {d} LIMIT {limit}"));
+                self.fetch_ids(&sql).await
             }
             Some(group) => {
                 // Grouped orders (type, person, logged by): groups in the
@@ -416,41 +570,39 @@ impl Store {
                 let (icmp, id_) = (order.cmp(inner), inner.sql());
                 let mut ids = Vec::new();
                 if let Some(a) = anchor {
-                    let mut sql = format!(
-                        "SELECT i.id FROM interactions i WHERE {} AND i.{} = ? AND (i.occurred_at, i.id) {icmp} (?, ?)
+                    let mut sql = Sql::new("SELECT i.id FROM interactions i WHERE ");
+                    filter.write(&mut sql);
+                    let (g, at, aid) = (sql.arg(group.anchor_group_id(a)), sql.arg(a.occurred_at), sql.arg(a.id));
+                    sql.push(&format!(
+                        " AND i.{} = {g} AND (i.occurred_at, i.id) {icmp} ({at}, {aid})
                          ORDER BY i.occurred_at {id_}, i.id {id_} LIMIT {limit}",
-                        filter.sql, group.fk
-                    );
-                    let mut binds = filter.binds.clone();
-                    binds.push(Bind::Int(group.anchor_group_id(a)));
-                    binds.push(Bind::Int(a.occurred_at));
-                    binds.push(Bind::Int(a.id));
-                    ids = fetch_ids(&self.pool, &sql, &binds).await?;
-                    sql.clear();
+                        group.fk
+                    ));
+                    ids = self.fetch_ids(&sql).await?;
                 }
                 if ids.len() < limit {
-                    let gd = order.dir.sql();
-                    let gcmp = order.cmp(order.dir);
-                    // CROSS JOIN fixes the loop order: walk the groups in order
-                    // (or, for a few search matches, the matches, then sort).
+                    let (gd, gcmp) = (order.dir.sql(), order.cmp(order.dir));
+                    let gkey = group.key(engine);
+                    // SQLite's CROSS JOIN fixes the loop order: walk the groups
+                    // in order (or, for a few search matches, the matches,
+                    // then sort).
+                    let join = engine.join_in_order();
                     let from = if filter.walk_index {
-                        format!("{} g CROSS JOIN interactions i ON i.{} = g.id", group.table, group.fk)
+                        format!("{} g {join} interactions i ON i.{} = g.id", group.table, group.fk)
                     } else {
-                        format!("interactions i CROSS JOIN {} g ON g.id = i.{}", group.table, group.fk)
+                        format!("interactions i {join} {} g ON g.id = i.{}", group.table, group.fk)
                     };
-                    let mut sql = format!("SELECT i.id FROM {from} WHERE {}", filter.sql);
-                    let mut binds = filter.binds.clone();
+                    let mut sql = Sql::new(&format!("SELECT i.id FROM {from} WHERE "));
+                    filter.write(&mut sql);
                     if let Some(a) = anchor {
-                        sql.push_str(&format!(" AND (g.{}, g.id) {gcmp} (?, ?)", group.key));
-                        binds.push(Bind::Text(group.anchor_group_key(a)));
-                        binds.push(Bind::Int(group.anchor_group_id(a)));
+                        let (k, gid) = (sql.arg(group.anchor_group_key(a)), sql.arg(group.anchor_group_id(a)));
+                        sql.push(&format!(" AND ({gkey}, g.id) {gcmp} ({}, {gid})", group.anchor_key(engine, &k)));
                     }
-                    sql.push_str(&format!(
-                        " ORDER BY g.{} {gd}, g.id {gd}, i.occurred_at {id_}, i.id {id_} LIMIT {}",
-                        group.key,
+                    sql.push(&format!(
+                        " ORDER BY {gkey} {gd}, g.id {gd}, i.occurred_at {id_}, i.id {id_} LIMIT {}",
                         limit - ids.len()
                     ));
-                    ids.extend(fetch_ids(&self.pool, &sql, &binds).await?);
+                    ids.extend(self.fetch_ids(&sql).await?);
                 }
                 Ok(ids)
             }
@@ -462,23 +614,22 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let id_list = placeholders(ids.len());
-        let sql = format!(
+        let mut sql = Sql::new(
             "SELECT i.id, i.occurred_at, i.description, i.tags, i.person_id, p.name AS person_name,
                     s.name AS staff_name, t.id AS type_id, t.name AS type_name, t.colour, t.icon,
-                    t.deleted_at IS NOT NULL AS type_deleted,
-                    EXISTS (SELECT 1 FROM description_revisions r WHERE r.interaction_id = i.id) AS renamed
+                    CASE WHEN t.deleted_at IS NULL THEN 0 ELSE 1 END AS type_deleted,
+                    CASE WHEN EXISTS (SELECT 1 FROM description_revisions r WHERE r.interaction_id = i.id)
+                         THEN 1 ELSE 0 END AS renamed
              FROM interactions i
              JOIN interaction_types t ON t.id = i.type_id
              JOIN people p ON p.id = i.person_id
              JOIN staff_members s ON s.id = i.logged_by
-             WHERE i.id IN ({id_list})"
+             WHERE i.id IN (",
         );
-        let mut q = sqlx::query(&sql);
-        for id in ids {
-            q = q.bind(id);
-        }
-        let mut by_id: HashMap<i64, LogRow> = q
+        sql.args(ids.iter().copied());
+        sql.push(")");
+        let mut by_id: HashMap<i64, LogRow> = sql
+            .query()
             .fetch_all(&self.pool)
             .await?
             .into_iter()
@@ -493,14 +644,14 @@ impl Store {
                         r.get("type_name"),
                         r.get("colour"),
                         r.get("icon"),
-                        r.get("type_deleted"),
+                        r.get::<i64, _>("type_deleted") != 0,
                     ),
                     description: r.get("description"),
                     person_id: r.get("person_id"),
                     person_name: r.get("person_name"),
                     logged_by_name: r.get("staff_name"),
                     tags: tags::split_tags(r.get("tags")),
-                    renamed: r.get("renamed"),
+                    renamed: r.get::<i64, _>("renamed") != 0,
                 };
                 (row.id, row)
             })
@@ -511,29 +662,60 @@ impl Store {
     /// How many interactions match the filter. Without search or person the
     /// live per-type counts answer at once.
     async fn count(&self, filter: &Filter) -> Result<i64, StoreError> {
+        let mut sql;
         if filter.counts_by_type_only {
-            let mut sql = "SELECT COALESCE(SUM(n), 0) FROM interaction_counts".to_string();
+            // PostgreSQL's sum of BIGINTs is a NUMERIC: cast it back.
+            sql = Sql::new("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM interaction_counts");
             if !filter.types.is_empty() {
-                sql.push_str(&format!(" WHERE type_id IN ({})", placeholders(filter.types.len())));
+                sql.push(" WHERE type_id IN (");
+                sql.args(filter.types.iter().copied());
+                sql.push(")");
             }
-            let binds: Vec<Bind> = filter.types.iter().map(|t| Bind::Int(*t)).collect();
-            return Ok(int_query(&sql, &binds).fetch_one(&self.pool).await?);
+        } else {
+            sql = Sql::new("SELECT count(*) FROM interactions i WHERE ");
+            filter.write(&mut sql);
         }
-        let sql = format!("SELECT count(*) FROM interactions i WHERE {}", filter.sql);
-        Ok(int_query(&sql, &filter.binds).fetch_one(&self.pool).await?)
+        Ok(sql.query_scalar().fetch_one(&self.pool).await?)
+    }
+
+    async fn fetch_ids(&self, sql: &Sql) -> Result<Vec<i64>, StoreError> {
+        Ok(sql.query_scalar().fetch_all(&self.pool).await?)
+    }
+}
+
+/// Runs a write again when the database gave up on it because of a
+/// concurrent one (PostgreSQL serialization failures and deadlocks, as
+/// engines like CockroachDB report under contention); up to five tries.
+async fn retrying<T, F, Fut>(mut attempt: F) -> Result<T, StoreError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, StoreError>>,
+{
+    let mut tries = 0u32;
+    loop {
+        match attempt().await {
+            Err(StoreError::Database(sqlx::Error::Database(e)))
+                if tries < 4 && matches!(e.code().as_deref(), Some("40001" | "40P01")) =>
+            {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(10 << tries)).await;
+            }
+            result => return result,
+        }
     }
 }
 
 /// Inserts one interaction inside a transaction the caller holds.
 pub(crate) async fn insert_interaction(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     new: &NewInteraction,
     tags: &str,
     logged_at: Millis,
 ) -> Result<i64, StoreError> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO interactions (person_id, type_id, description, note, occurred_at, logged_at, logged_by, tags, reply_to)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO interactions
+             (person_id, type_id, description, note, occurred_at, logged_at, logged_by, tags, reply_to)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(new.person_id)
     .bind(new.type_id)
@@ -549,27 +731,74 @@ pub(crate) async fn insert_interaction(
     Ok(id)
 }
 
+/// A value bound to a statement built at run time.
 #[derive(Clone, Debug)]
-enum Bind {
+pub(crate) enum Bind {
     Int(i64),
     Text(String),
 }
 
-/// `?, ?, ?` for an `IN (…)` list of `n` bound values.
-fn placeholders(n: usize) -> String {
-    vec!["?"; n].join(", ")
+impl From<i64> for Bind {
+    fn from(v: i64) -> Bind {
+        Bind::Int(v)
+    }
 }
 
-/// A query for one integer column, with its parameters bound.
-fn int_query<'q>(sql: &'q str, binds: &'q [Bind]) -> QueryScalar<'q, Sqlite, i64, SqliteArguments<'q>> {
-    binds.iter().fold(sqlx::query_scalar(sql), |q, b| match b {
-        Bind::Int(v) => q.bind(*v),
-        Bind::Text(v) => q.bind(v.as_str()),
-    })
+impl From<String> for Bind {
+    fn from(v: String) -> Bind {
+        Bind::Text(v)
+    }
 }
 
-async fn fetch_ids(pool: &SqlitePool, sql: &str, binds: &[Bind]) -> Result<Vec<i64>, StoreError> {
-    Ok(int_query(sql, binds).fetch_all(pool).await?)
+/// A statement built at run time, with its parameters numbered `$1, $2, …`
+/// as they are added (both engines read that form). Only values are bound;
+/// column names and directions come from enums.
+#[derive(Debug, Default)]
+pub(crate) struct Sql {
+    text: String,
+    binds: Vec<Bind>,
+}
+
+impl Sql {
+    pub(crate) fn new(text: &str) -> Sql {
+        Sql { text: text.to_string(), binds: Vec::new() }
+    }
+
+    pub(crate) fn push(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    /// Binds a value and returns its placeholder, to be written into the text.
+    pub(crate) fn arg(&mut self, value: impl Into<Bind>) -> String {
+        self.binds.push(value.into());
+        format!("${}", self.binds.len())
+    }
+
+    /// Binds a list of values and writes `$a, $b, …` for an `IN (…)` list.
+    pub(crate) fn args(&mut self, values: impl IntoIterator<Item = impl Into<Bind>>) {
+        for (i, value) in values.into_iter().enumerate() {
+            let placeholder = self.arg(value);
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.text.push_str(&placeholder);
+        }
+    }
+
+    fn query(&self) -> sqlx::query::Query<'_, Any, sqlx::any::AnyArguments<'_>> {
+        self.binds.iter().fold(sqlx::query(&self.text), |q, b| match b {
+            Bind::Int(v) => q.bind(*v),
+            Bind::Text(v) => q.bind(v.as_str()),
+        })
+    }
+
+    /// A query for one integer column.
+    fn query_scalar(&self) -> sqlx::query::QueryScalar<'_, Any, i64, sqlx::any::AnyArguments<'_>> {
+        self.binds.iter().fold(sqlx::query_scalar(&self.text), |q, b| match b {
+            Bind::Int(v) => q.bind(*v),
+            Bind::Text(v) => q.bind(v.as_str()),
+        })
+    }
 }
 
 struct AnchorKeys {
@@ -590,12 +819,27 @@ struct Group {
     table: &'static str,
     /// The interactions column that points at it.
     fk: &'static str,
-    /// The column the groups are ordered by (then by id).
-    key: &'static str,
     column: SortColumn,
 }
 
 impl Group {
+    /// The expression groups are ordered by (then by id): the admin's order
+    /// for types, names (case-insensitively) for people and staff.
+    fn key(&self, engine: Engine) -> String {
+        match self.column {
+            SortColumn::Type => "g.sort_key".into(),
+            _ => engine.nocase("g.name"),
+        }
+    }
+
+    /// The same expression applied to the anchor's bound value.
+    fn anchor_key(&self, engine: Engine, placeholder: &str) -> String {
+        match self.column {
+            SortColumn::Type => placeholder.into(),
+            _ => engine.nocase(placeholder),
+        }
+    }
+
     fn anchor_group_id(&self, a: &AnchorKeys) -> i64 {
         match self.column {
             SortColumn::Type => a.type_id,
@@ -616,6 +860,7 @@ impl Group {
 /// The order rows are fetched in. `dir` is the direction of the sort column
 /// (or of the groups); when paging backwards everything is reversed.
 struct Order {
+    engine: Engine,
     column: SortColumn,
     dir: SortDir,
     group: Option<Group>,
@@ -632,20 +877,20 @@ impl SortDir {
 }
 
 impl Order {
-    fn new(column: SortColumn, dir: SortDir, backwards: bool) -> Order {
+    fn new(engine: Engine, column: SortColumn, dir: SortDir, backwards: bool) -> Order {
         let group = match column {
-            SortColumn::Type => Some(Group { table: "interaction_types", fk: "type_id", key: "sort_key", column }),
-            SortColumn::Person => Some(Group { table: "people", fk: "person_id", key: "name", column }),
-            SortColumn::LoggedBy => Some(Group { table: "staff_members", fk: "logged_by", key: "name", column }),
+            SortColumn::Type => Some(Group { table: "interaction_types", fk: "type_id", column }),
+            SortColumn::Person => Some(Group { table: "people", fk: "person_id", column }),
+            SortColumn::LoggedBy => Some(Group { table: "staff_members", fk: "logged_by", column }),
             SortColumn::Timestamp | SortColumn::Description => None,
         };
-        Order { column, dir: if backwards { dir.reversed() } else { dir }, group, backwards }
+        Order { engine, column, dir: if backwards { dir.reversed() } else { dir }, group, backwards }
     }
 
-    fn key_column(&self) -> &'static str {
+    fn key_column(&self) -> String {
         match self.column {
-            SortColumn::Description => "i.description",
-            _ => "i.occurred_at",
+            SortColumn::Description => self.engine.nocase("i.description"),
+            _ => "i.occurred_at".into(),
         }
     }
 
@@ -653,6 +898,14 @@ impl Order {
         match self.column {
             SortColumn::Description => Bind::Text(a.description.clone()),
             _ => Bind::Int(a.occurred_at),
+        }
+    }
+
+    /// The key expression applied to the anchor's bound value.
+    fn anchor_key(&self, placeholder: &str) -> String {
+        match self.column {
+            SortColumn::Description => self.engine.nocase(placeholder),
+            _ => placeholder.into(),
         }
     }
 
@@ -676,70 +929,85 @@ impl Order {
 
 /// The WHERE clause of a view: person scope, type filter and search.
 struct Filter {
-    sql: String,
-    binds: Vec<Bind>,
+    engine: Engine,
+    person: Option<i64>,
     types: Vec<i64>,
+    ranges: Vec<(Millis, Millis)>,
+    id: Option<i64>,
+    /// The search words, as the engine's full-text query: an FTS5
+    /// expression on SQLite, the words themselves on PostgreSQL.
+    text: Option<String>,
     /// True when only the type filter applies, so per-type counts answer.
     counts_by_type_only: bool,
     /// True when the full-text query alone decides which rows match.
     fts_counts: bool,
     /// Walk the sort order's index and test each row against the search,
-    /// rather than fetching every match and sorting.
+    /// rather than fetching every match and sorting (SQLite).
     walk_index: bool,
 }
 
 impl Filter {
-    fn new(query: &LogQuery, search: &Search, fts: Option<&str>, walk_index: bool) -> Filter {
-        let mut clauses: Vec<String> = vec!["1 = 1".into()];
-        let mut binds = Vec::new();
-        if let Some(person) = query.person {
-            clauses.push("i.person_id = ?".into());
-            binds.push(Bind::Int(person));
-        }
-        if !query.types.is_empty() {
-            // The unary plus keeps SQLite walking the sort order's index and
-            // filtering, instead of collecting every row of the types and
-            // sorting them.
-            clauses.push(format!("+i.type_id IN ({})", placeholders(query.types.len())));
-            binds.extend(query.types.iter().map(|t| Bind::Int(*t)));
-        }
-        for (from, to) in &search.ranges {
-            clauses.push("i.occurred_at >= ? AND i.occurred_at < ?".into());
-            binds.push(Bind::Int(*from));
-            binds.push(Bind::Int(*to));
-        }
-        // `+i.id` stops SQLite from looking matches up by id, so it tests
-        // membership while walking the index instead.
-        let member = if walk_index {
-            "+i.id IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?)"
-        } else {
-            "i.id IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?)"
+    fn new(engine: Engine, query: &LogQuery, search: &Search, fts: Option<String>, walk_index: bool) -> Filter {
+        let text = match engine {
+            Engine::Sqlite => fts,
+            Engine::Postgres => (!search.words.is_empty()).then(|| search.words.join(" ")),
         };
-        match (search.id, fts) {
-            (Some(id), Some(fts)) => {
-                clauses.push(format!("(i.id = ? OR {member})"));
-                binds.push(Bind::Int(id));
-                binds.push(Bind::Text(fts.to_string()));
+        Filter {
+            engine,
+            person: query.person,
+            types: query.types.clone(),
+            ranges: search.ranges.clone(),
+            id: search.id,
+            counts_by_type_only: query.person.is_none() && search.is_empty(),
+            fts_counts: search.ranges.is_empty() && search.id.is_none() && text.is_some(),
+            text,
+            walk_index,
+        }
+    }
+
+    /// Appends the conditions, binding their values.
+    fn write(&self, sql: &mut Sql) {
+        sql.push("1 = 1");
+        if let Some(person) = self.person {
+            let p = sql.arg(person);
+            sql.push(&format!(" AND i.person_id = {p}"));
+        }
+        if !self.types.is_empty() {
+            // SQLite keeps walking the sort order's index and filters,
+            // instead of collecting every row of the types and sorting them.
+            sql.push(&format!(" AND {} IN (", self.engine.filter_only("i.type_id")));
+            sql.args(self.types.iter().copied());
+            sql.push(")");
+        }
+        for (from, to) in &self.ranges {
+            let (f, t) = (sql.arg(*from), sql.arg(*to));
+            sql.push(&format!(" AND i.occurred_at >= {f} AND i.occurred_at < {t}"));
+        }
+        let member = self.text.as_ref().map(|text| {
+            let q = sql.arg(text.clone());
+            match self.engine {
+                // `+i.id` stops SQLite from looking matches up by id, so it
+                // tests membership while walking the index instead.
+                Engine::Sqlite if self.walk_index => {
+                    format!("+i.id IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH {q})")
+                }
+                Engine::Sqlite => {
+                    format!("i.id IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH {q})")
+                }
+                Engine::Postgres => format!("i.search @@ interlog_prefix_query({q})"),
             }
-            (None, Some(fts)) => {
-                clauses.push(member.to_string());
-                binds.push(Bind::Text(fts.to_string()));
+        });
+        match (self.id, member) {
+            (Some(id), Some(member)) => {
+                let id = sql.arg(id);
+                sql.push(&format!(" AND (i.id = {id} OR {member})"));
             }
+            (None, Some(member)) => sql.push(&format!(" AND {member}")),
             (Some(id), None) => {
-                clauses.push("i.id = ?".into());
-                binds.push(Bind::Int(id));
+                let id = sql.arg(id);
+                sql.push(&format!(" AND i.id = {id}"));
             }
             (None, None) => {}
-        }
-        let counts_by_type_only = query.person.is_none() && search.is_empty();
-        let fts_counts = search.ranges.is_empty() && search.id.is_none() && fts.is_some();
-        Filter {
-            sql: clauses.join(" AND "),
-            binds,
-            types: query.types.clone(),
-            counts_by_type_only,
-            fts_counts,
-            walk_index,
         }
     }
 }
@@ -751,18 +1019,18 @@ impl Filter {
 pub(crate) struct Search {
     pub id: Option<i64>,
     pub ranges: Vec<(Millis, Millis)>,
-    pub fts: Option<String>,
+    /// Lower-case words of letters and digits, each matched as a prefix.
+    pub words: Vec<String>,
 }
 
 impl Search {
     fn is_empty(&self) -> bool {
-        self.id.is_none() && self.ranges.is_empty() && self.fts.is_none()
+        self.id.is_none() && self.ranges.is_empty() && self.words.is_empty()
     }
 }
 
 pub(crate) fn parse_search(q: &str, tz: Tz) -> Search {
     let mut search = Search::default();
-    let mut words: Vec<String> = Vec::new();
     let raw_tokens: Vec<&str> = q.split_whitespace().collect();
     for token in &raw_tokens {
         if let Some(range) = date_range(token, tz) {
@@ -774,31 +1042,28 @@ pub(crate) fn parse_search(q: &str, tz: Tz) -> Search {
         {
             search.id = token.parse().ok();
         }
-        // Split like the full-text tokenizer does: on anything not a letter or digit.
-        // One letter matches nearly everything: words start at two.
+        // Split like the full-text tokenizers do: on anything not a letter or
+        // digit. One letter matches nearly everything: words start at two.
         for word in token.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 2) {
-            words.push(word.to_lowercase());
+            search.words.push(word.to_lowercase());
         }
-    }
-    if !words.is_empty() {
-        // Each word is quoted (so no FTS syntax gets through) and
-        // prefix-matched, so results refine with every keystroke.
-        let terms: Vec<String> = words.iter().map(|w| format!("\"{}\"*", w.replace('"', "\"\""))).collect();
-        search.fts = Some(terms.join(" AND "));
     }
     search
 }
 
-/// The full-text query for search words narrowed to types and a person, all
-/// answered by the index. Words match description and tags only.
-pub(crate) fn fts_expression(words: &str, types: &[i64], person: Option<i64>) -> String {
-    let mut expression = format!("{{description tags}} : ({words})");
+/// SQLite's full-text query for search words narrowed to types and a person,
+/// all answered by the index. Words match description and tags only; each is
+/// quoted (so no FTS syntax gets through) and prefix-matched, so results
+/// refine with every keystroke.
+pub(crate) fn fts_expression(words: &[String], types: &[i64], person: Option<i64>) -> String {
+    let terms: Vec<String> = words.iter().map(|w| format!("\"{}\"*", w.replace('"', "\"\""))).collect();
+    let mut expression = format!("{{description tags}} : ({})", terms.join(" AND "));
     if !types.is_empty() {
         let kinds: Vec<String> = types.iter().map(|t| format!("type{t}")).collect();
-        expression.push_str(&format!(" AND kind : ({})", kinds.join(" OR ")));
+        let _ = write!(expression, " AND kind : ({})", kinds.join(" OR "));
     }
     if let Some(person) = person {
-        expression.push_str(&format!(" AND person : person{person}"));
+        let _ = write!(expression, " AND person : person{person}");
     }
     expression
 }

@@ -1,4 +1,5 @@
-//! Store behaviour against a real SQLite database, fresh for every test.
+//! Store behaviour against real databases, fresh for every test: each
+//! behaviour runs on SQLite and on PostgreSQL.
 
 use std::cmp::Ordering;
 
@@ -10,17 +11,59 @@ use crate::server::demo::seed_demo;
 
 const TZ: Tz = chrono_tz::Europe::London;
 
-async fn fresh_store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite:{}", dir.path().join("interlog.db").display());
-    let store = Store::open(&url).await.expect("open store");
-    (dir, store)
+/// A store for one test: a fresh SQLite file, or a fresh database on the
+/// PostgreSQL server named by `INTERLOG_TEST_POSTGRES_URL` (which
+/// `scripts/test.sh` starts). Dropped with the test.
+struct TestStore {
+    store: Store,
+    _dir: Option<tempfile::TempDir>,
 }
 
-async fn seeded_store(interactions: usize) -> (tempfile::TempDir, Store) {
-    let (dir, store) = fresh_store().await;
+impl std::ops::Deref for TestStore {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+async fn fresh_store(engine: Engine) -> TestStore {
+    match engine {
+        Engine::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite:{}", dir.path().join("interlog.db").display());
+            TestStore { store: Store::open(&url).await.expect("open store"), _dir: Some(dir) }
+        }
+        Engine::Postgres => {
+            static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let server = std::env::var("INTERLOG_TEST_POSTGRES_URL").expect(
+                "the store tests run on PostgreSQL too: run scripts/test.sh (it starts a throwaway server), \
+                 or set INTERLOG_TEST_POSTGRES_URL=postgres://user@host:port to a server where you may create databases",
+            );
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let url = format!("{}/interlog_test_{}_{n}", server.trim_end_matches('/'), std::process::id());
+            TestStore { store: Store::open(&url).await.expect("open store on PostgreSQL"), _dir: None }
+        }
+    }
+}
+
+async fn seeded_store(engine: Engine, interactions: usize) -> TestStore {
+    let store = fresh_store(engine).await;
     seed_demo(&store, 30, interactions, 11).await.expect("seed");
-    (dir, store)
+    store
+}
+
+/// One behaviour suite, two engines: each test below runs once on SQLite
+/// (`store::tests::sqlite::…`) and once on PostgreSQL (`…::postgres::…`).
+macro_rules! behaviours {
+    ($(async fn $name:ident($engine:ident: Engine) $body:block)*) => {
+        $(async fn $name($engine: Engine) $body)*
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name(super::Engine::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() { super::$name(super::Engine::Postgres).await })*
+        }
+    };
 }
 
 /// Everything the reference ordering needs, straight from the tables.
@@ -29,6 +72,7 @@ struct Ref {
     id: i64,
     occurred: i64,
     description: String,
+    tags: String,
     type_key: String,
     type_id: i64,
     person: String,
@@ -38,8 +82,8 @@ struct Ref {
 }
 
 async fn reference_rows(store: &Store) -> Vec<Ref> {
-    sqlx::query_as::<_, (i64, i64, String, String, i64, String, i64, String, i64)>(
-        "SELECT i.id, i.occurred_at, i.description, t.sort_key, t.id, p.name, p.id, s.name, s.id
+    sqlx::query_as::<_, (i64, i64, String, String, String, i64, String, i64, String, i64)>(
+        "SELECT i.id, i.occurred_at, i.description, i.tags, t.sort_key, t.id, p.name, p.id, s.name, s.id
          FROM interactions i JOIN interaction_types t ON t.id = i.type_id
          JOIN people p ON p.id = i.person_id JOIN staff_members s ON s.id = i.logged_by",
     )
@@ -51,12 +95,13 @@ async fn reference_rows(store: &Store) -> Vec<Ref> {
         id: r.0,
         occurred: r.1,
         description: r.2,
-        type_key: r.3,
-        type_id: r.4,
-        person: r.5,
-        person_id: r.6,
-        staff: r.7,
-        staff_id: r.8,
+        tags: r.3,
+        type_key: r.4,
+        type_id: r.5,
+        person: r.6,
+        person_id: r.7,
+        staff: r.8,
+        staff_id: r.9,
     })
     .collect()
 }
@@ -112,259 +157,277 @@ async fn walk_pages(store: &Store, base: &LogQuery) -> (Vec<i64>, Vec<Vec<i64>>)
     (pages.concat(), back_pages)
 }
 
-#[tokio::test]
-async fn demo_data_is_realistic_and_counted() {
-    let (_dir, store) = seeded_store(600).await;
-    let page = store.list_interactions(&LogQuery::default(), TZ).await.unwrap();
-    assert_eq!(page.total, 600);
-    assert_eq!(page.rows.len(), PAGE_SIZE);
-    assert!(page.has_next && !page.has_previous);
-    let types = store.interaction_types(false).await.unwrap();
-    assert_eq!(types.len(), 8);
-    assert!(page.rows.iter().all(|r| r.kind.colour.starts_with('#')));
-    assert!(page.rows.iter().any(|r| !r.tags.is_empty()));
-    let renamed: i64 = sqlx::query_scalar("SELECT count(DISTINCT interaction_id) FROM description_revisions")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
-    assert!(renamed >= 1, "demo data has renamed descriptions");
+/// The rows a search word matches, found without either engine's full-text
+/// search: some word of the description or tags (split on anything but
+/// letters and digits, ignoring case) starts with it.
+fn rows_matching(reference: &[Ref], prefix: &str) -> Vec<i64> {
+    reference
+        .iter()
+        .filter(|r| {
+            format!("{} {}", r.description, r.tags)
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w.to_lowercase().starts_with(prefix))
+        })
+        .map(|r| r.id)
+        .collect()
 }
 
-#[tokio::test]
-async fn every_sort_pages_through_every_row_once_in_order() {
-    let (_dir, store) = seeded_store(430).await;
-    let reference = reference_rows(&store).await;
-    for column in SortColumn::ALL {
-        for dir in [SortDir::Asc, SortDir::Desc] {
-            let base = LogQuery { sort: column, dir: Some(dir), ..Default::default() };
-            let (forward, back_pages) = walk_pages(&store, &base).await;
-            let expected = expected_order(reference.clone(), column, dir);
-            assert_eq!(forward, expected, "order for {column:?} {dir:?}");
-            assert_eq!(back_pages.concat(), expected, "backwards paging for {column:?} {dir:?}");
-        }
+behaviours! {
+    async fn demo_data_is_realistic_and_counted(engine: Engine) {
+        let store = seeded_store(engine, 600).await;
+        let page = store.list_interactions(&LogQuery::default(), TZ).await.unwrap();
+        assert_eq!(page.total, 600);
+        assert_eq!(page.rows.len(), PAGE_SIZE);
+        assert!(page.has_next && !page.has_previous);
+        let types = store.interaction_types(false).await.unwrap();
+        assert_eq!(types.len(), 8);
+        assert!(page.rows.iter().all(|r| r.kind.colour.starts_with('#')));
+        assert!(page.rows.iter().any(|r| !r.tags.is_empty()));
+        let renamed: i64 = sqlx::query_scalar("SELECT count(DISTINCT interaction_id) FROM description_revisions")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert!(renamed >= 1, "demo data has renamed descriptions");
     }
-}
 
-/// The rows the word "call" matches, asked of the full-text index directly,
-/// without any type or person token.
-async fn rows_matching_call(store: &Store) -> Vec<i64> {
-    sqlx::query_scalar("SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?")
-        .bind(fts_expression("\"call\"*", &[], None))
-        .fetch_all(store.pool())
-        .await
-        .unwrap()
-}
-
-#[tokio::test]
-async fn searches_page_the_same_whether_matches_are_fetched_or_walked() {
-    let (_dir, store) = seeded_store(430).await;
-    let reference = reference_rows(&store).await;
-    let matched = rows_matching_call(&store).await;
-    assert!(matched.len() > 60, "enough matches for two pages");
-    let fetch = store.clone().with_search_fetch_limit(i64::MAX);
-    let walk = store.clone().with_search_fetch_limit(0);
-    for column in SortColumn::ALL {
-        for dir in [SortDir::Asc, SortDir::Desc] {
-            let base = LogQuery { q: "call".into(), sort: column, dir: Some(dir), ..Default::default() };
-            let expected: Vec<i64> =
-                expected_order(reference.clone(), column, dir).into_iter().filter(|id| matched.contains(id)).collect();
-            for (name, s) in [("fetched", &fetch), ("walked", &walk)] {
-                let (forward, back_pages) = walk_pages(s, &base).await;
-                assert_eq!(forward, expected, "{name} search order for {column:?} {dir:?}");
-                assert_eq!(back_pages.concat(), expected, "{name} backwards for {column:?} {dir:?}");
-                let page = s.list_interactions(&base, TZ).await.unwrap();
-                assert_eq!(page.total as usize, matched.len());
+    async fn every_sort_pages_through_every_row_once_in_order(engine: Engine) {
+        let store = seeded_store(engine, 430).await;
+        let reference = reference_rows(&store).await;
+        for column in SortColumn::ALL {
+            for dir in [SortDir::Asc, SortDir::Desc] {
+                let base = LogQuery { sort: column, dir: Some(dir), ..Default::default() };
+                let (forward, back_pages) = walk_pages(&store, &base).await;
+                let expected = expected_order(reference.clone(), column, dir);
+                assert_eq!(forward, expected, "order for {column:?} {dir:?}");
+                assert_eq!(back_pages.concat(), expected, "backwards paging for {column:?} {dir:?}");
             }
         }
     }
-}
 
-#[tokio::test]
-async fn search_with_type_filter_and_person_counts_exactly() {
-    let (_dir, store) = seeded_store(430).await;
-    let reference = reference_rows(&store).await;
-    let matched = rows_matching_call(&store).await;
-    let person = reference[3].person_id;
-    for (types, scope) in [(vec![1, 2], None), (vec![], Some(person)), (vec![1], Some(person))] {
-        let expected: Vec<i64> = expected_order(reference.clone(), SortColumn::Timestamp, SortDir::Desc)
+    async fn searches_page_the_same_whether_matches_are_fetched_or_walked(engine: Engine) {
+        let store = seeded_store(engine, 430).await;
+        let reference = reference_rows(&store).await;
+        let matched = rows_matching(&reference, "call");
+        assert!(matched.len() > 60, "enough matches for two pages");
+        let fetch = store.clone().with_search_fetch_limit(i64::MAX);
+        let walk = store.clone().with_search_fetch_limit(0);
+        for column in SortColumn::ALL {
+            for dir in [SortDir::Asc, SortDir::Desc] {
+                let base = LogQuery { q: "call".into(), sort: column, dir: Some(dir), ..Default::default() };
+                let expected: Vec<i64> =
+                    expected_order(reference.clone(), column, dir).into_iter().filter(|id| matched.contains(id)).collect();
+                for (name, s) in [("fetched", &fetch), ("walked", &walk)] {
+                    let (forward, back_pages) = walk_pages(s, &base).await;
+                    assert_eq!(forward, expected, "{name} search order for {column:?} {dir:?}");
+                    assert_eq!(back_pages.concat(), expected, "{name} backwards for {column:?} {dir:?}");
+                    let page = s.list_interactions(&base, TZ).await.unwrap();
+                    assert_eq!(page.total as usize, matched.len());
+                }
+            }
+        }
+    }
+
+    async fn search_with_type_filter_and_person_counts_exactly(engine: Engine) {
+        let store = seeded_store(engine, 430).await;
+        let reference = reference_rows(&store).await;
+        let matched = rows_matching(&reference, "call");
+        let person = reference[3].person_id;
+        for (types, scope) in [(vec![1, 2], None), (vec![], Some(person)), (vec![1], Some(person))] {
+            let expected: Vec<i64> = expected_order(reference.clone(), SortColumn::Timestamp, SortDir::Desc)
+                .into_iter()
+                .filter(|id| matched.contains(id))
+                .filter(|id| {
+                    let r = reference.iter().find(|r| r.id == *id).unwrap();
+                    (types.is_empty() || types.contains(&r.type_id)) && scope.is_none_or(|p| p == r.person_id)
+                })
+                .collect();
+            for limit in [0, i64::MAX] {
+                let s = store.clone().with_search_fetch_limit(limit);
+                let query = LogQuery { q: "call".into(), types: types.clone(), person: scope, ..Default::default() };
+                let (ids, _) = walk_pages(&s, &query).await;
+                assert_eq!(ids, expected, "{types:?} {scope:?} limit {limit}");
+                let page = s.list_interactions(&query, TZ).await.unwrap();
+                assert_eq!(page.total as usize, expected.len(), "{types:?} {scope:?}");
+            }
+        }
+    }
+
+    async fn type_filter_and_person_scope_narrow_the_log(engine: Engine) {
+        let store = seeded_store(engine, 300).await;
+        let reference = reference_rows(&store).await;
+        let query = LogQuery { types: vec![1, 3], sort: SortColumn::Person, ..Default::default() };
+        let (ids, _) = walk_pages(&store, &query).await;
+        let expected: Vec<i64> = expected_order(reference.clone(), SortColumn::Person, SortDir::Asc)
             .into_iter()
-            .filter(|id| matched.contains(id))
-            .filter(|id| {
-                let r = reference.iter().find(|r| r.id == *id).unwrap();
-                (types.is_empty() || types.contains(&r.type_id)) && scope.is_none_or(|p| p == r.person_id)
-            })
+            .filter(|id| reference.iter().any(|r| r.id == *id && (r.type_id == 1 || r.type_id == 3)))
             .collect();
-        for limit in [0, i64::MAX] {
-            let s = store.clone().with_search_fetch_limit(limit);
-            let query = LogQuery { q: "call".into(), types: types.clone(), person: scope, ..Default::default() };
-            let (ids, _) = walk_pages(&s, &query).await;
-            assert_eq!(ids, expected, "{types:?} {scope:?} limit {limit}");
-            let page = s.list_interactions(&query, TZ).await.unwrap();
-            assert_eq!(page.total as usize, expected.len(), "{types:?} {scope:?}");
-        }
+        assert_eq!(ids, expected);
+        let page = store.list_interactions(&query, TZ).await.unwrap();
+        assert_eq!(page.total as usize, expected.len());
+
+        let person = reference[0].person_id;
+        let scoped = LogQuery { person: Some(person), ..Default::default() };
+        let page = store.list_interactions(&scoped, TZ).await.unwrap();
+        let mine = reference.iter().filter(|r| r.person_id == person).count();
+        assert_eq!(page.total as usize, mine);
+        assert!(page.rows.iter().all(|r| r.person_id == person));
     }
-}
 
-#[tokio::test]
-async fn type_filter_and_person_scope_narrow_the_log() {
-    let (_dir, store) = seeded_store(300).await;
-    let reference = reference_rows(&store).await;
-    let query = LogQuery { types: vec![1, 3], sort: SortColumn::Person, ..Default::default() };
-    let (ids, _) = walk_pages(&store, &query).await;
-    let expected: Vec<i64> = expected_order(reference.clone(), SortColumn::Person, SortDir::Asc)
-        .into_iter()
-        .filter(|id| reference.iter().any(|r| r.id == *id && (r.type_id == 1 || r.type_id == 3)))
-        .collect();
-    assert_eq!(ids, expected);
-    let page = store.list_interactions(&query, TZ).await.unwrap();
-    assert_eq!(page.total as usize, expected.len());
-
-    let person = reference[0].person_id;
-    let scoped = LogQuery { person: Some(person), ..Default::default() };
-    let page = store.list_interactions(&scoped, TZ).await.unwrap();
-    let mine = reference.iter().filter(|r| r.person_id == person).count();
-    assert_eq!(page.total as usize, mine);
-    assert!(page.rows.iter().all(|r| r.person_id == person));
-}
-
-#[tokio::test]
-async fn search_matches_words_prefixes_tags_ids_and_dates() {
-    let (_dir, store) = fresh_store().await;
-    seed_demo(&store, 5, 1, 3).await.unwrap();
-    let make = |description: &str, note: &str, occurred: i64| NewInteraction {
-        person_id: 1,
-        type_id: 1,
-        description: description.into(),
-        note: note.into(),
-        occurred_at: occurred,
-        logged_by: 1,
-        reply_to: None,
-    };
-    // 14 March 2026 23:30 UTC is 14 March in London (GMT).
-    let march = Utc.with_ymd_and_hms(2026, 3, 14, 23, 30, 0).unwrap().timestamp_millis();
-    let april = Utc.with_ymd_and_hms(2026, 4, 2, 9, 0, 0).unwrap().timestamp_millis();
-    let a = store
-        .create_interaction(&make("Housing benefit form", "Helped with the housing benefit renewal.", march))
-        .await
-        .unwrap();
-    let b = store
-        .create_interaction(&make("Dentist appointment", "Booked a dentist appointment about toothache.", april))
-        .await
-        .unwrap();
-    let search = |q: &str| {
-        let store = store.clone();
-        let q = q.to_string();
-        async move {
-            let page = store.list_interactions(&LogQuery { q, ..Default::default() }, TZ).await.unwrap();
-            let mut ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
-            ids.sort();
-            assert_eq!(page.total as usize, ids.len());
-            ids
-        }
-    };
-    assert_eq!(search("housing").await, vec![a]);
-    assert_eq!(search("hous").await, vec![a], "prefix while typing");
-    assert_eq!(search("HOUSING form").await, vec![a], "case-insensitive, all words");
-    assert_eq!(search("housing dentist").await, Vec::<i64>::new());
-    assert_eq!(search("toothache").await, vec![b], "tags come from the note");
-    assert_eq!(search(&b.to_string()).await, vec![b], "id");
-    assert_eq!(search("2026-03").await, vec![a], "month");
-    assert_eq!(search("2026-03-14").await, vec![a], "day in the organisation's zone");
-    assert_eq!(search("2026-04 dentist").await, vec![b]);
-    assert_eq!(search("\"unbalanced ( AND").await, Vec::<i64>::new(), "FTS syntax is not interpreted");
-}
-
-#[tokio::test]
-async fn rename_keeps_a_revision_and_marks_the_row() {
-    let (_dir, store) = seeded_store(20).await;
-    let id = 5;
-    let before = store.log_row(id, TZ).await.unwrap().unwrap();
-    store.rename_description(id, "Call about rent arrears", 2, 1_000).await.unwrap();
-    let after = store.log_row(id, TZ).await.unwrap().unwrap();
-    assert_eq!(after.description, "Call about rent arrears");
-    assert!(after.renamed);
-    let detail = store.interaction_detail(id, TZ).await.unwrap().unwrap();
-    let last = detail.revisions.last().unwrap();
-    assert_eq!(last.old_description, before.description);
-    assert_eq!(last.new_description, "Call about rent arrears");
-    assert_eq!(last.revised_at, "1970-01-01T00:00:01Z");
-    // The same text again is not a rename.
-    let revisions = detail.revisions.len();
-    store.rename_description(id, "Call about rent arrears", 2, 2_000).await.unwrap();
-    let detail = store.interaction_detail(id, TZ).await.unwrap().unwrap();
-    assert_eq!(detail.revisions.len(), revisions);
-    // Search finds the new words, not the old.
-    let found = store.list_interactions(&LogQuery { q: "arrears".into(), ..Default::default() }, TZ).await.unwrap();
-    assert!(found.rows.iter().any(|r| r.id == id));
-    assert!(matches!(store.rename_description(999_999, "x", 1, 0).await, Err(StoreError::NotFound)));
-}
-
-#[tokio::test]
-async fn the_database_refuses_to_delete_or_rewrite_the_record() {
-    let (_dir, store) = seeded_store(10).await;
-    let pool = store.pool();
-    let err = sqlx::query("DELETE FROM interactions WHERE id = 1").execute(pool).await.unwrap_err();
-    assert!(err.to_string().contains("cannot be deleted"), "{err}");
-    for (column, value) in [
-        ("note", "note || ' rewritten'"),
-        ("occurred_at", "occurred_at + 1"),
-        ("logged_at", "logged_at - 1"),
-        ("logged_by", "logged_by + 1"),
-        ("person_id", "person_id + 1"),
-        ("type_id", "type_id + 1"),
-        ("tags", "tags || ' extra'"),
-        ("reply_to", "COALESCE(reply_to, 0) + 1"),
-        ("id", "id + 1000"),
-    ] {
-        let sql = format!("UPDATE interactions SET {column} = {value} WHERE id = 3");
-        let err = sqlx::query(&sql).execute(pool).await.unwrap_err();
-        assert!(err.to_string().contains("only the description"), "{column}: {err}");
-    }
-    store.rename_description(1, "A better description", 1, 5).await.unwrap();
-    let err = sqlx::query("UPDATE description_revisions SET new_description = 'x'").execute(pool).await.unwrap_err();
-    assert!(err.to_string().contains("cannot be changed"), "{err}");
-    let err = sqlx::query("DELETE FROM description_revisions").execute(pool).await.unwrap_err();
-    assert!(err.to_string().contains("cannot be deleted"), "{err}");
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM interactions").fetch_one(pool).await.unwrap();
-    assert_eq!(count, 10);
-}
-
-#[tokio::test]
-async fn detail_shows_replies_both_ways_and_unknown_is_none() {
-    let (_dir, store) = seeded_store(5).await;
-    let reply = store
-        .create_interaction(&NewInteraction {
+    async fn search_matches_words_prefixes_tags_ids_and_dates(engine: Engine) {
+        let store = fresh_store(engine).await;
+        seed_demo(&store, 5, 1, 3).await.unwrap();
+        let make = |description: &str, note: &str, occurred: i64| NewInteraction {
             person_id: 1,
-            type_id: 2,
-            description: "Follow-up email".into(),
-            note: "Sent the form we promised on the call.".into(),
-            occurred_at: now_millis(),
+            type_id: 1,
+            description: description.into(),
+            note: note.into(),
+            occurred_at: occurred,
             logged_by: 1,
-            reply_to: Some(2),
-        })
-        .await
-        .unwrap();
-    let detail = store.interaction_detail(reply, TZ).await.unwrap().unwrap();
-    assert_eq!(detail.reply_to.as_ref().map(|l| l.id), Some(2));
-    assert!(!detail.row.tags.is_empty(), "tags extracted on create");
-    let original = store.interaction_detail(2, TZ).await.unwrap().unwrap();
-    assert!(original.replies.iter().any(|r| r.id == reply));
-    assert!(store.interaction_detail(424_242, TZ).await.unwrap().is_none());
-}
+            reply_to: None,
+        };
+        // 14 March 2026 23:30 UTC is 14 March in London (GMT).
+        let march = Utc.with_ymd_and_hms(2026, 3, 14, 23, 30, 0).unwrap().timestamp_millis();
+        let april = Utc.with_ymd_and_hms(2026, 4, 2, 9, 0, 0).unwrap().timestamp_millis();
+        let a = store
+            .create_interaction(&make("Housing benefit form", "Helped with the housing benefit renewal.", march))
+            .await
+            .unwrap();
+        let b = store
+            .create_interaction(&make("Dentist appointment", "Booked a dentist appointment about toothache.", april))
+            .await
+            .unwrap();
+        let search = |q: &str| {
+            let store = store.clone();
+            let q = q.to_string();
+            async move {
+                let page = store.list_interactions(&LogQuery { q, ..Default::default() }, TZ).await.unwrap();
+                let mut ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
+                ids.sort();
+                assert_eq!(page.total as usize, ids.len());
+                ids
+            }
+        };
+        assert_eq!(search("housing").await, vec![a]);
+        assert_eq!(search("hous").await, vec![a], "prefix while typing");
+        assert_eq!(search("HOUSING form").await, vec![a], "case-insensitive, all words");
+        assert_eq!(search("housing dentist").await, Vec::<i64>::new());
+        assert_eq!(search("toothache").await, vec![b], "tags come from the note");
+        assert_eq!(search(&b.to_string()).await, vec![b], "id");
+        assert_eq!(search("2026-03").await, vec![a], "month");
+        assert_eq!(search("2026-03-14").await, vec![a], "day in the organisation's zone");
+        assert_eq!(search("2026-04 dentist").await, vec![b]);
+        assert_eq!(search("\"unbalanced ( AND").await, Vec::<i64>::new(), "FTS syntax is not interpreted");
+        // Both engines read text alike: accents, case and punctuation.
+        let c = store
+            .create_interaction(&make("Café meeting: drop-in for O'Brien", "Talked it through.", april))
+            .await
+            .unwrap();
+        for q in ["cafe", "CAFÉ", "café", "brien", "drop-in", "drop in", "o'brien meet"] {
+            assert_eq!(search(q).await, vec![c], "{q}");
+        }
+        assert_eq!(search("cafés").await, Vec::<i64>::new(), "the whole word must be there");
+        assert_eq!(search("!!! ???").await.len(), 4, "no words: no search, every row");
+    }
 
-#[tokio::test]
-async fn a_missing_anchor_falls_back_to_the_first_page() {
-    let (_dir, store) = seeded_store(80).await;
-    let first = store.list_interactions(&LogQuery::default(), TZ).await.unwrap();
-    let bogus =
-        store.list_interactions(&LogQuery::default().with_page(PageAnchor::After(9_999_999)), TZ).await.unwrap();
-    assert_eq!(first.rows, bogus.rows);
+    async fn rename_keeps_a_revision_and_marks_the_row(engine: Engine) {
+        let store = seeded_store(engine, 20).await;
+        let id = 5;
+        let before = store.log_row(id, TZ).await.unwrap().unwrap();
+        store.rename_description(id, "Call about rent arrears", 2, 1_000).await.unwrap();
+        let after = store.log_row(id, TZ).await.unwrap().unwrap();
+        assert_eq!(after.description, "Call about rent arrears");
+        assert!(after.renamed);
+        let detail = store.interaction_detail(id, TZ).await.unwrap().unwrap();
+        let last = detail.revisions.last().unwrap();
+        assert_eq!(last.old_description, before.description);
+        assert_eq!(last.new_description, "Call about rent arrears");
+        assert_eq!(last.revised_at, "1970-01-01T00:00:01Z");
+        // The same text again is not a rename.
+        let revisions = detail.revisions.len();
+        store.rename_description(id, "Call about rent arrears", 2, 2_000).await.unwrap();
+        let detail = store.interaction_detail(id, TZ).await.unwrap().unwrap();
+        assert_eq!(detail.revisions.len(), revisions);
+        // Search finds the new words, not the old.
+        let found = store.list_interactions(&LogQuery { q: "arrears".into(), ..Default::default() }, TZ).await.unwrap();
+        assert!(found.rows.iter().any(|r| r.id == id));
+        assert!(matches!(store.rename_description(999_999, "x", 1, 0).await, Err(StoreError::NotFound)));
+    }
+
+    async fn the_database_refuses_to_delete_or_rewrite_the_record(engine: Engine) {
+        let store = seeded_store(engine, 10).await;
+        let pool = store.pool();
+        let mut refused = vec!["DELETE FROM interactions WHERE id = 1", "DELETE FROM interactions"];
+        if engine == Engine::Postgres {
+            refused.push("TRUNCATE interactions CASCADE");
+        }
+        for sql in refused {
+            let err = sqlx::query(sql).execute(pool).await.unwrap_err();
+            assert!(err.to_string().contains("cannot be deleted"), "{sql}: {err}");
+        }
+        for (column, value) in [
+            ("note", "note || ' rewritten'"),
+            ("occurred_at", "occurred_at + 1"),
+            ("logged_at", "logged_at - 1"),
+            ("logged_by", "logged_by + 1"),
+            ("person_id", "person_id + 1"),
+            ("type_id", "type_id + 1"),
+            ("tags", "tags || ' extra'"),
+            ("reply_to", "COALESCE(reply_to, 0) + 1"),
+            ("id", "id + 1000"),
+        ] {
+            let sql = format!("UPDATE interactions SET {column} = {value} WHERE id = 3");
+            let err = sqlx::query(&sql).execute(pool).await.unwrap_err();
+            assert!(err.to_string().contains("only the description"), "{column}: {err}");
+        }
+        store.rename_description(1, "A better description", 1, 5).await.unwrap();
+        let err = sqlx::query("UPDATE description_revisions SET new_description = 'x'").execute(pool).await.unwrap_err();
+        assert!(err.to_string().contains("cannot be changed"), "{err}");
+        let err = sqlx::query("DELETE FROM description_revisions").execute(pool).await.unwrap_err();
+        assert!(err.to_string().contains("cannot be deleted"), "{err}");
+        if engine == Engine::Postgres {
+            let err = sqlx::query("TRUNCATE description_revisions").execute(pool).await.unwrap_err();
+            assert!(err.to_string().contains("cannot be deleted"), "{err}");
+        }
+        let count: i64 = sqlx::query_scalar("SELECT count(*) FROM interactions").fetch_one(pool).await.unwrap();
+        assert_eq!(count, 10);
+    }
+
+    async fn detail_shows_replies_both_ways_and_unknown_is_none(engine: Engine) {
+        let store = seeded_store(engine, 5).await;
+        let reply = store
+            .create_interaction(&NewInteraction {
+                person_id: 1,
+                type_id: 2,
+                description: "Follow-up email".into(),
+                note: "Sent the form we promised on the call.".into(),
+                occurred_at: now_millis(),
+                logged_by: 1,
+                reply_to: Some(2),
+            })
+            .await
+            .unwrap();
+        let detail = store.interaction_detail(reply, TZ).await.unwrap().unwrap();
+        assert_eq!(detail.reply_to.as_ref().map(|l| l.id), Some(2));
+        assert!(!detail.row.tags.is_empty(), "tags extracted on create");
+        let original = store.interaction_detail(2, TZ).await.unwrap().unwrap();
+        assert!(original.replies.iter().any(|r| r.id == reply));
+        assert!(store.interaction_detail(424_242, TZ).await.unwrap().is_none());
+    }
+
+    async fn a_missing_anchor_falls_back_to_the_first_page(engine: Engine) {
+        let store = seeded_store(engine, 80).await;
+        let first = store.list_interactions(&LogQuery::default(), TZ).await.unwrap();
+        let bogus =
+            store.list_interactions(&LogQuery::default().with_page(PageAnchor::After(9_999_999)), TZ).await.unwrap();
+        assert_eq!(first.rows, bogus.rows);
+    }
 }
 
 #[test]
 fn search_parsing_quotes_words_and_reads_dates() {
-    let s = parse_search("gp \"visit", TZ);
-    assert_eq!(s.fts.as_deref(), Some("\"gp\"* AND \"visit\"*"));
+    let s = parse_search("GP \"visit", TZ);
+    assert_eq!(s.words, ["gp", "visit"]);
+    assert_eq!(fts_expression(&s.words, &[], None), "{description tags} : (\"gp\"* AND \"visit\"*)");
     let s = parse_search("2026-13", TZ);
     assert!(s.ranges.is_empty(), "no month 13");
     let s = parse_search("2026-07-01", TZ);
@@ -372,6 +435,15 @@ fn search_parsing_quotes_words_and_reads_dates() {
     assert_eq!(s.ranges[0].0, Utc.with_ymd_and_hms(2026, 6, 30, 23, 0, 0).unwrap().timestamp_millis());
     assert_eq!(parse_search("  ", TZ), Search::default());
     assert_eq!(parse_search("a", TZ), Search::default(), "one letter is not a search yet");
+}
+
+#[test]
+fn the_engine_comes_from_the_url() {
+    assert_eq!(Engine::from_url("sqlite:data/interlog.db").unwrap(), Engine::Sqlite);
+    assert_eq!(Engine::from_url("postgres://app@db.internal/interlog").unwrap(), Engine::Postgres);
+    assert_eq!(Engine::from_url("postgresql://app@db.internal/interlog").unwrap(), Engine::Postgres);
+    let err = Engine::from_url("mysql://localhost/interlog").unwrap_err();
+    assert!(err.to_string().contains("sqlite: (a file) or postgres://"), "{err}");
 }
 
 #[test]
