@@ -173,6 +173,12 @@ pub struct StaffRecord {
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
 PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;";
 
+/// PostgreSQL's settings for every connection. Statements are prepared once
+/// per connection, but each run is planned for its own values: how many rows
+/// a search word matches decides between walking an order's index and
+/// fetching the matches, and a plan made for "any word" gets that wrong.
+const POSTGRES_SETTINGS: &str = "SET plan_cache_mode = force_custom_plan";
+
 impl Store {
     /// Opens the database at `url` (creating it if needed) and runs migrations.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
@@ -218,6 +224,7 @@ impl Store {
                 AnyPoolOptions::new()
                     .max_connections(options.max_connections.unwrap_or(10))
                     .acquire_timeout(Duration::from_secs(10))
+                    .after_connect(|conn, _| Box::pin(async move { conn.execute(POSTGRES_SETTINGS).await.map(|_| ()) }))
                     .connect(url)
                     .await?
             }
@@ -241,7 +248,9 @@ impl Store {
     pub async fn analyze(&self) -> Result<(), StoreError> {
         let sql = match self.engine {
             Engine::Sqlite => "PRAGMA optimize = 0x10002",
-            Engine::Postgres => "VACUUM (ANALYZE) interactions, people, staff_members, interaction_types",
+            Engine::Postgres => {
+                "VACUUM (ANALYZE) interactions, interaction_search, people, staff_members, interaction_types"
+            }
         };
         sqlx::query(sql).execute(&self.pool).await?;
         Ok(())
@@ -394,25 +403,15 @@ impl Store {
     /// One page of the log for a view: sorted, searched, filtered, keyset-paged.
     pub async fn list_interactions(&self, query: &LogQuery, tz: Tz) -> Result<LogPage, StoreError> {
         let search = parse_search(&query.q, tz);
-        // On SQLite, how many rows the search matches decides how to find a
-        // page: a few are fetched and sorted; many are met while walking the
-        // order's index, which finds a page after a handful of rows. The
-        // full-text index counts them, types and person included.
-        let fts = match (self.engine, search.words.is_empty()) {
-            (Engine::Sqlite, false) => Some(fts_expression(&search.words, &query.types, query.person)),
-            _ => None,
-        };
-        let fts_matches = match &fts {
-            Some(expression) => Some(
-                sqlx::query_scalar::<_, i64>("SELECT count(*) FROM interactions_fts WHERE interactions_fts MATCH $1")
-                    .bind(expression)
-                    .fetch_one(&self.pool)
-                    .await?,
-            ),
-            None => None,
-        };
-        let walk_index = fts_matches.is_none_or(|n| n > self.search_fetch_limit);
-        let filter = Filter::new(self.engine, query, &search, fts, walk_index);
+        // How many rows the search words match decides how to find a page: a
+        // few are fetched and sorted; many are met while walking the order's
+        // index, which finds a page after a handful of rows. Each engine's
+        // full-text index counts them, types and person included. (SQLite is
+        // told which way; PostgreSQL's planner sees the count for itself.)
+        let matches = self.count_matches(&search, query).await?;
+        // One person's rows are few enough to fetch and sort, too.
+        let walk_index = query.person.is_none() && matches.is_none_or(|n| n > self.search_fetch_limit);
+        let filter = Filter::new(self.engine, query, &search, walk_index);
         let limit = PAGE_SIZE;
         let anchor = match query.page {
             PageAnchor::First => None,
@@ -434,7 +433,7 @@ impl Store {
             (true, true) => (more, true),
         };
         let rows = self.rows_by_id(&ids, tz).await?;
-        let total = match fts_matches {
+        let total = match matches {
             // The full-text index has already counted (it knows types and people).
             Some(n) if filter.fts_counts => n,
             _ => self.count(&filter).await?,
@@ -581,27 +580,46 @@ impl Store {
                     ids = self.fetch_ids(&sql).await?;
                 }
                 if ids.len() < limit {
-                    let (gd, gcmp) = (order.dir.sql(), order.cmp(order.dir));
+                    let (gd, gcmp, n) = (order.dir.sql(), order.cmp(order.dir), limit - ids.len());
                     let gkey = group.key(engine);
-                    // SQLite's CROSS JOIN fixes the loop order: walk the groups
-                    // in order (or, for a few search matches, the matches,
-                    // then sort).
-                    let join = engine.join_in_order();
-                    let from = if filter.walk_index {
-                        format!("{} g {join} interactions i ON i.{} = g.id", group.table, group.fk)
-                    } else {
-                        format!("interactions i {join} {} g ON g.id = i.{}", group.table, group.fk)
+                    let mut sql = match (engine, filter.walk_index) {
+                        // Walk the groups in order and, inside each, the
+                        // (group, occurred_at, id) index, stopping after a
+                        // page. SQLite's CROSS JOIN fixes that loop order.
+                        (Engine::Sqlite, true) => Sql::new(&format!(
+                            "SELECT i.id FROM {} g CROSS JOIN interactions i ON i.{} = g.id WHERE ",
+                            group.table, group.fk
+                        )),
+                        // PostgreSQL keeps only the outer order through a
+                        // join, so each group's newest rows come from a
+                        // LATERAL subquery, at most a page of them.
+                        (Engine::Postgres, true) => {
+                            let mut sql = Sql::new(&format!(
+                                "SELECT i.id FROM {} g CROSS JOIN LATERAL (SELECT i.id, i.occurred_at
+                                 FROM interactions i WHERE i.{} = g.id AND ",
+                                group.table, group.fk
+                            ));
+                            filter.write(&mut sql);
+                            sql.push(&format!(" ORDER BY i.occurred_at {id_}, i.id {id_} LIMIT {n}) i WHERE 1 = 1"));
+                            sql
+                        }
+                        // A few search matches (or one person's rows): fetch
+                        // them all, then sort.
+                        (_, false) => Sql::new(&format!(
+                            "SELECT i.id FROM interactions i {} {} g ON g.id = i.{} WHERE ",
+                            engine.join_in_order(),
+                            group.table,
+                            group.fk
+                        )),
                     };
-                    let mut sql = Sql::new(&format!("SELECT i.id FROM {from} WHERE "));
-                    filter.write(&mut sql);
+                    if engine == Engine::Sqlite || !filter.walk_index {
+                        filter.write(&mut sql);
+                    }
                     if let Some(a) = anchor {
                         let (k, gid) = (sql.arg(group.anchor_group_key(a)), sql.arg(group.anchor_group_id(a)));
                         sql.push(&format!(" AND ({gkey}, g.id) {gcmp} ({}, {gid})", group.anchor_key(engine, &k)));
                     }
-                    sql.push(&format!(
-                        " ORDER BY {gkey} {gd}, g.id {gd}, i.occurred_at {id_}, i.id {id_} LIMIT {}",
-                        limit - ids.len()
-                    ));
+                    sql.push(&format!(" ORDER BY {gkey} {gd}, g.id {gd}, i.occurred_at {id_}, i.id {id_} LIMIT {n}"));
                     ids.extend(self.fetch_ids(&sql).await?);
                 }
                 Ok(ids)
@@ -676,6 +694,38 @@ impl Store {
             filter.write(&mut sql);
         }
         Ok(sql.query_scalar().fetch_one(&self.pool).await?)
+    }
+
+    /// How many rows the search words match, narrowed by type and person,
+    /// counted by the full-text index alone; `None` without words.
+    async fn count_matches(&self, search: &Search, query: &LogQuery) -> Result<Option<i64>, StoreError> {
+        if search.words.is_empty() {
+            return Ok(None);
+        }
+        let mut sql;
+        match self.engine {
+            Engine::Sqlite => {
+                sql = Sql::new("SELECT count(*) FROM interactions_fts WHERE interactions_fts MATCH ");
+                let expression = sql.arg(fts_expression(&search.words, &query.types, query.person));
+                sql.push(&expression);
+            }
+            Engine::Postgres => {
+                sql = Sql::new("SELECT count(*) FROM interaction_search s WHERE s.words @@ interlog_prefix_query(");
+                let words = sql.arg(search.words.join(" "));
+                sql.push(&words);
+                sql.push(")");
+                if !query.types.is_empty() {
+                    sql.push(" AND s.type_id IN (");
+                    sql.args(query.types.iter().copied());
+                    sql.push(")");
+                }
+                if let Some(person) = query.person {
+                    let p = sql.arg(person);
+                    sql.push(&format!(" AND s.person_id = {p}"));
+                }
+            }
+        }
+        Ok(Some(sql.query_scalar().fetch_one(&self.pool).await?))
     }
 
     async fn fetch_ids(&self, sql: &Sql) -> Result<Vec<i64>, StoreError> {
@@ -942,16 +992,17 @@ struct Filter {
     /// True when the full-text query alone decides which rows match.
     fts_counts: bool,
     /// Walk the sort order's index and test each row against the search,
-    /// rather than fetching every match and sorting (SQLite).
+    /// rather than fetching every match and sorting (SQLite; PostgreSQL's
+    /// planner chooses for itself).
     walk_index: bool,
 }
 
 impl Filter {
-    fn new(engine: Engine, query: &LogQuery, search: &Search, fts: Option<String>, walk_index: bool) -> Filter {
-        let text = match engine {
-            Engine::Sqlite => fts,
-            Engine::Postgres => (!search.words.is_empty()).then(|| search.words.join(" ")),
-        };
+    fn new(engine: Engine, query: &LogQuery, search: &Search, walk_index: bool) -> Filter {
+        let text = (!search.words.is_empty()).then(|| match engine {
+            Engine::Sqlite => fts_expression(&search.words, &query.types, query.person),
+            Engine::Postgres => search.words.join(" "),
+        });
         Filter {
             engine,
             person: query.person,
@@ -983,8 +1034,9 @@ impl Filter {
             let (f, t) = (sql.arg(*from), sql.arg(*to));
             sql.push(&format!(" AND i.occurred_at >= {f} AND i.occurred_at < {t}"));
         }
-        let member = self.text.as_ref().map(|text| {
-            let q = sql.arg(text.clone());
+        // Rows the search words match, as a condition on `i.id`.
+        let matching = |sql: &mut Sql, text: &str| {
+            let q = sql.arg(text.to_string());
             match self.engine {
                 // `+i.id` stops SQLite from looking matches up by id, so it
                 // tests membership while walking the index instead.
@@ -994,15 +1046,31 @@ impl Filter {
                 Engine::Sqlite => {
                     format!("i.id IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH {q})")
                 }
-                Engine::Postgres => format!("i.search @@ interlog_prefix_query({q})"),
+                Engine::Postgres => {
+                    format!(
+                        "i.id IN (SELECT s.id FROM interaction_search s WHERE s.words @@ interlog_prefix_query({q}))"
+                    )
+                }
             }
-        });
-        match (self.id, member) {
-            (Some(id), Some(member)) => {
+        };
+        match (self.id, self.text.as_deref()) {
+            // PostgreSQL would test an OR on every row; ids it can look up.
+            (Some(id), Some(text)) if self.engine == Engine::Postgres => {
+                let (id, q) = (sql.arg(id), sql.arg(text.to_string()));
+                sql.push(&format!(
+                    " AND i.id IN (SELECT CAST({id} AS BIGINT) UNION ALL
+                     SELECT s.id FROM interaction_search s WHERE s.words @@ interlog_prefix_query({q}))"
+                ));
+            }
+            (Some(id), Some(text)) => {
                 let id = sql.arg(id);
+                let member = matching(sql, text);
                 sql.push(&format!(" AND (i.id = {id} OR {member})"));
             }
-            (None, Some(member)) => sql.push(&format!(" AND {member}")),
+            (None, Some(text)) => {
+                let member = matching(sql, text);
+                sql.push(&format!(" AND {member}"));
+            }
             (Some(id), None) => {
                 let id = sql.arg(id);
                 sql.push(&format!(" AND i.id = {id}"));
