@@ -175,16 +175,19 @@ FOR EACH STATEMENT EXECUTE FUNCTION interactions_count_insert();
 
 -- Full-text search over description and tags, as SQLite's interactions_fts:
 -- a narrow table beside the log (so counting matches reads little), holding
--- each row's type and person too, so a search narrowed by type or person is
--- matched and counted here alone. Kept by triggers; positions are stripped
--- (searches match words, not phrases).
+-- each row's time, type and person too, so a search narrowed by type, person
+-- or dates, or shown newest first, is matched, counted and paged here alone.
+-- Kept by triggers (time, type and person never change); positions are
+-- stripped (searches match words, not phrases).
 CREATE TABLE interaction_search (
-    id        BIGINT PRIMARY KEY REFERENCES interactions (id),
-    type_id   BIGINT NOT NULL,
-    person_id BIGINT NOT NULL,
-    words     tsvector NOT NULL
+    id          BIGINT PRIMARY KEY REFERENCES interactions (id),
+    occurred_at BIGINT NOT NULL,
+    type_id     BIGINT NOT NULL,
+    person_id   BIGINT NOT NULL,
+    words       tsvector NOT NULL
 );
 CREATE INDEX interaction_search_words ON interaction_search USING gin (words);
+CREATE INDEX interaction_search_by_occurred ON interaction_search (occurred_at, id);
 
 CREATE FUNCTION interlog_search_words(description TEXT, tags TEXT) RETURNS tsvector
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -194,8 +197,8 @@ $$;
 CREATE FUNCTION interaction_search_insert() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO interaction_search (id, type_id, person_id, words)
-    SELECT id, type_id, person_id, interlog_search_words(description, tags) FROM inserted;
+    INSERT INTO interaction_search (id, occurred_at, type_id, person_id, words)
+    SELECT id, occurred_at, type_id, person_id, interlog_search_words(description, tags) FROM inserted;
     RETURN NULL;
 END
 $$;

@@ -14,7 +14,7 @@ use chrono_tz::Tz;
 use sqlx::{
     any::{AnyPoolOptions, AnyRow},
     migrate::MigrateDatabase,
-    Any, AnyPool, Executor, Row, Transaction,
+    Any, AnyConnection, AnyPool, Connection, Executor, Row, Transaction,
 };
 
 use super::tags;
@@ -188,7 +188,7 @@ impl Store {
     pub async fn open_with(url: &str, options: &StoreOptions) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let engine = Engine::from_url(url)?;
-        let pool = match engine {
+        let (url, settings, pool_size) = match engine {
             Engine::Sqlite => {
                 if let Some(path) = sqlite_file_path(url) {
                     if let Some(dir) = Path::new(&path).parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -205,12 +205,7 @@ impl Store {
                 } else {
                     format!("{url}?mode=rwc")
                 };
-                AnyPoolOptions::new()
-                    .max_connections(options.max_connections.unwrap_or(8))
-                    .min_connections(1)
-                    .after_connect(|conn, _| Box::pin(async move { conn.execute(SQLITE_PRAGMAS).await.map(|_| ()) }))
-                    .connect(&url)
-                    .await?
+                (url, SQLITE_PRAGMAS, options.max_connections.unwrap_or(8))
             }
             Engine::Postgres => {
                 if !Any::database_exists(url).await? {
@@ -221,27 +216,23 @@ impl Store {
                         }
                     }
                 }
-                AnyPoolOptions::new()
-                    .max_connections(options.max_connections.unwrap_or(10))
-                    .acquire_timeout(Duration::from_secs(10))
-                    .after_connect(|conn, _| Box::pin(async move { conn.execute(POSTGRES_SETTINGS).await.map(|_| ()) }))
-                    .connect(url)
-                    .await?
+                (url.to_string(), POSTGRES_SETTINGS, options.max_connections.unwrap_or(10))
             }
         };
-        let store = Store { pool, engine, search_fetch_limit: 5_000 };
-        store.migrate().await?;
-        Ok(store)
-    }
-
-    /// Runs the engine's migrations. On PostgreSQL an advisory lock makes
-    /// servers starting together take turns.
-    pub async fn migrate(&self) -> Result<(), StoreError> {
-        match self.engine {
-            Engine::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&self.pool).await?,
-            Engine::Postgres => sqlx::migrate!("../migrations/postgres").run(&self.pool).await?,
-        }
-        Ok(())
+        // Migrations run on one connection before the pool opens any, so no
+        // pooled connection ever starts from a schema older than the code.
+        let mut conn = AnyConnection::connect(&url).await?;
+        conn.execute(settings).await?;
+        migrate(&mut conn, engine).await?;
+        conn.close().await?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(pool_size)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| Box::pin(async move { conn.execute(settings).await.map(|_| ()) }))
+            .connect(&url)
+            .await?;
+        Ok(Store { pool, engine, search_fetch_limit: 5_000 })
     }
 
     /// Refreshes the query planner's statistics, after loading many rows.
@@ -551,8 +542,14 @@ impl Store {
             None => {
                 // One index covers the whole order: (key, id).
                 let (key, cmp, d) = (order.key_column(), order.cmp(order.dir), order.dir.sql());
-                let mut sql = Sql::new("SELECT i.id FROM interactions i WHERE ");
-                filter.write(&mut sql);
+                // On PostgreSQL a search in time order is answered by the
+                // search table alone: it holds each row's time, type and person.
+                let table = match order.column == SortColumn::Timestamp && filter.search_table_answers() {
+                    true => "interaction_search",
+                    false => "interactions",
+                };
+                let mut sql = Sql::new(&format!("SELECT i.id FROM {table} i WHERE "));
+                filter.write_on(&mut sql, table);
                 if let Some(a) = anchor {
                     let value = sql.arg(order.anchor_value(a));
                     let id = sql.arg(a.id);
@@ -690,8 +687,9 @@ impl Store {
                 sql.push(")");
             }
         } else {
-            sql = Sql::new("SELECT count(*) FROM interactions i WHERE ");
-            filter.write(&mut sql);
+            let table = if filter.search_table_answers() { "interaction_search" } else { "interactions" };
+            sql = Sql::new(&format!("SELECT count(*) FROM {table} i WHERE "));
+            filter.write_on(&mut sql, table);
         }
         Ok(sql.query_scalar().fetch_one(&self.pool).await?)
     }
@@ -731,6 +729,16 @@ impl Store {
     async fn fetch_ids(&self, sql: &Sql) -> Result<Vec<i64>, StoreError> {
         Ok(sql.query_scalar().fetch_all(&self.pool).await?)
     }
+}
+
+/// Runs the engine's migrations. On PostgreSQL an advisory lock makes servers
+/// starting together take turns.
+async fn migrate(conn: &mut AnyConnection, engine: Engine) -> Result<(), StoreError> {
+    match engine {
+        Engine::Sqlite => sqlx::migrate!("../migrations/sqlite").run(conn).await?,
+        Engine::Postgres => sqlx::migrate!("../migrations/postgres").run(conn).await?,
+    }
+    Ok(())
 }
 
 /// Runs a write again when the database gave up on it because of a
@@ -1016,8 +1024,20 @@ impl Filter {
         }
     }
 
-    /// Appends the conditions, binding their values.
+    /// PostgreSQL's search table holds the search words with each row's id,
+    /// time, type and person: enough for every condition but an id search.
+    fn search_table_answers(&self) -> bool {
+        self.engine == Engine::Postgres && self.text.is_some() && self.id.is_none()
+    }
+
+    /// Appends the conditions on `interactions i`, binding their values.
     fn write(&self, sql: &mut Sql) {
+        self.write_on(sql, "interactions");
+    }
+
+    /// Appends the conditions on `table` (`interactions`, or PostgreSQL's
+    /// `interaction_search`) aliased `i`, binding their values.
+    fn write_on(&self, sql: &mut Sql, table: &str) {
         sql.push("1 = 1");
         if let Some(person) = self.person {
             let p = sql.arg(person);
@@ -1046,6 +1066,7 @@ impl Filter {
                 Engine::Sqlite => {
                     format!("i.id IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH {q})")
                 }
+                Engine::Postgres if table == "interaction_search" => format!("i.words @@ interlog_prefix_query({q})"),
                 Engine::Postgres => {
                     format!(
                         "i.id IN (SELECT s.id FROM interaction_search s WHERE s.words @@ interlog_prefix_query({q}))"

@@ -58,10 +58,12 @@ macro_rules! behaviours {
     ($(async fn $name:ident($engine:ident: Engine) $body:block)*) => {
         $(async fn $name($engine: Engine) $body)*
         mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(super::Engine::Sqlite).await })*
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+              async fn $name() { super::$name(super::Engine::Sqlite).await })*
         }
         mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(super::Engine::Postgres).await })*
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+              async fn $name() { super::$name(super::Engine::Postgres).await })*
         }
     };
 }
@@ -351,6 +353,35 @@ behaviours! {
         let found = store.list_interactions(&LogQuery { q: "arrears".into(), ..Default::default() }, TZ).await.unwrap();
         assert!(found.rows.iter().any(|r| r.id == id));
         assert!(matches!(store.rename_description(999_999, "x", 1, 0).await, Err(StoreError::NotFound)));
+    }
+
+    async fn concurrent_renames_keep_an_unbroken_chain_of_revisions(engine: Engine) {
+        let store = seeded_store(engine, 10).await;
+        let id = 4;
+        let before = store.interaction_detail(id, TZ).await.unwrap().unwrap();
+        // Four writers rename the same interaction at once, ten times each.
+        let writers: Vec<_> = (0..4)
+            .map(|w| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    for k in 0..10 {
+                        store.rename_description(id, &format!("Writer {w} take {k}"), 1, k).await.unwrap();
+                    }
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.await.unwrap();
+        }
+        // Every rename saw the text the one before it left: nothing lost.
+        let after = store.interaction_detail(id, TZ).await.unwrap().unwrap();
+        let new = &after.revisions[before.revisions.len()..];
+        assert_eq!(new.len(), 40);
+        assert_eq!(new[0].old_description, before.row.description);
+        for pair in new.windows(2) {
+            assert_eq!(pair[0].new_description, pair[1].old_description, "a rename was lost");
+        }
+        assert_eq!(new[39].new_description, after.row.description);
     }
 
     async fn the_database_refuses_to_delete_or_rewrite_the_record(engine: Engine) {
