@@ -45,11 +45,14 @@ async fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Er
     let url = cli.database_url();
     let state = open_state(&url, &cli.store_options(), cli.time_zone, args.demo_data, options).await?;
     let engine = state.store.engine().name();
+    let store = state.store.clone();
     let app = build_router(state);
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let database = server::redact_password(&url);
     tracing::info!(%addr, %database, engine, time_zone = %cli.time_zone, "Interlog is serving at http://{addr}");
     axum::serve(listener, app.into_make_service()).with_graceful_shutdown(shutdown_signal()).await?;
+    // Close the database connections cleanly (SQLite checkpoints its log).
+    store.close().await;
     Ok(())
 }
 
