@@ -544,12 +544,12 @@ impl Store {
                 let (key, cmp, d) = (order.key_column(), order.cmp(order.dir), order.dir.sql());
                 // On PostgreSQL a search in time order is answered by the
                 // search table alone: it holds each row's time, type and person.
-                let table = match order.column == SortColumn::Timestamp && filter.search_table_answers() {
-                    true => "interaction_search",
-                    false => "interactions",
+                let rows = match order.column == SortColumn::Timestamp && filter.search_table_answers() {
+                    true => Rows::SearchTable,
+                    false => Rows::Interactions,
                 };
-                let mut sql = Sql::new(&format!("SELECT i.id FROM {table} i WHERE "));
-                filter.write_on(&mut sql, table);
+                let mut sql = Sql::new(&format!("SELECT i.id FROM {} i WHERE ", rows.table()));
+                filter.write_on(&mut sql, rows);
                 if let Some(a) = anchor {
                     let value = sql.arg(order.anchor_value(a));
                     let id = sql.arg(a.id);
@@ -583,10 +583,14 @@ impl Store {
                         // Walk the groups in order and, inside each, the
                         // (group, occurred_at, id) index, stopping after a
                         // page. SQLite's CROSS JOIN fixes that loop order.
-                        (Engine::Sqlite, true) => Sql::new(&format!(
-                            "SELECT i.id FROM {} g CROSS JOIN interactions i ON i.{} = g.id WHERE ",
-                            group.table, group.fk
-                        )),
+                        (Engine::Sqlite, true) => {
+                            let mut sql = Sql::new(&format!(
+                                "SELECT i.id FROM {} g CROSS JOIN interactions i ON i.{} = g.id WHERE ",
+                                group.table, group.fk
+                            ));
+                            filter.write(&mut sql);
+                            sql
+                        }
                         // PostgreSQL keeps only the outer order through a
                         // join, so each group's newest rows come from a
                         // LATERAL subquery, at most a page of them.
@@ -602,16 +606,17 @@ impl Store {
                         }
                         // A few search matches (or one person's rows): fetch
                         // them all, then sort.
-                        (_, false) => Sql::new(&format!(
-                            "SELECT i.id FROM interactions i {} {} g ON g.id = i.{} WHERE ",
-                            engine.join_in_order(),
-                            group.table,
-                            group.fk
-                        )),
+                        (_, false) => {
+                            let mut sql = Sql::new(&format!(
+                                "SELECT i.id FROM interactions i {} {} g ON g.id = i.{} WHERE ",
+                                engine.join_in_order(),
+                                group.table,
+                                group.fk
+                            ));
+                            filter.write(&mut sql);
+                            sql
+                        }
                     };
-                    if engine == Engine::Sqlite || !filter.walk_index {
-                        filter.write(&mut sql);
-                    }
                     if let Some(a) = anchor {
                         let (k, gid) = (sql.arg(group.anchor_group_key(a)), sql.arg(group.anchor_group_id(a)));
                         sql.push(&format!(" AND ({gkey}, g.id) {gcmp} ({}, {gid})", group.anchor_key(engine, &k)));
@@ -687,9 +692,9 @@ impl Store {
                 sql.push(")");
             }
         } else {
-            let table = if filter.search_table_answers() { "interaction_search" } else { "interactions" };
-            sql = Sql::new(&format!("SELECT count(*) FROM {table} i WHERE "));
-            filter.write_on(&mut sql, table);
+            let rows = if filter.search_table_answers() { Rows::SearchTable } else { Rows::Interactions };
+            sql = Sql::new(&format!("SELECT count(*) FROM {} i WHERE ", rows.table()));
+            filter.write_on(&mut sql, rows);
         }
         Ok(sql.query_scalar().fetch_one(&self.pool).await?)
     }
@@ -708,19 +713,10 @@ impl Store {
                 sql.push(&expression);
             }
             Engine::Postgres => {
-                sql = Sql::new("SELECT count(*) FROM interaction_search s WHERE s.words @@ interlog_prefix_query(");
-                let words = sql.arg(search.words.join(" "));
-                sql.push(&words);
-                sql.push(")");
-                if !query.types.is_empty() {
-                    sql.push(" AND s.type_id IN (");
-                    sql.args(query.types.iter().copied());
-                    sql.push(")");
-                }
-                if let Some(person) = query.person {
-                    let p = sql.arg(person);
-                    sql.push(&format!(" AND s.person_id = {p}"));
-                }
+                // The words with the view's types and person; dates and ids aside.
+                let words = Search { words: search.words.clone(), ..Search::default() };
+                sql = Sql::new("SELECT count(*) FROM interaction_search i WHERE ");
+                Filter::new(self.engine, query, &words, true).write_on(&mut sql, Rows::SearchTable);
             }
         }
         Ok(Some(sql.query_scalar().fetch_one(&self.pool).await?))
@@ -985,6 +981,25 @@ impl Order {
     }
 }
 
+/// The table a filter's conditions are written against, aliased `i`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rows {
+    /// `interactions`: every condition applies.
+    Interactions,
+    /// PostgreSQL's `interaction_search`: search words with each row's id,
+    /// time, type and person.
+    SearchTable,
+}
+
+impl Rows {
+    fn table(self) -> &'static str {
+        match self {
+            Rows::Interactions => "interactions",
+            Rows::SearchTable => "interaction_search",
+        }
+    }
+}
+
 /// The WHERE clause of a view: person scope, type filter and search.
 struct Filter {
     engine: Engine,
@@ -1032,12 +1047,11 @@ impl Filter {
 
     /// Appends the conditions on `interactions i`, binding their values.
     fn write(&self, sql: &mut Sql) {
-        self.write_on(sql, "interactions");
+        self.write_on(sql, Rows::Interactions);
     }
 
-    /// Appends the conditions on `table` (`interactions`, or PostgreSQL's
-    /// `interaction_search`) aliased `i`, binding their values.
-    fn write_on(&self, sql: &mut Sql, table: &str) {
+    /// Appends the conditions on `rows` aliased `i`, binding their values.
+    fn write_on(&self, sql: &mut Sql, rows: Rows) {
         sql.push("1 = 1");
         if let Some(person) = self.person {
             let p = sql.arg(person);
@@ -1066,7 +1080,7 @@ impl Filter {
                 Engine::Sqlite => {
                     format!("i.id IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH {q})")
                 }
-                Engine::Postgres if table == "interaction_search" => format!("i.words @@ interlog_prefix_query({q})"),
+                Engine::Postgres if rows == Rows::SearchTable => format!("i.words @@ interlog_prefix_query({q})"),
                 Engine::Postgres => {
                     format!(
                         "i.id IN (SELECT s.id FROM interaction_search s WHERE s.words @@ interlog_prefix_query({q}))"
