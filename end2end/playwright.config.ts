@@ -1,6 +1,10 @@
 import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.INTERLOG_E2E_PORT ?? 3107);
+/** A second server whose sessions end after 3 idle seconds. */
+export const SHORT_IDLE_PORT = PORT + 1;
+/** The demo admin's signed-in browser state, saved by auth.setup.ts. */
+export const ADMIN_STATE = "../target/e2e-admin-state.json";
 
 export default defineConfig({
   testDir: "./tests",
@@ -29,13 +33,32 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
-  webServer: {
-    command: `bash ./start-server.sh ${PORT}`,
-    url: `http://127.0.0.1:${PORT}/healthz`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "ignore",
-    stderr: "pipe",
-  },
+  projects: [
+    // Signs in once through the real form; the journeys start signed in as
+    // the demo admin unless they say otherwise.
+    { name: "sign-in", testMatch: /auth\.setup\.ts/, use: { browserName: "chromium" } },
+    {
+      name: "chromium",
+      dependencies: ["sign-in"],
+      use: { browserName: "chromium", storageState: ADMIN_STATE },
+    },
+  ],
+  webServer: [
+    {
+      command: `bash ./start-server.sh ${PORT} main`,
+      url: `http://127.0.0.1:${PORT}/healthz`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: `bash ./start-server.sh ${SHORT_IDLE_PORT} short-idle --session-idle-seconds 3`,
+      url: `http://127.0.0.1:${SHORT_IDLE_PORT}/healthz`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+  ],
 });

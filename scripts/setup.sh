@@ -79,5 +79,6 @@ ensure_build_tools() {
 
 build_release() {
   log "building Interlog (release: server and WASM)"
-  (cd "$ROOT" && cargo leptos build --release)
+  # --split: pages most staff never open (settings) load their code on demand.
+  (cd "$ROOT" && cargo leptos build --release --split)
 }

@@ -40,6 +40,19 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// In the browser, when the session has ended: go to sign-in, and come
+    /// back to this very page after. Does nothing otherwise.
+    pub fn sign_in_again_if_signed_out(&self) {
+        #[cfg(feature = "hydrate")]
+        if *self == AppError::Unauthenticated {
+            let location = leptos::prelude::window().location();
+            let here = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
+            let _ = location.set_href(&format!("/login?expired=1&next={}", crate::model::encode_component(&here)));
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

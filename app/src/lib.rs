@@ -3,6 +3,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod access;
 pub mod api;
 pub mod components;
 pub mod error;
@@ -15,10 +16,19 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
-    path, SsrMode,
+    hooks::use_location,
+    path, Lazy, SsrMode,
 };
 
-use crate::pages::{home::HomePage, interaction::InteractionPage, log::LogPage, not_found::NotFound};
+use crate::access::Permission;
+use crate::pages::{
+    home::HomePage,
+    interaction::InteractionRoute,
+    log::LogPage,
+    login::{LoginPage, LogoutPage, SignOutButton},
+    not_found::NotFound,
+    settings::{AuditPage, StaffSettingsPage},
+};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -43,55 +53,85 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-#[component]
-pub fn App() -> impl IntoView {
-    provide_meta_context();
-    // Lets tests (and anyone curious) know the page is interactive.
+/// Marks the page interactive (`<body data-hydrated="true">`), for tests and
+/// anyone curious. Each page calls it: an effect runs once the page around it
+/// has hydrated, and a page whose code loads on demand hydrates after the
+/// rest of the app.
+pub fn mark_interactive() {
     Effect::new(move |_| {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
-    let viewer = Resource::new(|| (), |_| api::whoami());
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
 
     view! {
         <Title formatter=|text: String| if text.is_empty() { "Interlog".to_string() } else { format!("{text} · Interlog") } />
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
-            <header class="app-header">
-                <a class="brand" href="/">
-                    <img src="/favicon.svg" alt="" width="24" height="24" />
-                    <span>"Interlog"</span>
-                </a>
-                <nav aria-label="Main">
-                    <A href="/" exact=true>"Home"</A>
-                    <A href="/log">"Log"</A>
-                </nav>
-                <div class="whoami">
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            viewer
-                                .await
-                                .ok()
-                                .map(|v| {
-                                    view! {
-                                        <span class="avatar" aria-hidden="true">{v.initials.clone()}</span>
-                                        <span class="whoami-name">{v.name.clone()}</span>
-                                    }
-                                })
-                        })}
-                    </Transition>
-                </div>
-            </header>
+            <AppHeader />
             <main id="main">
                 <Routes fallback=|| view! { <NotFound /> }>
                     // Async: the whole page is rendered before the first byte,
                     // so it works without JavaScript and a 404 is a real 404.
+                    <Route path=path!("/login") view={Lazy::<LoginPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/logout") view={Lazy::<LogoutPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/log") view=LogPage ssr=SsrMode::Async />
-                    <Route path=path!("/interactions/:id") view=InteractionPage ssr=SsrMode::Async />
+                    <Route path=path!("/interactions/:id") view={Lazy::<InteractionRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/staff") view={Lazy::<StaffSettingsPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/audit") view={Lazy::<AuditPage>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
     }
+}
+
+/// The header: navigation for what the viewer may do, who they are, and
+/// Sign out. Not shown on the sign-in page.
+#[component]
+fn AppHeader() -> impl IntoView {
+    let location = use_location();
+    if location.pathname.get_untracked() == "/login" {
+        return None;
+    }
+    let viewer = Resource::new(|| (), |_| api::whoami());
+    Some(view! {
+        <header class="app-header">
+            <a class="brand" href="/">
+                <img src="/favicon.svg" alt="" width="24" height="24" />
+                <span>"Interlog"</span>
+            </a>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    viewer
+                        .await
+                        .ok()
+                        .map(|v| {
+                            let admin = v.role.grants(Permission::ManageStaff);
+                            view! {
+                                <nav aria-label="Main">
+                                    <A href="/" exact=true>"Home"</A>
+                                    <A href="/log">"Log"</A>
+                                    {admin.then(|| view! {
+                                        <A href="/settings/staff">"Staff"</A>
+                                        <A href="/settings/audit">"Audit"</A>
+                                    })}
+                                </nav>
+                                <div class="whoami">
+                                    <span class="avatar" aria-hidden="true">{v.initials.clone()}</span>
+                                    <span class="whoami-name">{v.name.clone()}</span>
+                                    <span class="muted role">{v.role.label()}</span>
+                                    <SignOutButton />
+                                </div>
+                            }
+                        })
+                })}
+            </Transition>
+        </header>
+    })
 }

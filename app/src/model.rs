@@ -315,6 +315,7 @@ pub struct Viewer {
     pub id: i64,
     pub name: String,
     pub initials: String,
+    pub role: crate::access::Role,
     pub time_zone: String,
 }
 

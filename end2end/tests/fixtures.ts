@@ -74,3 +74,20 @@ export function isSorted(values: string[], dir: "asc" | "desc"): boolean {
   }
   return true;
 }
+
+/** The demo accounts (README): one per role, one password. */
+export const ADMIN = "alex.morgan@example.org";
+export const MANAGER = "priya.shah@example.org";
+export const STAFF = "tom.whitaker@example.org";
+export const READ_ONLY = "olivia.chen@example.org";
+export const DEMO_PASSWORD = "interlog-demo";
+
+/** A browser state with no session: for journeys that start signed out. */
+export const SIGNED_OUT = { cookies: [], origins: [] };
+
+/** Fills in and sends the sign-in form on the current page. */
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}

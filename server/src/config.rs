@@ -30,6 +30,25 @@ pub struct Cli {
     #[arg(long, env = "INTERLOG_LOG", default_value = "info,sqlx=warn", global = true)]
     pub log_level: String,
 
+    /// A session unused for this many seconds ends.
+    #[arg(long, env = "INTERLOG_SESSION_IDLE_SECONDS", default_value_t = 1800, global = true,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub session_idle_seconds: u32,
+
+    /// A session ends this many seconds after sign-in, however busy.
+    #[arg(long, env = "INTERLOG_SESSION_LIFETIME_SECONDS", default_value_t = 43200, global = true,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub session_lifetime_seconds: u32,
+
+    /// Always mark the session cookie `Secure` (set this when serving over
+    /// HTTPS; it is also set when a proxy sends `X-Forwarded-Proto: https`).
+    #[arg(long, env = "INTERLOG_SECURE_COOKIES", global = true)]
+    pub secure_cookies: bool,
+
+    /// Behind a reverse proxy: take the client's address from `X-Forwarded-For`.
+    #[arg(long, env = "INTERLOG_TRUST_PROXY", global = true)]
+    pub trust_proxy: bool,
+
     /// Log as JSON lines instead of text.
     #[arg(long, env = "INTERLOG_LOG_JSON", global = true)]
     pub log_json: bool,
@@ -49,6 +68,15 @@ pub enum Command {
         interactions: usize,
         #[arg(long, default_value_t = 7)]
         seed: u64,
+    },
+    /// Create the first admin (or make an existing staff member an active
+    /// admin with a new password). The password is read from
+    /// INTERLOG_ADMIN_PASSWORD, or else from the first line of standard input.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
     },
     /// Measure log queries and page latency on the database; prints figures.
     Bench {
@@ -72,6 +100,18 @@ pub struct ServeArgs {
 impl Cli {
     pub fn store_options(&self) -> app::server::store::StoreOptions {
         app::server::store::StoreOptions { max_connections: self.database_pool_size }
+    }
+
+    pub fn org_settings(&self) -> app::server::OrgSettings {
+        app::server::OrgSettings {
+            time_zone: self.time_zone,
+            sessions: app::server::auth::SessionPolicy {
+                idle_ms: i64::from(self.session_idle_seconds) * 1000,
+                lifetime_ms: i64::from(self.session_lifetime_seconds) * 1000,
+                secure_cookies: self.secure_cookies,
+            },
+            trust_proxy: self.trust_proxy,
+        }
     }
 
     pub fn database_url(&self) -> String {

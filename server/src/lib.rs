@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod config;
 pub mod router;
+pub mod sign_in;
 
 use std::sync::Arc;
 
@@ -15,7 +16,7 @@ use leptos::prelude::{get_configuration, LeptosOptions};
 pub async fn open_state(
     database_url: &str,
     store_options: &StoreOptions,
-    time_zone: chrono_tz::Tz,
+    settings: OrgSettings,
     demo_data: bool,
     leptos_options: LeptosOptions,
 ) -> Result<AppState, String> {
@@ -26,12 +27,16 @@ pub async fn open_state(
         tracing::info!("empty database: adding demo data");
         demo::seed_demo(&store, 200, 5000, 2026).await.map_err(|e| format!("cannot add demo data: {e}"))?;
     }
-    let acting = store
-        .first_admin()
+    let admins: i64 = sqlx::query_scalar("SELECT count(*) FROM staff_members WHERE role = 'admin' AND active = 1")
+        .fetch_one(store.pool())
         .await
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| "no active admin in the database: start with demo data".to_string())?;
-    Ok(AppState { leptos_options, store, settings: Arc::new(OrgSettings { time_zone, acting_staff_id: acting.id }) })
+        .map_err(|e| e.to_string())?;
+    if admins == 0 {
+        tracing::warn!(
+            "nobody can sign in yet: create the first admin with `interlog create-admin --email … --name …`"
+        );
+    }
+    Ok(AppState { leptos_options, store, settings: Arc::new(settings) })
 }
 
 /// Leptos settings from cargo-leptos' environment, or the built-in layout.

@@ -24,6 +24,7 @@ async fn main() -> ExitCode {
         None => serve(&cli, &ServeArgs { listen: None, demo_data: true }).await,
         Some(Command::Serve(args)) => serve(&cli, args).await,
         Some(Command::Generate { interactions, seed }) => generate(&cli, *interactions, *seed).await,
+        Some(Command::CreateAdmin { email, name }) => create_admin(&cli, email, name).await,
         Some(Command::Bench { iterations }) => server::bench::run(&cli, *iterations).await,
     };
     match result {
@@ -43,14 +44,16 @@ async fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Er
     }
     let addr = options.site_addr;
     let url = cli.database_url();
-    let state = open_state(&url, &cli.store_options(), cli.time_zone, args.demo_data, options).await?;
+    let state = open_state(&url, &cli.store_options(), cli.org_settings(), args.demo_data, options).await?;
     let engine = state.store.engine().name();
     let store = state.store.clone();
     let app = build_router(state);
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let database = server::redact_password(&url);
     tracing::info!(%addr, %database, engine, time_zone = %cli.time_zone, "Interlog is serving at http://{addr}");
-    axum::serve(listener, app.into_make_service()).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     // Close the database connections cleanly (SQLite checkpoints its log).
     store.close().await;
     Ok(())
@@ -70,6 +73,32 @@ async fn generate(cli: &Cli, interactions: usize, seed: u64) -> Result<(), Box<d
         store.engine().name(),
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// Creates the first admin on an install without demo data: no default
+/// password ever exists in production.
+async fn create_admin(cli: &Cli, email: &str, name: &str) -> Result<(), Box<dyn std::error::Error>> {
+    use app::access::{validate_email, validate_name, validate_password};
+    use app::server::{auth::hash_password, store::Actor};
+    let email = validate_email(email)?;
+    let name = validate_name(name, "Name")?;
+    let password = match std::env::var("INTERLOG_ADMIN_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    validate_password(&password)?;
+    let hash = hash_password(password).await.map_err(|e| e.to_string())?;
+    let url = cli.database_url();
+    let store = Store::open_with(&url, &cli.store_options()).await?;
+    let by = Actor { id: None, address: "create-admin command".into(), at: app::server::store::now_millis() };
+    let id = store.create_admin(&name, &email, &hash, &by).await?;
+    store.close().await;
+    println!("{name} <{email}> is an admin (staff id {id}) and can sign in at /login");
     Ok(())
 }
 

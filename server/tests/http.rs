@@ -7,7 +7,12 @@ use std::sync::{
     Arc,
 };
 
-use app::server::{demo::seed_demo, store::Engine, AppState, OrgSettings, Store};
+use app::server::{
+    auth::SessionPolicy,
+    demo::{seed_demo, DEMO_PASSWORD},
+    store::Engine,
+    AppState, OrgSettings, Store,
+};
 use axum::{
     body::{to_bytes, Body},
     http::{header, Method, Request, StatusCode},
@@ -30,7 +35,13 @@ struct TestApp {
     _dir: tempfile::TempDir,
     store: Store,
     router: Router,
+    /// The demo admin's session cookie: `send` uses it.
+    admin: String,
 }
+
+const ADMIN: &str = "alex.morgan@example.org";
+const STAFF: &str = "tom.whitaker@example.org";
+const READ_ONLY: &str = "olivia.chen@example.org";
 
 /// The app on a fresh database: a SQLite file, or a new database on the
 /// PostgreSQL server named by `INTERLOG_TEST_POSTGRES_URL` (which
@@ -51,16 +62,43 @@ async fn test_app(engine: Engine) -> TestApp {
     };
     let store = Store::open(&url).await.unwrap();
     seed_demo(&store, 20, 150, 5).await.unwrap();
-    let acting = store.first_admin().await.unwrap().unwrap();
     let state = AppState {
         leptos_options: LeptosOptions::builder()
             .output_name("interlog")
             .site_root(dir.path().to_string_lossy().to_string())
             .build(),
         store: store.clone(),
-        settings: Arc::new(OrgSettings { time_zone: chrono_tz::Europe::London, acting_staff_id: acting.id }),
+        settings: Arc::new(OrgSettings {
+            time_zone: chrono_tz::Europe::London,
+            sessions: SessionPolicy::default(),
+            trust_proxy: true,
+        }),
     };
-    TestApp { _dir: dir, store, router: build_router(state) }
+    let mut app = TestApp { _dir: dir, store, router: build_router(state), admin: String::new() };
+    app.admin = sign_in(&app, ADMIN).await;
+    app
+}
+
+/// Signs in through the real form post; returns the `Cookie` header value.
+async fn sign_in(app: &TestApp, email: &str) -> String {
+    let response = app.router.clone().oneshot(login_form(email, DEMO_PASSWORD, "/log")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[header::LOCATION], "/log", "{email} could not sign in");
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_string()
+}
+
+fn login_form(email: &str, password: &str, next: &str) -> Request<Body> {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("email", email)
+        .append_pair("password", password)
+        .append_pair("next", next)
+        .finish();
+    Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("x-forwarded-for", "203.0.113.7")
+        .body(Body::from(body))
+        .unwrap()
 }
 
 /// Every test below runs on both engines: `sqlite::…` and `postgres::…`.
@@ -77,7 +115,16 @@ macro_rules! on_both_engines {
     };
 }
 
+/// Sends a request as the demo admin.
 async fn send(app: &TestApp, request: Request<Body>) -> (StatusCode, String) {
+    send_as(app, Some(&app.admin), request).await
+}
+
+/// Sends a request with the given session cookie, or none.
+async fn send_as(app: &TestApp, cookie: Option<&str>, mut request: Request<Body>) -> (StatusCode, String) {
+    if let Some(cookie) = cookie {
+        request.headers_mut().insert(header::COOKIE, cookie.parse().unwrap());
+    }
     let response = app.router.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let body = to_bytes(response.into_body(), 16 * 1024 * 1024).await.unwrap();
@@ -102,6 +149,58 @@ fn post_json(path: &str, body: &str) -> Request<Body> {
         .header(header::ACCEPT, "application/json")
         .body(Body::from(body.to_string()))
         .unwrap()
+}
+
+/// Sends a request; returns the status, the `Location` header and the body.
+async fn respond(app: &TestApp, cookie: Option<&str>, mut request: Request<Body>) -> (StatusCode, String, String) {
+    if let Some(cookie) = cookie {
+        request.headers_mut().insert(header::COOKIE, cookie.parse().unwrap());
+    }
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let location =
+        response.headers().get(header::LOCATION).map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
+    let body = to_bytes(response.into_body(), 16 * 1024 * 1024).await.unwrap();
+    (status, location, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Access {
+    /// Any signed-in staff member may call it.
+    Reads,
+    /// Reads that need the "manage staff" permission.
+    AdminReads,
+    Changes,
+}
+
+async fn staff_ids(store: &Store) -> std::collections::HashMap<&'static str, i64> {
+    let mut ids = std::collections::HashMap::new();
+    for email in [ADMIN, STAFF, READ_ONLY] {
+        let id: i64 = sqlx::query_scalar("SELECT id FROM staff_members WHERE email = $1")
+            .bind(email)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        ids.insert(email, id);
+    }
+    ids
+}
+
+/// Everything a server function could change, as text (the audit log aside:
+/// refusals are written there).
+async fn snapshot(store: &Store) -> Vec<String> {
+    let mut rows = Vec::new();
+    for sql in [
+        "SELECT id || ' ' || name || ' ' || email || ' ' || role || ' ' || active || ' ' || COALESCE(password_hash, '') FROM staff_members ORDER BY id",
+        "SELECT staff_id || ' ' || team_id FROM staff_teams ORDER BY staff_id, team_id",
+        "SELECT id || ' ' || name FROM teams ORDER BY id",
+        "SELECT id || ' ' || description FROM interactions ORDER BY id",
+        "SELECT CAST(count(*) AS TEXT) FROM description_revisions",
+        "SELECT CAST(count(*) AS TEXT) FROM sessions",
+    ] {
+        rows.extend(sqlx::query_scalar::<_, String>(sql).fetch_all(store.pool()).await.unwrap());
+    }
+    rows
 }
 
 async fn revisions(store: &Store, id: i64) -> i64 {
@@ -229,4 +328,219 @@ on_both_engines! {
         assert!(!html.contains("<script>alert(1)</script>"));
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     }
+
+    fn pages_need_sign_in_and_come_back_after_it(app) {
+        let (status, location, _) = respond(&app, None, get("/log?q=housing&sort=type")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(location, "/login?next=%2Flog%3Fq%3Dhousing%26sort%3Dtype");
+        let (status, html) = send_as(&app, None, get(&location)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(r#"<form method="post" action="/login""#), "{html}");
+        assert!(html.contains(r#"name="next" value="/log?q=housing&amp;sort=type""#), "{html}");
+
+        let (status, location, _) =
+            respond(&app, None, login_form(STAFF, "not the password", "/log?q=housing&sort=type")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(location, "/login?error=invalid&next=%2Flog%3Fq%3Dhousing%26sort%3Dtype");
+        let (_, html) = send_as(&app, None, get(&location)).await;
+        assert!(html.contains("Wrong email or password."));
+
+        let response = app.router.clone().oneshot(login_form(STAFF, DEMO_PASSWORD, "/log?q=housing&sort=type")).await.unwrap();
+        assert_eq!(response.headers()[header::LOCATION], "/log?q=housing&sort=type");
+        let set_cookie = response.headers()[header::SET_COOKIE].to_str().unwrap().to_string();
+        for attribute in ["interlog_session=", "HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=43200"] {
+            assert!(set_cookie.contains(attribute), "{set_cookie} lacks {attribute}");
+        }
+        assert!(!set_cookie.contains("Secure"), "plain HTTP here: {set_cookie}");
+        let cookie = set_cookie.split(';').next().unwrap();
+        let (status, html) = send_as(&app, Some(cookie), get("/log?q=housing&sort=type")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Tom Whitaker"));
+        // Signed in, /login goes straight on.
+        let (status, location, _) = respond(&app, Some(cookie), get("/login?next=%2Flog")).await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/log"));
+        // Never to another site.
+        let (_, location, _) = respond(&app, None, login_form(STAFF, DEMO_PASSWORD, "https://evil.example/")).await;
+        assert_eq!(location, "/");
+    }
+
+    fn each_sign_in_gets_a_new_session_and_sign_out_ends_it(app) {
+        let first = sign_in(&app, STAFF).await;
+        let second = sign_in(&app, STAFF).await;
+        assert_ne!(first, second);
+        let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions WHERE token_hash = $1")
+            .bind(first.trim_start_matches("interlog_session="))
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        assert_eq!(stored, 0, "tokens are stored hashed, never as sent");
+        let mut logout = Request::post("/logout").body(Body::empty()).unwrap();
+        logout.headers_mut().insert(header::COOKIE, first.parse().unwrap());
+        let (status, location, _) = respond(&app, None, logout).await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/login?signed_out=1"));
+        let (status, location, _) = respond(&app, Some(&first), get("/log")).await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/login?expired=1&next=%2Flog"));
+        let (status, body) = send_as(&app, Some(&first), post_json("/api/whoami", "{}")).await;
+        assert_eq!((status, body.as_str()), (StatusCode::UNAUTHORIZED, r#""Unauthenticated""#));
+        // The other browser is still signed in.
+        let (status, _) = send_as(&app, Some(&second), get("/log")).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+
+    fn idle_sessions_end(app) {
+        let cookie = sign_in(&app, STAFF).await;
+        let (status, _) = send_as(&app, Some(&cookie), get("/")).await;
+        assert_eq!(status, StatusCode::OK);
+        // 31 minutes pass without a request.
+        sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 1860000, created_at = created_at - 1860000")
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+        let (status, location, _) = respond(&app, Some(&cookie), get("/")).await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/login?expired=1&next=%2F"));
+    }
+
+    fn disabling_a_staff_member_ends_their_sessions_at_once(app) {
+        let tom = sign_in(&app, STAFF).await;
+        let tom_id: i64 = sqlx::query_scalar("SELECT id FROM staff_members WHERE email = $1")
+            .bind(STAFF)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        let (status, body) =
+            send(&app, post_json("/api/set_staff_active", &format!(r#"{{"id":{tom_id},"active":false}}"#))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, _) = send_as(&app, Some(&tom), post_json("/api/whoami", "{}")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (status, location, _) = respond(&app, None, login_form(STAFF, DEMO_PASSWORD, "/")).await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/login?error=invalid&next=%2F"));
+    }
+
+    fn the_last_admin_cannot_be_disabled_or_demoted(app) {
+        let alex_id: i64 = sqlx::query_scalar("SELECT id FROM staff_members WHERE email = $1")
+            .bind(ADMIN)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        for (path, body) in [
+            ("/api/set_staff_active", format!(r#"{{"id":{alex_id},"active":false}}"#)),
+            ("/api/update_staff_member", format!(r#"{{"id":{alex_id},"role":"Manager","team_ids":[]}}"#)),
+        ] {
+            let (status, text) = send(&app, post_json(path, &body)).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {text}");
+            assert!(text.contains("at least one active admin"), "{text}");
+        }
+        let (status, _) = send(&app, get("/settings/staff")).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+
+    fn staff_forms_are_validated_on_the_server(app) {
+        let add = |email: &str, password: &str| {
+            format!(
+                r#"{{"member":{{"name":"Nia Adams","email":"{email}","role":"Staff","team_ids":[],"password":"{password}"}}}}"#
+            )
+        };
+        let cases = [
+            (add("not an email", "long enough password"), "valid email address"),
+            (add("nia@example.org", "short"), "at least 10 characters"),
+            (add(STAFF, "long enough password"), "already exists"),
+        ];
+        for (body, message) in cases {
+            let (status, text) = send(&app, post_json("/api/add_staff_member", &body)).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+            assert!(text.contains(message), "{text}");
+        }
+        let (status, text) = send(&app, post_json("/api/add_team", &format!(r#"{{"name":"{}"}}"#, "t".repeat(101)))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+        let (status, text) = send(&app, post_json("/api/add_staff_member", &add("nia@example.org", "long enough password"))).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        let (status, location, _) = respond(&app, None, login_form("nia@example.org", "long enough password", "/")).await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/"));
+    }
+
+    fn cross_site_requests_cannot_change_anything(app) {
+        fn rename(headers: &[(&'static str, &str)]) -> Request<Body> {
+            let body = format!(r#"{{"id":7,"description":"Renamed with {}"}}"#, headers.last().unwrap().1);
+            let mut request = post_json("/api/rename_description", &body);
+            for (name, value) in headers {
+                request.headers_mut().insert(*name, value.parse().unwrap());
+            }
+            request
+        }
+        for forged in [
+            &[("origin", "https://evil.example"), ("host", "interlog.example")][..],
+            &[("origin", "null"), ("host", "interlog.example")][..],
+            &[("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")][..],
+            &[("sec-fetch-site", "same-site")][..],
+        ] {
+            let (status, body) = send(&app, rename(forged)).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{forged:?}: {body}");
+            assert!(body.contains("Cross-site requests cannot change anything"));
+        }
+        // A forged sign-in form is refused too (no signing a victim into
+        // the attacker's account).
+        let mut login = login_form(ADMIN, DEMO_PASSWORD, "/");
+        login.headers_mut().insert("origin", "https://evil.example".parse().unwrap());
+        let (status, _) = send_as(&app, None, login).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(revisions(&app.store, 7).await, 0);
+        // Our own pages' requests go through.
+        let (status, _) = send(&app, rename(&[("origin", "http://interlog.example"), ("host", "interlog.example")])).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = send(&app, rename(&[("sec-fetch-site", "same-origin")])).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(revisions(&app.store, 7).await, 2);
+    }
+
+    fn every_server_function_checks_who_is_calling(app) {
+        // Every registered server function, with arguments that work for an
+        // admin, and whether it only reads. A new server function must be
+        // added here, and so gets checked.
+        let ids = staff_ids(&app.store).await;
+        let calls: Vec<(&str, String, Access)> = vec![
+            ("/api/list_interactions", r#"{"query":{"q":"","sort":"Timestamp","dir":null,"types":[],"page":"First","person":null}}"#.into(), Access::Reads),
+            ("/api/interaction_types", "{}".into(), Access::Reads),
+            ("/api/get_interaction", r#"{"id":7}"#.into(), Access::Reads),
+            ("/api/whoami", "{}".into(), Access::Reads),
+            ("/api/rename_description", r#"{"id":7,"description":"Changed by the check"}"#.into(), Access::Changes),
+            ("/api/staff_directory", "{}".into(), Access::AdminReads),
+            ("/api/audit_log", r#"{"before":null}"#.into(), Access::AdminReads),
+            ("/api/add_staff_member", r#"{"member":{"name":"Nia Adams","email":"nia@example.org","role":"Admin","team_ids":[],"password":"long enough password"}}"#.into(), Access::Changes),
+            ("/api/update_staff_member", format!(r#"{{"id":{},"role":"Admin","team_ids":[]}}"#, ids[READ_ONLY]), Access::Changes),
+            ("/api/set_staff_active", format!(r#"{{"id":{},"active":false}}"#, ids[STAFF]), Access::Changes),
+            ("/api/reset_staff_password", format!(r#"{{"id":{},"password":"a new password 1"}}"#, ids[STAFF]), Access::Changes),
+            ("/api/add_team", r#"{"name":"Sneaky team"}"#.into(), Access::Changes),
+        ];
+        let registered: std::collections::BTreeSet<String> =
+            leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
+        let listed: std::collections::BTreeSet<String> = calls.iter().map(|c| c.0.to_string()).collect();
+        assert_eq!(registered, listed, "every server function must be listed here, with its access");
+
+        let read_only = sign_in(&app, READ_ONLY).await;
+        let before = snapshot(&app.store).await;
+        for (path, body, access) in &calls {
+            let (status, text) = send_as(&app, None, post_json(path, body)).await;
+            assert_eq!((status, text.as_str()), (StatusCode::UNAUTHORIZED, r#""Unauthenticated""#), "{path}");
+            let (status, text) = send_as(&app, Some(&read_only), post_json(path, body)).await;
+            if *access == Access::Reads {
+                assert_eq!(status, StatusCode::OK, "{path} as Read-only: {text}");
+            } else {
+                assert_eq!((status, text.as_str()), (StatusCode::FORBIDDEN, r#""Forbidden""#), "{path} as Read-only");
+            }
+        }
+        assert_eq!(snapshot(&app.store).await, before, "a refused call changed something");
+        let denials: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_events WHERE action = 'permission_denied'")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        assert_eq!(denials, calls.iter().filter(|c| c.2 != Access::Reads).count() as i64);
+        // The same calls as the admin succeed: the refusals above were the
+        // checks at work, not bad arguments.
+        for (path, body, _) in &calls {
+            let (status, text) = send(&app, post_json(path, body)).await;
+            assert_eq!(status, StatusCode::OK, "{path} as admin: {text}");
+        }
+        assert_ne!(snapshot(&app.store).await, before);
+    }
+
 }

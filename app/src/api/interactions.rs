@@ -81,6 +81,7 @@ pub async fn whoami() -> Result<Viewer, AppError> {
         id: staff.id,
         initials: initials(&staff.name),
         name: staff.name,
+        role: staff.role,
         time_zone: state.settings.time_zone.name().to_string(),
     })
 }

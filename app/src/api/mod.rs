@@ -2,5 +2,7 @@
 //! validates its input, and calls the store.
 
 mod interactions;
+mod staff;
 
 pub use interactions::*;
+pub use staff::*;

@@ -68,7 +68,10 @@ pub fn EditableDescription(
                         callback.run(row);
                     }
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => {
+                    e.sign_in_again_if_signed_out();
+                    error.set(Some(e.to_string()));
+                }
             }
             saving.set(false);
         });

@@ -204,7 +204,10 @@ pub fn InteractionLog(
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(data) => view! { <LogTable base=base.get_value() query=query.get() data=data pending=pending /> }.into_any(),
-                        Err(e) => view! { <p class="error-panel" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => {
+                            e.sign_in_again_if_signed_out();
+                            view! { <p class="error-panel" role="alert">{e.to_string()}</p> }.into_any()
+                        }
                     }
                 })}
             </Transition>

@@ -10,6 +10,7 @@ use crate::model::LogQuery;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    crate::mark_interactive();
     let recent = Resource::new(|| (), |_| list_interactions(LogQuery::default()));
     view! {
         <Title text="Home" />

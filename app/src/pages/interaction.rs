@@ -9,6 +9,10 @@ use crate::components::{description::EditableDescription, icons::Icon, type_badg
 use crate::model::{encode_component, safe_return_path, InteractionDetail, InteractionLink};
 use crate::pages::not_found::NotFound;
 
+// The detail page's code loads on demand, split out of the main bundle
+// that every page needs.
+lazy_page!(InteractionRoute => view! { <InteractionPage /> });
+
 #[component]
 pub fn InteractionPage() -> impl IntoView {
     let params = use_params_map();

@@ -7,6 +7,7 @@ use crate::components::log_view::InteractionLog;
 
 #[component]
 pub fn LogPage() -> impl IntoView {
+    crate::mark_interactive();
     view! {
         <Title text="Interaction log" />
         <div class="page-header">

@@ -14,6 +14,7 @@ pub fn set_not_found_status() {
 #[component]
 pub fn NotFound(#[prop(optional, into)] message: Option<String>) -> impl IntoView {
     set_not_found_status();
+    crate::mark_interactive();
     view! {
         <Title text="Not found" />
         <div class="not-found">

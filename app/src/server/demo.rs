@@ -27,6 +27,10 @@ pub const DEMO_STAFF: &[(&str, &str, &str, &[&str])] = &[
     ("Olivia Chen", "olivia.chen@example.org", "read_only", &["Casework"]),
 ];
 
+/// Every demo account signs in with this password (documented in the README;
+/// demo data only, never a production install).
+pub const DEMO_PASSWORD: &str = "interlog-demo";
+
 pub const DEMO_TEAMS: &[&str] = &["Casework", "Family support", "Health and wellbeing", "Front desk"];
 
 /// (name, colour, icon)
@@ -235,6 +239,10 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let now = now_millis() / (60 * 60 * 1000) * (60 * 60 * 1000);
     let start = now - 730 * DAY;
+    // One hash for every demo account: hashing is slow on purpose.
+    let password_hash = super::auth::hash_password(DEMO_PASSWORD.to_string())
+        .await
+        .map_err(|_| StoreError::Invalid("cannot hash the demo password".into()))?;
     let mut tx = store.begin_write().await?;
 
     for team in DEMO_TEAMS {
@@ -243,12 +251,14 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
     let mut staff_ids = Vec::with_capacity(DEMO_STAFF.len());
     for (name, email, role, teams) in DEMO_STAFF {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO staff_members (name, email, role, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO staff_members (name, email, role, created_at, password_hash) VALUES ($1, $2, $3, $4, $5)
+             RETURNING id",
         )
         .bind(name)
         .bind(email)
         .bind(role)
         .bind(start)
+        .bind(&password_hash)
         .fetch_one(&mut *tx)
         .await?;
         staff_ids.push(id);

@@ -18,8 +18,10 @@ pub use store::Store;
 pub struct OrgSettings {
     /// Times are stored in UTC and shown in this zone.
     pub time_zone: Tz,
-    /// Until staff sign-in exists, every request acts as this staff member.
-    pub acting_staff_id: i64,
+    /// How long sessions last and how their cookie is sent.
+    pub sessions: auth::SessionPolicy,
+    /// Take the client's address from `X-Forwarded-For` (behind a proxy).
+    pub trust_proxy: bool,
 }
 
 /// Shared by every request: handed to server functions through context.

@@ -18,6 +18,7 @@ use sqlx::{
 };
 
 use super::tags;
+use crate::access::Role;
 use crate::model::{
     InteractionDetail, InteractionLink, LogPage, LogQuery, LogRow, PageAnchor, Revision, SortColumn, SortDir,
     TypeBadge, PAGE_SIZE,
@@ -160,12 +161,12 @@ pub struct InteractionTypeRecord {
 }
 
 /// A staff member as the server knows them.
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StaffRecord {
     pub id: i64,
     pub name: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
 }
 
 /// SQLite's settings for every connection: write-ahead log, foreign keys,
@@ -279,25 +280,6 @@ impl Store {
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
         let n: i64 = sqlx::query_scalar("SELECT count(*) FROM interaction_types").fetch_one(&self.pool).await?;
         Ok(n == 0)
-    }
-
-    // ----- staff -------------------------------------------------------
-
-    /// An active staff member by id.
-    pub async fn active_staff_member(&self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
-        Ok(sqlx::query_as("SELECT id, name, email, role FROM staff_members WHERE id = $1 AND active = 1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
-    }
-
-    /// The first active admin: who the server acts as until sign-in exists.
-    pub async fn first_admin(&self) -> Result<Option<StaffRecord>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT id, name, email, role FROM staff_members WHERE role = 'admin' AND active = 1 ORDER BY id LIMIT 1",
-        )
-        .fetch_optional(&self.pool)
-        .await?)
     }
 
     // ----- interaction types --------------------------------------------
@@ -1218,5 +1200,8 @@ pub fn sqlite_file_path(url: &str) -> Option<String> {
     (!path.is_empty() && path != ":memory:").then(|| path.to_string())
 }
 
+mod staff;
 #[cfg(test)]
 mod tests;
+
+pub use staff::{Actor, AuditEvent, SignInFailures};

@@ -68,6 +68,8 @@ macro_rules! behaviours {
     };
 }
 
+mod staff;
+
 /// Everything the reference ordering needs, straight from the tables.
 #[derive(Debug, Clone)]
 struct Ref {

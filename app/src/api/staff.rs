@@ -1,0 +1,106 @@
+//! Server functions of the staff settings and the audit log: all need the
+//! "manage staff" permission.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::access::{AuditPage, NewStaffMember, Role, StaffDirectory as Directory};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    api::respond,
+    server::{
+        auth::{require, state, Permission},
+        store::StaffRecord,
+        AppState,
+    },
+};
+
+/// The caller, when they may manage staff.
+#[cfg(feature = "ssr")]
+async fn staff_admin() -> Result<(AppState, StaffRecord), AppError> {
+    let state = state().map_err(respond)?;
+    let staff = require(&state, Permission::ManageStaff).await.map_err(respond)?;
+    Ok((state, staff))
+}
+
+#[cfg(feature = "ssr")]
+fn invalid(message: String) -> AppError {
+    respond(AppError::Validation(message))
+}
+
+/// Every staff member and team, for `/settings/staff`.
+#[server(input = Json, endpoint = "staff_directory")]
+pub async fn staff_directory() -> Result<Directory, AppError> {
+    let (state, _) = staff_admin().await?;
+    state.store.staff_directory().await.map_err(|e| respond(e.into()))
+}
+
+/// Adds a staff member who can sign in with the given password.
+#[server(input = Json, endpoint = "add_staff_member")]
+pub async fn add_staff_member(member: NewStaffMember) -> Result<i64, AppError> {
+    use crate::access::{validate_email, validate_name, validate_password, MAX_NAME_CHARS};
+    use crate::server::auth::{actor, hash_password};
+    let (state, staff) = staff_admin().await?;
+    let name = validate_name(&member.name, "Name").map_err(invalid)?;
+    let email = validate_email(&member.email).map_err(invalid)?;
+    validate_password(&member.password).map_err(invalid)?;
+    if member.team_ids.len() > MAX_NAME_CHARS {
+        return Err(invalid("Too many teams.".into()));
+    }
+    let hash = hash_password(member.password.clone()).await.map_err(respond)?;
+    let new = NewStaffMember { name, email, password: String::new(), ..member };
+    let id = state.store.add_staff_member(&new, Some(&hash), &actor(&staff)).await.map_err(|e| respond(e.into()))?;
+    tracing::info!(staff = staff.id, added = id, "staff member added");
+    Ok(id)
+}
+
+/// Sets a staff member's role and teams.
+#[server(input = Json, endpoint = "update_staff_member")]
+pub async fn update_staff_member(id: i64, role: Role, team_ids: Vec<i64>) -> Result<(), AppError> {
+    use crate::access::MAX_NAME_CHARS;
+    use crate::server::auth::actor;
+    let (state, staff) = staff_admin().await?;
+    if team_ids.len() > MAX_NAME_CHARS {
+        return Err(invalid("Too many teams.".into()));
+    }
+    state.store.update_staff_member(id, role, &team_ids, &actor(&staff)).await.map_err(|e| respond(e.into()))
+}
+
+/// Disables a staff member (ending their sessions at once) or enables them.
+#[server(input = Json, endpoint = "set_staff_active")]
+pub async fn set_staff_active(id: i64, active: bool) -> Result<(), AppError> {
+    use crate::server::auth::actor;
+    let (state, staff) = staff_admin().await?;
+    state.store.set_staff_active(id, active, &actor(&staff)).await.map_err(|e| respond(e.into()))
+}
+
+/// Sets a new password for a staff member and signs them out everywhere.
+#[server(input = Json, endpoint = "reset_staff_password")]
+pub async fn reset_staff_password(id: i64, password: String) -> Result<(), AppError> {
+    use crate::access::validate_password;
+    use crate::server::auth::{actor, hash_password};
+    let (state, staff) = staff_admin().await?;
+    validate_password(&password).map_err(invalid)?;
+    let hash = hash_password(password).await.map_err(respond)?;
+    state.store.set_staff_password(id, &hash, &actor(&staff)).await.map_err(|e| respond(e.into()))
+}
+
+/// Adds a team.
+#[server(input = Json, endpoint = "add_team")]
+pub async fn add_team(name: String) -> Result<i64, AppError> {
+    use crate::access::validate_name;
+    use crate::server::auth::actor;
+    let (state, staff) = staff_admin().await?;
+    let name = validate_name(&name, "Team name").map_err(invalid)?;
+    state.store.add_team(&name, &actor(&staff)).await.map_err(|e| respond(e.into()))
+}
+
+/// A page of the audit log, newest first; `before` pages back.
+#[server(input = Json, endpoint = "audit_log")]
+pub async fn audit_log(before: Option<i64>) -> Result<AuditPage, AppError> {
+    use crate::access::AUDIT_PAGE_SIZE;
+    let (state, _) = staff_admin().await?;
+    state.store.audit_page(before, AUDIT_PAGE_SIZE).await.map_err(|e| respond(e.into()))
+}
