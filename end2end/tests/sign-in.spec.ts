@@ -104,3 +104,26 @@ test.describe("signing in and out", () => {
     await context.close();
   });
 });
+
+test("a cross-site request cannot change anything, even with a valid session", async ({ page }) => {
+  await page.goto("/log");
+  // The admin's own cookie rides along, as it would from a forged form.
+  const forged = await page.request.post("/api/add_team", {
+    headers: { Origin: "https://evil.example", "Content-Type": "application/json" },
+    data: { name: "Forged team" },
+  });
+  expect(forged.status()).toBe(403);
+  expect(await forged.text()).toContain("Cross-site requests cannot change anything");
+  const crossSite = await page.request.post("/api/add_team", {
+    headers: { "Sec-Fetch-Site": "cross-site", "Content-Type": "application/json" },
+    data: { name: "Forged team" },
+  });
+  expect(crossSite.status()).toBe(403);
+  // The same call from our own origin goes through: the session was valid.
+  const own = await page.request.post("/api/staff_directory", {
+    headers: { Origin: new URL(page.url()).origin, "Content-Type": "application/json" },
+    data: {},
+  });
+  expect(own.status()).toBe(200);
+  expect(await own.text()).not.toContain("Forged team");
+});
