@@ -12,6 +12,8 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 pub const MIN_PASSWORD_CHARS: usize = 10;
 /// …and at most this many (hashing cost stays bounded).
 pub const MAX_PASSWORD_CHARS: usize = 256;
+/// The most teams one staff member may be given in one request.
+pub const MAX_TEAMS: usize = 100;
 /// Audit events per page.
 pub const AUDIT_PAGE_SIZE: usize = 100;
 

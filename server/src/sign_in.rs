@@ -20,10 +20,15 @@ use axum::{
 use cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
+/// Files and probes that never depend on who asks: no session is looked up.
+fn is_static(path: &str) -> bool {
+    matches!(path, "/healthz" | "/favicon.svg") || path.starts_with("/pkg/")
+}
+
 /// Paths anyone may request without signing in. Server functions (`/api/`)
 /// are reachable too, and answer 401 themselves.
 fn is_public(path: &str) -> bool {
-    matches!(path, "/login" | "/healthz" | "/favicon.svg") || path.starts_with("/pkg/") || path.starts_with("/api/")
+    path == "/login" || path.starts_with("/api/") || is_static(path)
 }
 
 /// The session token the browser sent, if any.
@@ -93,6 +98,9 @@ fn session_cookie(value: String, max_age_secs: i64, secure: bool) -> HeaderValue
 /// Finds who is calling (once per request) and leaves a [`Caller`] in the
 /// request. A page visit without a live session goes to `/login?next=…`.
 pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    if is_static(request.uri().path()) {
+        return next.run(request).await;
+    }
     let address = client_address(&request, state.settings.trust_proxy);
     let token = session_token(request.headers());
     let staff = match &token {
@@ -171,20 +179,24 @@ pub async fn login(
         return Redirect::to(&login_url(&form.next, &[("error", "invalid")])).into_response();
     }
     let policy = state.settings.sessions;
-    match sign_in(&state.store, &policy, &form.email, form.password, &caller.address).await {
+    let wait;
+    let error: &[(&str, &str)] = match sign_in(&state.store, &policy, &form.email, form.password, &caller.address).await
+    {
         Ok((token, staff)) => {
             tracing::info!(staff = staff.id, "signed in");
             let mut response = Redirect::to(safe_next(&form.next)).into_response();
             let cookie = session_cookie(token, policy.lifetime_ms / 1000, is_https(&headers, &state));
             response.headers_mut().insert(header::SET_COOKIE, cookie);
-            response
+            return response;
         }
-        Err(SignInRefusal::Invalid) => Redirect::to(&login_url(&form.next, &[("error", "invalid")])).into_response(),
+        Err(SignInRefusal::Invalid) => &[("error", "invalid")],
         Err(SignInRefusal::Throttled(secs)) => {
-            Redirect::to(&login_url(&form.next, &[("error", "throttled"), ("wait", &secs.to_string())])).into_response()
+            wait = secs.to_string();
+            &[("error", "throttled"), ("wait", &wait)]
         }
-        Err(SignInRefusal::Internal) => Redirect::to(&login_url(&form.next, &[("error", "server")])).into_response(),
-    }
+        Err(SignInRefusal::Internal) => &[("error", "server")],
+    };
+    Redirect::to(&login_url(&form.next, error)).into_response()
 }
 
 /// `POST /logout`: ends the session and forgets the cookie.

@@ -76,7 +76,7 @@ pub async fn whoami() -> Result<Viewer, AppError> {
     use crate::model::initials;
     use crate::server::auth::{current_staff, state};
     let state = state().map_err(respond)?;
-    let staff = current_staff(&state).await.map_err(respond)?;
+    let staff = current_staff().map_err(respond)?;
     Ok(Viewer {
         id: staff.id,
         initials: initials(&staff.name),

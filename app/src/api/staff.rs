@@ -30,6 +30,15 @@ fn invalid(message: String) -> AppError {
     respond(AppError::Validation(message))
 }
 
+/// Refuses a team list longer than any organisation needs.
+#[cfg(feature = "ssr")]
+fn check_team_count(team_ids: &[i64]) -> Result<(), AppError> {
+    if team_ids.len() > crate::access::MAX_TEAMS {
+        return Err(invalid("Too many teams.".into()));
+    }
+    Ok(())
+}
+
 /// Every staff member and team, for `/settings/staff`.
 #[server(input = Json, endpoint = "staff_directory")]
 pub async fn staff_directory() -> Result<Directory, AppError> {
@@ -40,15 +49,13 @@ pub async fn staff_directory() -> Result<Directory, AppError> {
 /// Adds a staff member who can sign in with the given password.
 #[server(input = Json, endpoint = "add_staff_member")]
 pub async fn add_staff_member(member: NewStaffMember) -> Result<i64, AppError> {
-    use crate::access::{validate_email, validate_name, validate_password, MAX_NAME_CHARS};
+    use crate::access::{validate_email, validate_name, validate_password};
     use crate::server::auth::{actor, hash_password};
     let (state, staff) = staff_admin().await?;
     let name = validate_name(&member.name, "Name").map_err(invalid)?;
     let email = validate_email(&member.email).map_err(invalid)?;
     validate_password(&member.password).map_err(invalid)?;
-    if member.team_ids.len() > MAX_NAME_CHARS {
-        return Err(invalid("Too many teams.".into()));
-    }
+    check_team_count(&member.team_ids)?;
     let hash = hash_password(member.password.clone()).await.map_err(respond)?;
     let new = NewStaffMember { name, email, password: String::new(), ..member };
     let id = state.store.add_staff_member(&new, Some(&hash), &actor(&staff)).await.map_err(|e| respond(e.into()))?;
@@ -59,12 +66,9 @@ pub async fn add_staff_member(member: NewStaffMember) -> Result<i64, AppError> {
 /// Sets a staff member's role and teams.
 #[server(input = Json, endpoint = "update_staff_member")]
 pub async fn update_staff_member(id: i64, role: Role, team_ids: Vec<i64>) -> Result<(), AppError> {
-    use crate::access::MAX_NAME_CHARS;
     use crate::server::auth::actor;
     let (state, staff) = staff_admin().await?;
-    if team_ids.len() > MAX_NAME_CHARS {
-        return Err(invalid("Too many teams.".into()));
-    }
+    check_team_count(&team_ids)?;
     state.store.update_staff_member(id, role, &team_ids, &actor(&staff)).await.map_err(|e| respond(e.into()))
 }
 

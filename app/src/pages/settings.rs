@@ -112,9 +112,16 @@ fn staff_settings_view() -> AnyView {
     .into_any()
 }
 
-fn role_select(label: String, role: RwSignal<Role>, on_change: impl Fn(Role) + 'static) -> impl IntoView {
+/// A role picker, named by a `<label for=id>` or by `label` itself.
+fn role_select(
+    id: Option<&'static str>,
+    label: Option<String>,
+    role: RwSignal<Role>,
+    on_change: impl Fn(Role) + 'static,
+) -> impl IntoView {
     view! {
         <select
+            id=id
             aria-label=label
             prop:value=move || role.get().as_str()
             on:change=move |ev| {
@@ -218,7 +225,7 @@ fn StaffRow(member: StaffMember, teams: StoredValue<Vec<Team>>) -> impl IntoView
                 <span class="muted staff-email">{member.email.clone()}</span>
                 {status_view(status)}
             </th>
-            <td>{role_select(format!("Role of {name}"), role, move |r| change(r, chosen.get_untracked()))}</td>
+            <td>{role_select(None, Some(format!("Role of {name}")), role, move |r| change(r, chosen.get_untracked()))}</td>
             <td>{team_boxes(format!("Teams of {name}"), teams, chosen, move |t| change(role.get_untracked(), t))}</td>
             <td>
                 <span class="staff-status">{move || if active.get() { "Active" } else { "Disabled" }}</span>
@@ -292,13 +299,7 @@ fn AddStaffForm(teams: StoredValue<Vec<Team>>, reload: Callback<()>, status: RwS
                 {field("new-staff-name", "Name", "text", name)}
                 {field("new-staff-email", "Email", "email", email)}
                 <label for="new-staff-role">"Role"</label>
-                <select
-                    id="new-staff-role"
-                    prop:value=move || role.get().as_str()
-                    on:change=move |ev| role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::Staff))
-                >
-                    {Role::ALL.map(|r| view! { <option value=r.as_str()>{r.label()}</option> })}
-                </select>
+                {role_select(Some("new-staff-role"), None, role, move |r| role.set(r))}
                 <span>"Teams"</span>
                 {team_boxes("Teams of the new staff member".into(), teams, chosen, move |t| chosen.set(t))}
                 {field("new-staff-password", "First password", "password", password)}

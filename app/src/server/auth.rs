@@ -19,7 +19,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::{
-    store::{now_millis, Actor, AuditEvent, Millis, StaffRecord},
+    store::{now_millis, Actor, Millis, StaffRecord},
     AppState, Store,
 };
 pub use crate::access::Permission;
@@ -48,7 +48,7 @@ pub fn caller() -> Caller {
 }
 
 /// The staff member making this request.
-pub async fn current_staff(_state: &AppState) -> Result<StaffRecord, AppError> {
+pub fn current_staff() -> Result<StaffRecord, AppError> {
     caller().staff.ok_or(AppError::Unauthenticated)
 }
 
@@ -62,14 +62,8 @@ pub async fn require(state: &AppState, permission: Permission) -> Result<StaffRe
     }
     let path = use_context::<Parts>().map(|p| p.uri.path().to_string()).unwrap_or_default();
     tracing::warn!(staff = staff.id, ?permission, %path, "permission denied");
-    let event = AuditEvent {
-        at: now_millis(),
-        actor_id: Some(staff.id),
-        action: "permission_denied",
-        subject: path,
-        details: format!("needs permission to {}", permission.label()),
-        address: caller.address,
-    };
+    let by = Actor { id: Some(staff.id), address: caller.address, at: now_millis() };
+    let event = by.event("permission_denied", &path, format!("needs permission to {}", permission.label()));
     if let Err(e) = state.store.record_audit(&event).await {
         tracing::error!(error = %e, "cannot record a permission denial");
     }
@@ -228,13 +222,8 @@ pub async fn sign_in(
         failures.address_last,
         now,
     ));
-    let event = |action, actor_id, details: String| AuditEvent {
-        at: now,
-        actor_id,
-        action,
-        subject: email.clone(),
-        details,
-        address: address.to_string(),
+    let event = |action, id, details: String| {
+        Actor { id, address: address.to_string(), at: now }.event(action, &email, details)
     };
     let wait_secs = (wait + 999) / 1000;
     if wait > 0 {
@@ -271,14 +260,8 @@ pub async fn sign_out(store: &Store, token: &str, staff: Option<&StaffRecord>, a
         tracing::error!(error = %e, "cannot end a session");
     }
     if let Some(staff) = staff {
-        let event = AuditEvent {
-            at: now_millis(),
-            actor_id: Some(staff.id),
-            action: "signed_out",
-            subject: staff.email.clone(),
-            details: String::new(),
-            address: address.to_string(),
-        };
+        let by = Actor { id: Some(staff.id), address: address.to_string(), at: now_millis() };
+        let event = by.event("signed_out", &staff.email, String::new());
         if let Err(e) = store.record_audit(&event).await {
             tracing::error!(error = %e, "cannot record a sign-out");
         }

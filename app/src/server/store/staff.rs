@@ -40,7 +40,8 @@ pub struct Actor {
 }
 
 impl Actor {
-    fn event(&self, action: &'static str, subject: &str, details: String) -> AuditEvent {
+    /// An audit event by this actor, now.
+    pub fn event(&self, action: &'static str, subject: &str, details: String) -> AuditEvent {
         AuditEvent {
             at: self.at,
             actor_id: self.id,
