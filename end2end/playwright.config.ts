@@ -3,6 +3,9 @@ import { defineConfig } from "@playwright/test";
 const PORT = Number(process.env.INTERLOG_E2E_PORT ?? 3107);
 /** A second server whose sessions end after 3 idle seconds. */
 export const SHORT_IDLE_PORT = PORT + 1;
+/** A third server for the interaction types journeys: they rename, move and
+ * delete types, which the other journeys rely on. */
+export const TYPES_PORT = PORT + 2;
 /** The demo admin's signed-in browser state, saved by auth.setup.ts. */
 export const ADMIN_STATE = "../target/e2e-admin-state.json";
 
@@ -55,6 +58,14 @@ export default defineConfig({
     {
       command: `bash ./start-server.sh ${SHORT_IDLE_PORT} short-idle --session-idle-seconds 3`,
       url: `http://127.0.0.1:${SHORT_IDLE_PORT}/healthz`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: `bash ./start-server.sh ${TYPES_PORT} types`,
+      url: `http://127.0.0.1:${TYPES_PORT}/healthz`,
       timeout: 120_000,
       reuseExistingServer: false,
       stdout: "ignore",

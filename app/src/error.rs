@@ -18,8 +18,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("You do not have permission to do that.")]
     Forbidden,
-    #[error("Someone else changed this first. Reload and try again.")]
-    Conflict,
+    /// Someone else changed the same thing first: what and how to go on.
+    #[error("{0}")]
+    Conflict(String),
     #[error("Something went wrong on the server. Nothing was changed; please try again.")]
     Internal,
     #[error("Could not reach the server: {0}")]
@@ -34,7 +35,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,
-            AppError::Conflict => 409,
+            AppError::Conflict(_) => 409,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }

@@ -11,6 +11,7 @@ pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod type_settings;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -24,6 +25,7 @@ use crate::access::Permission;
 use crate::pages::{
     home::HomePage,
     interaction::InteractionRoute,
+    interaction_types::InteractionTypesPage,
     log::LogPage,
     login::{LoginPage, LogoutPage, SignOutButton},
     not_found::NotFound,
@@ -85,6 +87,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/interactions/:id") view={Lazy::<InteractionRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings/staff") view={Lazy::<StaffSettingsPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings/audit") view={Lazy::<AuditPage>::new()} ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/settings/interaction-types")
+                        view={Lazy::<InteractionTypesPage>::new()}
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
         </Router>
@@ -113,10 +120,14 @@ fn AppHeader() -> impl IntoView {
                         .ok()
                         .map(|v| {
                             let admin = v.role.grants(Permission::ManageStaff);
+                            let types_admin = v.role.grants(Permission::ManageInteractionTypes);
                             view! {
                                 <nav aria-label="Main">
                                     <A href="/" exact=true>"Home"</A>
                                     <A href="/log">"Log"</A>
+                                    {types_admin.then(|| view! {
+                                        <A href="/settings/interaction-types">"Types"</A>
+                                    })}
                                     {admin.then(|| view! {
                                         <A href="/settings/staff">"Staff"</A>
                                         <A href="/settings/audit">"Audit"</A>

@@ -319,9 +319,8 @@ pub struct Viewer {
     pub time_zone: String,
 }
 
-/// Black or white, whichever reads better on `colour` (`#rrggbb`), by WCAG
-/// relative luminance.
-pub fn readable_on(colour: &str) -> &'static str {
+/// WCAG relative luminance of `#rrggbb` (0 black … 1 white).
+pub fn relative_luminance(colour: &str) -> f64 {
     let hex = colour.trim_start_matches('#');
     let channel = |i: usize| -> f64 {
         let v = hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()).unwrap_or(0) as f64 / 255.0;
@@ -331,28 +330,50 @@ pub fn readable_on(colour: &str) -> &'static str {
             ((v + 0.055) / 1.055).powf(2.4)
         }
     };
-    let luminance = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
-    // Contrast with white is (1.05)/(L+0.05); with black (L+0.05)/0.05.
-    if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 {
+    0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
+}
+
+/// WCAG contrast ratio between two `#rrggbb` colours (1 … 21).
+pub fn contrast_ratio(a: &str, b: &str) -> f64 {
+    let (la, lb) = (relative_luminance(a), relative_luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// The dark ink used on light colours. Pure black: with it, black or white
+/// always reaches at least √21 ≈ 4.58:1 on any colour.
+pub const DARK_INK: &str = "#000000";
+
+/// Black or white, whichever reads better on `colour` (`#rrggbb`), by WCAG
+/// contrast. Either way the ratio is at least 4.5:1, so chip text is readable
+/// on any colour an admin picks.
+pub fn readable_on(colour: &str) -> &'static str {
+    if contrast_ratio(colour, "#ffffff") >= contrast_ratio(colour, DARK_INK) {
         "#ffffff"
     } else {
-        "#111827"
+        DARK_INK
     }
 }
 
 /// Checks and normalises a new description: trimmed, inner whitespace runs
 /// collapsed, not empty, not too long, no control characters.
 pub fn validate_description(input: &str) -> Result<String, String> {
+    validate_line(input, "The description", MAX_DESCRIPTION_CHARS)
+}
+
+/// One line of text as people type it: trimmed, inner whitespace runs
+/// collapsed, 1 to `limit` characters, no control characters. `what` starts
+/// each refusal ("The name cannot be empty.").
+pub fn validate_line(input: &str, what: &str, limit: usize) -> Result<String, String> {
     let cleaned = input.split_whitespace().collect::<Vec<_>>().join(" ");
     if cleaned.is_empty() {
-        return Err("The description cannot be empty.".into());
+        return Err(format!("{what} cannot be empty."));
     }
     let length = cleaned.chars().count();
-    if length > MAX_DESCRIPTION_CHARS {
-        return Err(format!("The description is {length} characters long; the limit is {MAX_DESCRIPTION_CHARS}."));
+    if length > limit {
+        return Err(format!("{what} is {length} characters long; the limit is {limit}."));
     }
     if cleaned.chars().any(char::is_control) {
-        return Err("The description cannot contain control characters.".into());
+        return Err(format!("{what} cannot contain control characters."));
     }
     Ok(cleaned)
 }
@@ -444,7 +465,19 @@ mod tests {
     #[test]
     fn icon_colour_keeps_contrast() {
         assert_eq!(readable_on("#2563eb"), "#ffffff");
-        assert_eq!(readable_on("#fde047"), "#111827");
+        assert_eq!(readable_on("#fde047"), DARK_INK);
+    }
+
+    #[test]
+    fn any_colour_gets_readable_ink() {
+        assert!((contrast_ratio("#000000", "#ffffff") - 21.0).abs() < 1e-9);
+        // Every grey, and a sweep of hues: the chosen ink reads at 4.5:1 or more.
+        for v in (0..=255).step_by(5) {
+            for colour in [format!("#{v:02x}{v:02x}{v:02x}"), format!("#{v:02x}80{:02x}", 255 - v)] {
+                let ratio = contrast_ratio(&colour, readable_on(&colour));
+                assert!(ratio >= 4.5, "{colour}: {ratio:.2}");
+            }
+        }
     }
 
     #[test]

@@ -91,3 +91,22 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
+
+/**
+ * Calls server functions straight from the page (as its own scripts would,
+ * with its session) and answers "status body" for each.
+ */
+export async function callServerFunctions(page: Page, calls: [string, unknown][]): Promise<string[]> {
+  return page.evaluate(async (calls) => {
+    const answers: string[] = [];
+    for (const [path, body] of calls) {
+      const response = await fetch(path, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify(body),
+      });
+      answers.push(`${response.status} ${await response.text()}`);
+    }
+    return answers;
+  }, calls);
+}

@@ -1,5 +1,5 @@
 import { SHORT_IDLE_PORT } from "../playwright.config";
-import { test, expect, signIn, MANAGER, STAFF, SIGNED_OUT } from "./fixtures";
+import { test, expect, callServerFunctions, signIn, MANAGER, STAFF, SIGNED_OUT } from "./fixtures";
 
 test.describe("signing in and out", () => {
   test.use({ storageState: SIGNED_OUT });
@@ -58,22 +58,12 @@ test.describe("signing in and out", () => {
       expect(response?.status(), url).toBe(403);
       await expect(page.getByRole("alert")).toHaveText("You do not have permission to do that.");
     }
-    const statuses = await page.evaluate(async () => {
-      const call = async (path: string, body: unknown) => {
-        const response = await fetch(path, {
-          method: "POST",
-          headers: { "content-type": "application/json", accept: "application/json" },
-          body: JSON.stringify(body),
-        });
-        return `${response.status} ${await response.text()}`;
-      };
-      return [
-        await call("/api/staff_directory", {}),
-        await call("/api/add_team", { name: "Tom's own team" }),
-        await call("/api/set_staff_active", { id: 1, active: false }),
-        await call("/api/audit_log", { before: null }),
-      ];
-    });
+    const statuses = await callServerFunctions(page, [
+      ["/api/staff_directory", {}],
+      ["/api/add_team", { name: "Tom's own team" }],
+      ["/api/set_staff_active", { id: 1, active: false }],
+      ["/api/audit_log", { before: null }],
+    ]);
     expect(statuses).toEqual(Array(4).fill('403 "Forbidden"'));
   });
 

@@ -197,6 +197,8 @@ async fn snapshot(store: &Store) -> Vec<String> {
         "SELECT id || ' ' || description FROM interactions ORDER BY id",
         "SELECT CAST(count(*) AS TEXT) FROM description_revisions",
         "SELECT CAST(count(*) AS TEXT) FROM sessions",
+        "SELECT id || ' ' || name || ' ' || colour || ' ' || icon || ' ' || sort_key || ' ' || version || ' ' || COALESCE(deleted_at, 0) FROM interaction_types ORDER BY id",
+        "SELECT type_id || ' ' || team_id FROM interaction_type_teams ORDER BY type_id, team_id",
     ] {
         rows.extend(sqlx::query_scalar::<_, String>(sql).fetch_all(store.pool()).await.unwrap());
     }
@@ -236,6 +238,45 @@ on_both_engines! {
         assert_eq!(status, StatusCode::NOT_FOUND);
         let (status, _) = send(&app, get("/nowhere")).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+
+    fn interaction_type_changes_are_validated_and_stale_ones_refused(app) {
+        let before = snapshot(&app.store).await;
+        let long = "t".repeat(61);
+        for (path, body, message) in [
+            ("/api/add_interaction_type", r##"{"name":"  ","colour":"#123456","icon":"note"}"##.to_string(), "The name cannot be empty."),
+            ("/api/add_interaction_type", format!(r##"{{"name":"{long}","colour":"#123456","icon":"note"}}"##), "the limit is 60"),
+            ("/api/add_interaction_type", r##"{"name":"Text","colour":"red","icon":"note"}"##.into(), "is not a colour"),
+            ("/api/add_interaction_type", r##"{"name":"Text","colour":"#123456","icon":"skull"}"##.into(), "There is no such icon."),
+            ("/api/add_interaction_type", r##"{"name":"phone CALL","colour":"#123456","icon":"note"}"##.into(), "There is already an interaction type called"),
+            ("/api/update_interaction_type", r#"{"id":1,"version":1,"change":{"Rename":"Email"}}"#.into(), "There is already an interaction type called"),
+            ("/api/update_interaction_type", r#"{"id":1,"version":1,"change":{"Teams":[999]}}"#.into(), "That team does not exist"),
+            ("/api/move_interaction_type", r#"{"id":1,"version":1,"after":1}"#.into(), "cannot be moved after itself"),
+        ] {
+            let (status, body) = send(&app, post_json(path, &body)).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path} {body}");
+            assert!(body.contains(message), "{path}: {body}");
+        }
+        assert_eq!(snapshot(&app.store).await, before, "a refused change changed something");
+
+        let (status, body) = send(&app, post_json("/api/update_interaction_type", r##"{"id":1,"version":1,"change":{"Colour":"#ABC"}}"##)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains(r##""colour":"#aabbcc""##) && body.contains(r#""version":2"#), "{body}");
+        // The same change made against version 1 again is stale.
+        let (status, body) = send(&app, post_json("/api/move_interaction_type", r#"{"id":1,"version":1,"after":null}"#)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(body.contains("Someone else changed “Phone call” while you were working."), "{body}");
+        let (status, _) = send(&app, post_json("/api/update_interaction_type", r#"{"id":424242,"version":1,"change":"Delete"}"#)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        // The page itself: admins only.
+        let (status, html) = send(&app, get("/settings/interaction-types")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Rename Phone call"), "{html}");
+        let staff = sign_in(&app, STAFF).await;
+        let (status, html) = send_as(&app, Some(&staff), get("/settings/interaction-types")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(!html.contains("Rename Phone call"));
     }
 
     fn rename_validates_on_the_server_and_changes_nothing_on_error(app) {
@@ -510,6 +551,10 @@ on_both_engines! {
             ("/api/set_staff_active", format!(r#"{{"id":{},"active":false}}"#, ids[STAFF]), Access::Changes),
             ("/api/reset_staff_password", format!(r#"{{"id":{},"password":"a new password 1"}}"#, ids[STAFF]), Access::Changes),
             ("/api/add_team", r#"{"name":"Sneaky team"}"#.into(), Access::Changes),
+            ("/api/interaction_type_settings", "{}".into(), Access::AdminReads),
+            ("/api/add_interaction_type", r##"{"name":"Sneaky type","colour":"#123456","icon":"note"}"##.into(), Access::Changes),
+            ("/api/update_interaction_type", r#"{"id":1,"version":1,"change":{"Rename":"Call"}}"#.into(), Access::Changes),
+            ("/api/move_interaction_type", r#"{"id":2,"version":1,"after":null}"#.into(), Access::Changes),
         ];
         let registered: std::collections::BTreeSet<String> =
             leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();

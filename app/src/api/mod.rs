@@ -3,6 +3,8 @@
 
 mod interactions;
 mod staff;
+mod types;
 
 pub use interactions::*;
 pub use staff::*;
+pub use types::*;

@@ -25,6 +25,7 @@ macro_rules! lazy_page {
 
 pub mod home;
 pub mod interaction;
+pub mod interaction_types;
 pub mod log;
 pub mod login;
 pub mod not_found;

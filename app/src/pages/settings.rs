@@ -13,14 +13,14 @@ use crate::error::AppError;
 
 /// What happened to the last change made from a form or row.
 #[derive(Clone, Debug, PartialEq)]
-enum Status {
+pub(crate) enum Status {
     Idle,
     Saving,
     Done(String),
     Failed(String),
 }
 
-fn status_view(status: RwSignal<Status>) -> impl IntoView {
+pub(crate) fn status_view(status: RwSignal<Status>) -> impl IntoView {
     move || match status.get() {
         Status::Idle => None,
         Status::Saving => Some(view! { <span class="save-status" role="status">"Saving…"</span> }.into_any()),
@@ -56,7 +56,7 @@ fn save<F>(
     });
 }
 
-fn error_panel(e: AppError) -> AnyView {
+pub(crate) fn error_panel(e: AppError) -> AnyView {
     view! { <p class="error-panel" role="alert">{e.to_string()}</p> }.into_any()
 }
 
@@ -354,6 +354,14 @@ fn action_label(action: &str) -> &str {
         "staff_enabled" => "Staff member enabled",
         "password_reset" => "Password reset",
         "team_added" => "Team added",
+        "type_added" => "Interaction type added",
+        "type_renamed" => "Interaction type renamed",
+        "type_recoloured" => "Interaction type colour changed",
+        "type_icon_changed" => "Interaction type icon changed",
+        "type_teams_changed" => "Interaction type teams changed",
+        "type_moved" => "Interaction type moved",
+        "type_deleted" => "Interaction type deleted",
+        "type_restored" => "Interaction type restored",
         other => other,
     }
 }
@@ -369,7 +377,7 @@ fn audit_view() -> AnyView {
         <Title text="Audit log" />
         <div class="page-header">
             <h1>"Audit log"</h1>
-            <p class="muted">"Sign-ins, refusals and every change to staff, roles and teams. Times are UTC."</p>
+            <p class="muted">"Sign-ins, refusals and every change to staff, roles, teams and interaction types. Times are UTC."</p>
         </div>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -271,14 +271,15 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
         }
     }
     let mut type_ids = Vec::with_capacity(DEMO_TYPES.len());
-    for (i, (name, colour, icon)) in DEMO_TYPES.iter().enumerate() {
+    let keys = crate::server::store::first_keys(DEMO_TYPES.len());
+    for ((name, colour, icon), key) in DEMO_TYPES.iter().zip(keys) {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO interaction_types (name, colour, icon, sort_key) VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(name)
         .bind(colour)
         .bind(icon)
-        .bind(format!("a{i}"))
+        .bind(key)
         .fetch_one(&mut *tx)
         .await?;
         type_ids.push(id);

@@ -38,6 +38,9 @@ pub enum StoreError {
     NotFound,
     #[error("{0}")]
     Invalid(String),
+    /// A change made against an older version than the one stored.
+    #[error("{0}")]
+    Conflict(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -50,6 +53,7 @@ impl From<StoreError> for crate::error::AppError {
         match error {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Invalid(msg) => AppError::Validation(msg),
+            StoreError::Conflict(msg) => AppError::Conflict(msg),
             StoreError::Database(e) => e.into(),
             StoreError::Migrate(e) => e.into(),
         }
@@ -1203,5 +1207,7 @@ pub fn sqlite_file_path(url: &str) -> Option<String> {
 mod staff;
 #[cfg(test)]
 mod tests;
+mod types;
 
 pub use staff::{Actor, AuditEvent, SignInFailures};
+pub use types::{first_keys, key_between};

@@ -53,7 +53,7 @@ impl Actor {
     }
 }
 
-async fn insert_audit(conn: &mut AnyConnection, event: &AuditEvent) -> Result<(), StoreError> {
+pub(super) async fn insert_audit(conn: &mut AnyConnection, event: &AuditEvent) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO audit_events (at, actor_id, action, subject, details, address) VALUES ($1, $2, $3, $4, $5, $6)",
     )

@@ -69,6 +69,7 @@ macro_rules! behaviours {
 }
 
 mod staff;
+mod types;
 
 /// Everything the reference ordering needs, straight from the tables.
 #[derive(Debug, Clone)]
