@@ -79,6 +79,25 @@ test.describe("searching and filtering the log", () => {
     await expect(page).not.toHaveURL(/types=/);
   });
 
+  test("a sort header clicked while a search is still loading keeps the search", async ({ page }) => {
+    await openHydrated(page, "/log");
+    // Every answer for the log arrives late, as from a busy server.
+    await page.route("**/api/list_interactions", async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue();
+    });
+    await page.getByRole("checkbox", { name: "Phone call" }).check();
+    await page.getByRole("searchbox", { name: "Search interactions" }).fill("call");
+    // The rows on screen are still the old ones; the click must not drop the search.
+    await page.getByRole("columnheader", { name: /Person/ }).getByRole("link").click();
+    await expect(page).toHaveURL(/q=call.*sort=person.*types=/);
+    await expect(page.getByRole("searchbox", { name: "Search interactions" })).toHaveValue("call");
+    await expect(page.getByRole("checkbox", { name: "Phone call" })).toBeChecked();
+    await expect(page.getByRole("columnheader", { name: /Person/ })).toHaveAttribute("aria-sort", /ascending|descending/, {
+      timeout: 10_000,
+    });
+  });
+
   test("a reload keeps the exact view", async ({ page }) => {
     await openHydrated(page, "/log");
     await page.getByRole("checkbox", { name: "Phone call" }).check();

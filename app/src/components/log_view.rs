@@ -203,7 +203,7 @@ pub fn InteractionLog(
             >
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(data) => view! { <LogTable base=base.get_value() query=query.get() data=data pending=pending /> }.into_any(),
+                        Ok(data) => view! { <LogTable base=base.get_value() query=query.get() current=query data=data pending=pending /> }.into_any(),
                         Err(e) => {
                             e.sign_in_again_if_signed_out();
                             view! { <p class="error-panel" role="alert">{e.to_string()}</p> }.into_any()
@@ -216,8 +216,19 @@ pub fn InteractionLog(
 }
 
 #[component]
-fn LogTable(base: String, query: LogQuery, data: LogPage, pending: RwSignal<bool>) -> impl IntoView {
+fn LogTable(
+    base: String,
+    /// The view the rows were fetched for.
+    query: LogQuery,
+    /// The view in the URL now: ahead of `query` while a search or filter
+    /// change is loading. Sort links start from it, so clicking a header
+    /// right after typing keeps the search.
+    current: Memo<LogQuery>,
+    data: LogPage,
+    pending: RwSignal<bool>,
+) -> impl IntoView {
     let return_to = view_url(&base, &query);
+    let link_base = base.clone();
     let header = |column: SortColumn| {
         let active = query.sort == column;
         let aria = if active {
@@ -228,7 +239,8 @@ fn LogTable(base: String, query: LogQuery, data: LogPage, pending: RwSignal<bool
         } else {
             "none"
         };
-        let href = view_url(&base, &query.sorted_by(column));
+        let link_base = link_base.clone();
+        let href = move || view_url(&link_base, &current.with(|q| q.sorted_by(column)));
         let arrow = match (active, query.direction()) {
             (false, _) => "↕",
             (true, SortDir::Asc) => "▲",
