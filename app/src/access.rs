@@ -205,6 +205,14 @@ pub fn validate_email(email: &str) -> Result<String, String> {
     }
 }
 
+/// Refuses a team list longer than any organisation needs.
+pub fn check_team_count(team_ids: &[i64]) -> Result<(), String> {
+    if team_ids.len() > MAX_TEAMS {
+        return Err("Too many teams.".into());
+    }
+    Ok(())
+}
+
 /// Checks a new password's length.
 pub fn validate_password(password: &str) -> Result<(), String> {
     let n = password.chars().count();

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::access::Team;
+use crate::access::{check_team_count, Team};
 use crate::components::icons::TYPE_ICONS;
 use crate::model::{contrast_ratio, readable_on, validate_line, TypeBadge};
 
@@ -77,7 +77,10 @@ impl TypeChange {
             TypeChange::Rename(name) => TypeChange::Rename(validate_type_name(&name)?),
             TypeChange::Colour(colour) => TypeChange::Colour(normalise_colour(&colour)?),
             TypeChange::Icon(icon) => TypeChange::Icon(validate_icon(&icon)?),
-            TypeChange::Teams(ids) if ids.len() > crate::access::MAX_TEAMS => return Err("Too many teams.".into()),
+            TypeChange::Teams(ids) => {
+                check_team_count(&ids)?;
+                TypeChange::Teams(ids)
+            }
             other => other,
         })
     }

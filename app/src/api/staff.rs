@@ -33,10 +33,7 @@ fn invalid(message: String) -> AppError {
 /// Refuses a team list longer than any organisation needs.
 #[cfg(feature = "ssr")]
 fn check_team_count(team_ids: &[i64]) -> Result<(), AppError> {
-    if team_ids.len() > crate::access::MAX_TEAMS {
-        return Err(invalid("Too many teams.".into()));
-    }
-    Ok(())
+    crate::access::check_team_count(team_ids).map_err(invalid)
 }
 
 /// Every staff member and team, for `/settings/staff`.

@@ -113,8 +113,7 @@ impl Editor {
             return;
         }
         let after = at.checked_sub(1).map(|i| live[i]);
-        let Some(version) = self.get(id).map(|t| t.version) else { return };
-        let name = self.get(id).map(|t| t.name).unwrap_or_default();
+        let Some(TypeSetting { version, name, .. }) = self.get(id) else { return };
         self.save(
             move_interaction_type(id, version, after),
             format!("Saved: “{name}” is now number {}", at + 1),
@@ -377,8 +376,9 @@ fn focus_handle(id: i64) {
 
 #[component]
 fn TypeRow(editor: Editor, id: i64) -> impl IntoView {
+    // Read once per change of the list; the cells below share it.
     let row = Memo::new(move |_| editor.list.with(|l| l.iter().find(|t| t.id == id).cloned()));
-    let name = move || row.with(|r| r.as_ref().map(|t| t.name.clone()).unwrap_or_default());
+    let name = field(row, |t| t.name.clone());
     let index = Memo::new(move |_| editor.list.with(|l| l.iter().filter(|t| !t.deleted).position(|t| t.id == id)));
     let count = Memo::new(move |_| editor.list.with(|l| l.iter().filter(|t| !t.deleted).count()));
     let confirming = RwSignal::new(false);
@@ -521,11 +521,11 @@ fn TypeRow(editor: Editor, id: i64) -> impl IntoView {
             <span class="type-dot" style=move || row.with(|r| r.as_ref().map(|t| t.badge().style()).unwrap_or_default()) aria-hidden="true">
                 {move || row.with(|r| r.as_ref().map(|t| view! { <Icon name=t.icon.clone() size=12 /> }))}
             </span>
-            <NameCell editor id />
+            <NameCell editor id row />
             <div class="type-controls">
-                <ColourPicker editor id />
-                <IconPicker editor id />
-                <TeamsPicker editor id />
+                <ColourPicker editor id row />
+                <IconPicker editor id row />
+                <TeamsPicker editor id row />
                 <button
                     type="button"
                     class="icon-button"
@@ -583,10 +583,8 @@ fn TypeRow(editor: Editor, id: i64) -> impl IntoView {
 /// The name, and renaming in place: click it, type, then Enter or leave the
 /// field to save; Escape puts the old name back.
 #[component]
-fn NameCell(editor: Editor, id: i64) -> impl IntoView {
-    let name = Memo::new(move |_| {
-        editor.list.with(|l| l.iter().find(|t| t.id == id).map(|t| t.name.clone())).unwrap_or_default()
-    });
+fn NameCell(editor: Editor, id: i64, row: Memo<Option<TypeSetting>>) -> impl IntoView {
+    let name = Memo::new(move |_| field(row, |t| t.name.clone())());
     let editing = move || editor.editing.get() == Some(id);
     let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -680,15 +678,18 @@ fn NameCell(editor: Editor, id: i64) -> impl IntoView {
     }
 }
 
-fn setting(editor: Editor, id: i64) -> Memo<Option<TypeSetting>> {
-    Memo::new(move |_| editor.list.with(|l| l.iter().find(|t| t.id == id).cloned()))
+/// One field of a row's type, read reactively.
+fn field<T: Default>(
+    row: Memo<Option<TypeSetting>>,
+    get: impl Fn(&TypeSetting) -> T + Copy + 'static,
+) -> impl Fn() -> T + Copy + 'static {
+    move || row.with(|t| t.as_ref().map(get).unwrap_or_default())
 }
 
 #[component]
-fn ColourPicker(editor: Editor, id: i64) -> impl IntoView {
-    let t = setting(editor, id);
-    let colour = move || t.with(|t| t.as_ref().map(|t| t.colour.clone()).unwrap_or_default());
-    let name = move || t.with(|t| t.as_ref().map(|t| t.name.clone()).unwrap_or_default());
+fn ColourPicker(editor: Editor, id: i64, row: Memo<Option<TypeSetting>>) -> impl IntoView {
+    let colour = field(row, |t| t.colour.clone());
+    let name = field(row, |t| t.name.clone());
     let hex = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let pick = move |value: String| match normalise_colour(&value) {
@@ -768,10 +769,9 @@ fn ColourPicker(editor: Editor, id: i64) -> impl IntoView {
 }
 
 #[component]
-fn IconPicker(editor: Editor, id: i64) -> impl IntoView {
-    let t = setting(editor, id);
-    let icon = move || t.with(|t| t.as_ref().map(|t| t.icon.clone()).unwrap_or_default());
-    let name = move || t.with(|t| t.as_ref().map(|t| t.name.clone()).unwrap_or_default());
+fn IconPicker(editor: Editor, id: i64, row: Memo<Option<TypeSetting>>) -> impl IntoView {
+    let icon = field(row, |t| t.icon.clone());
+    let name = field(row, |t| t.name.clone());
     view! {
         <details class="picker">
             <summary class="icon-button" aria-label=move || format!("Icon of {}: {}", name(), icon())>
@@ -806,10 +806,9 @@ fn IconPicker(editor: Editor, id: i64) -> impl IntoView {
 }
 
 #[component]
-fn TeamsPicker(editor: Editor, id: i64) -> impl IntoView {
-    let t = setting(editor, id);
-    let chosen = move || t.with(|t| t.as_ref().map(|t| t.team_ids.clone()).unwrap_or_default());
-    let name = move || t.with(|t| t.as_ref().map(|t| t.name.clone()).unwrap_or_default());
+fn TeamsPicker(editor: Editor, id: i64, row: Memo<Option<TypeSetting>>) -> impl IntoView {
+    let chosen = field(row, |t| t.team_ids.clone());
+    let name = field(row, |t| t.name.clone());
     let summary = move || {
         let ids = chosen();
         if ids.is_empty() {

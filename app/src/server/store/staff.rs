@@ -242,12 +242,7 @@ impl Store {
     // ----- staff and teams ----------------------------------------------
 
     pub async fn staff_directory(&self) -> Result<StaffDirectory, StoreError> {
-        let teams: Vec<Team> = sqlx::query("SELECT id, name FROM teams ORDER BY lower(name), id")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok(Team { id: r.try_get("id")?, name: r.try_get("name")? }))
-            .collect::<Result<_, sqlx::Error>>()?;
+        let teams = all_teams(&mut *self.pool.acquire().await?).await?;
         let mut memberships: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
         for r in sqlx::query("SELECT staff_id, team_id FROM staff_teams").fetch_all(&self.pool).await? {
             memberships.entry(r.try_get("staff_id")?).or_default().push(r.try_get("team_id")?);
@@ -470,21 +465,42 @@ impl Store {
 
 /// Replaces a staff member's teams; returns the new teams' names.
 async fn set_teams(conn: &mut AnyConnection, staff_id: i64, team_ids: &[i64]) -> Result<Vec<String>, StoreError> {
-    sqlx::query("DELETE FROM staff_teams WHERE staff_id = $1").bind(staff_id).execute(&mut *conn).await?;
+    link_teams(conn, "staff_teams", "staff_id", staff_id, team_ids).await?;
+    team_names(conn, staff_id).await
+}
+
+/// Replaces the teams linked to `owner` in `table` (`staff_teams` by
+/// `staff_id`, or `interaction_type_teams` by `type_id`): each team once,
+/// and every one must exist. Returns the team ids, sorted.
+pub(super) async fn link_teams(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    owner_column: &'static str,
+    owner: i64,
+    team_ids: &[i64],
+) -> Result<Vec<i64>, StoreError> {
+    sqlx::query(&format!("DELETE FROM {table} WHERE {owner_column} = $1")).bind(owner).execute(&mut *conn).await?;
     let mut ids = team_ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
-    for team in ids {
-        let added = sqlx::query("INSERT INTO staff_teams (staff_id, team_id) SELECT $1, id FROM teams WHERE id = $2")
-            .bind(staff_id)
-            .bind(team)
-            .execute(&mut *conn)
-            .await?;
+    let insert = format!("INSERT INTO {table} ({owner_column}, team_id) SELECT $1, id FROM teams WHERE id = $2");
+    for team in &ids {
+        let added = sqlx::query(&insert).bind(owner).bind(team).execute(&mut *conn).await?;
         if added.rows_affected() == 0 {
             return Err(StoreError::Invalid("That team does not exist (any more). Reload and try again.".into()));
         }
     }
-    team_names(conn, staff_id).await
+    Ok(ids)
+}
+
+/// Every team, by name.
+pub(super) async fn all_teams(conn: &mut AnyConnection) -> Result<Vec<Team>, StoreError> {
+    Ok(sqlx::query("SELECT id, name FROM teams ORDER BY lower(name), id")
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| Ok(Team { id: r.try_get("id")?, name: r.try_get("name")? }))
+        .collect::<Result<_, sqlx::Error>>()?)
 }
 
 async fn team_names(conn: &mut AnyConnection, staff_id: i64) -> Result<Vec<String>, StoreError> {

@@ -14,9 +14,8 @@
 use fractional_index::FractionalIndex;
 use sqlx::{AnyConnection, Row};
 
-use super::staff::insert_audit;
+use super::staff::{all_teams, insert_audit, link_teams};
 use super::{Actor, Store, StoreError};
-use crate::access::Team;
 use crate::type_settings::{TypeChange, TypeSetting, TypeSettings, MAX_TYPES};
 
 /// An ordering key strictly between `lower` and `upper` (either may be
@@ -113,12 +112,7 @@ impl Store {
         .iter()
         .map(|r| setting_from(r, teams_of.remove(&r.try_get("id")?).unwrap_or_default()))
         .collect::<Result<_, sqlx::Error>>()?;
-        let teams = sqlx::query("SELECT id, name FROM teams ORDER BY lower(name), id")
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| Ok(Team { id: r.try_get("id")?, name: r.try_get("name")? }))
-            .collect::<Result<_, sqlx::Error>>()?;
+        let teams = all_teams(&mut conn).await?;
         Ok(TypeSettings { types, teams })
     }
 
@@ -200,24 +194,7 @@ impl Store {
             }
             TypeChange::Teams(team_ids) => {
                 let before_names = team_names(&mut tx, &old.team_ids).await?;
-                sqlx::query("DELETE FROM interaction_type_teams WHERE type_id = $1").bind(id).execute(&mut *tx).await?;
-                let mut ids = team_ids.clone();
-                ids.sort_unstable();
-                ids.dedup();
-                for team in &ids {
-                    let added = sqlx::query(
-                        "INSERT INTO interaction_type_teams (type_id, team_id) SELECT $1, id FROM teams WHERE id = $2",
-                    )
-                    .bind(id)
-                    .bind(team)
-                    .execute(&mut *tx)
-                    .await?;
-                    if added.rows_affected() == 0 {
-                        return Err(StoreError::Invalid(
-                            "That team does not exist (any more). Reload and try again.".into(),
-                        ));
-                    }
-                }
+                let ids = link_teams(&mut tx, "interaction_type_teams", "type_id", id, team_ids).await?;
                 let after_names = team_names(&mut tx, &ids).await?;
                 if before_names == after_names {
                     return Ok(before.setting);

@@ -96,7 +96,8 @@ behaviours! {
     async fn concurrent_moves_end_in_a_valid_permutation(engine: Engine) {
         let store = seeded_store(engine, 20).await;
         let start = with_types(&store, 16).await;
-        let tasks = (0..8u64).map(|task| {
+        // Collected, so all eight are running before the first is awaited.
+        let tasks: Vec<_> = (0..8u64).map(|task| {
             let store = store.store.clone();
             tokio::spawn(async move {
                 let mut rng = ChaCha8Rng::seed_from_u64(100 + task);
@@ -121,10 +122,10 @@ behaviours! {
                 }
                 (moved, stale)
             })
-        });
+        }).collect();
         let (mut moved, mut stale) = (0, 0);
-        for result in futures_join(tasks.collect()).await {
-            let (m, s) = result.unwrap();
+        for task in tasks {
+            let (m, s) = task.await.unwrap();
             moved += m;
             stale += s;
         }
@@ -234,13 +235,4 @@ behaviours! {
         );
         assert_eq!(audit_of(&store, "type_recoloured").await, vec![("Email".into(), "colour: #0891b2 → #facc15".into())]);
     }
-}
-
-/// Waits for every task (no extra crate needed for a test).
-async fn futures_join<T>(handles: Vec<tokio::task::JoinHandle<T>>) -> Vec<Result<T, tokio::task::JoinError>> {
-    let mut results = Vec::with_capacity(handles.len());
-    for handle in handles {
-        results.push(handle.await);
-    }
-    results
 }
