@@ -6,6 +6,9 @@ export const SHORT_IDLE_PORT = PORT + 1;
 /** A third server for the interaction types journeys: they rename, move and
  * delete types, which the other journeys rely on. */
 export const TYPES_PORT = PORT + 2;
+/** A fourth server for recording journeys: they add people, interactions
+ * and API tokens, which would change the totals other journeys count. */
+export const RECORD_PORT = PORT + 3;
 /** The demo admin's signed-in browser state, saved by auth.setup.ts. */
 export const ADMIN_STATE = "../target/e2e-admin-state.json";
 
@@ -66,6 +69,14 @@ export default defineConfig({
     {
       command: `bash ./start-server.sh ${TYPES_PORT} types`,
       url: `http://127.0.0.1:${TYPES_PORT}/healthz`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: `bash ./start-server.sh ${RECORD_PORT} record`,
+      url: `http://127.0.0.1:${RECORD_PORT}/healthz`,
       timeout: 120_000,
       reuseExistingServer: false,
       stdout: "ignore",

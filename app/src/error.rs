@@ -12,6 +12,15 @@ use serde::{Deserialize, Serialize};
 pub enum AppError {
     #[error("{0}")]
     Validation(String),
+    /// A form's problems, each with its field.
+    #[error("{}", .0.summary())]
+    Fields(crate::recording::FieldErrors),
+    /// Not allowed, and why (a type kept to other teams).
+    #[error("{0}")]
+    NotAllowed(String),
+    /// Well formed, but cannot be done as asked (a deleted type).
+    #[error("{0}")]
+    Unprocessable(String),
     #[error("Not found.")]
     NotFound,
     #[error("Please sign in.")]
@@ -31,7 +40,9 @@ impl AppError {
     /// The HTTP status the error is sent with.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Validation(_) => 400,
+            AppError::Validation(_) | AppError::Fields(_) => 400,
+            AppError::NotAllowed(_) => 403,
+            AppError::Unprocessable(_) => 422,
             AppError::NotFound => 404,
             AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,

@@ -9,6 +9,7 @@ pub mod components;
 pub mod error;
 pub mod model;
 pub mod pages;
+pub mod recording;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod type_settings;
@@ -22,13 +23,18 @@ use leptos_router::{
 };
 
 use crate::access::Permission;
+use crate::error::AppError;
+use crate::model::Viewer;
 use crate::pages::{
+    api_tokens::ApiTokensPage,
     home::HomePage,
     interaction::InteractionRoute,
     interaction_types::InteractionTypesPage,
     log::LogPage,
     login::{LoginPage, LogoutPage, SignOutButton},
     not_found::NotFound,
+    people::{PeopleRoute, PersonRoute},
+    record::NewInteractionRoute,
     settings::{AuditPage, StaffSettingsPage},
 };
 
@@ -75,6 +81,45 @@ pub fn App() -> impl IntoView {
         <Title formatter=|text: String| if text.is_empty() { "Interlog".to_string() } else { format!("{text} · Interlog") } />
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
+            <Frame />
+        </Router>
+    }
+}
+
+/// Who is signed in, fetched once per page load and shared by the header
+/// and the pages (to show only what the viewer may do; the server checks
+/// again).
+#[derive(Clone, Copy)]
+pub struct ViewerResource(pub Resource<Result<Viewer, AppError>>);
+
+/// Shows `children` only to a viewer who holds `permission`.
+#[component]
+pub fn IfAllowed(permission: Permission, children: ChildrenFn) -> impl IntoView {
+    let viewer = use_context::<ViewerResource>();
+    let children = StoredValue::new(children);
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let allowed = match viewer {
+                    Some(v) => v.0.await.map(|v| v.role.grants(permission)).unwrap_or(false),
+                    None => false,
+                };
+                allowed.then(|| children.with_value(|c| c()))
+            })}
+        </Transition>
+    }
+}
+
+/// The header and the page. Outside the sign-in page, the viewer is
+/// fetched here and shared with every page below.
+#[component]
+fn Frame() -> impl IntoView {
+    let location = use_location();
+    let signing_in = location.pathname.get_untracked() == "/login";
+    if !signing_in {
+        provide_context(ViewerResource(Resource::new(|| (), |_| api::whoami())));
+    }
+    view! {
             <AppHeader />
             <main id="main">
                 <Routes fallback=|| view! { <NotFound /> }>
@@ -84,7 +129,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/logout") view={Lazy::<LogoutPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/log") view=LogPage ssr=SsrMode::Async />
+                    <Route path=path!("/interactions/new") view={Lazy::<NewInteractionRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/interactions/:id") view={Lazy::<InteractionRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/people") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/people/:id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/api-tokens") view={Lazy::<ApiTokensPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings/staff") view={Lazy::<StaffSettingsPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings/audit") view={Lazy::<AuditPage>::new()} ssr=SsrMode::Async />
                     <Route
@@ -94,7 +143,6 @@ pub fn App() -> impl IntoView {
                     />
                 </Routes>
             </main>
-        </Router>
     }
 }
 
@@ -102,11 +150,7 @@ pub fn App() -> impl IntoView {
 /// Sign out. Not shown on the sign-in page.
 #[component]
 fn AppHeader() -> impl IntoView {
-    let location = use_location();
-    if location.pathname.get_untracked() == "/login" {
-        return None;
-    }
-    let viewer = Resource::new(|| (), |_| api::whoami());
+    let viewer = use_context::<ViewerResource>()?.0;
     Some(view! {
         <header class="app-header">
             <a class="brand" href="/">
@@ -125,12 +169,14 @@ fn AppHeader() -> impl IntoView {
                                 <nav aria-label="Main">
                                     <A href="/" exact=true>"Home"</A>
                                     <A href="/log">"Log"</A>
+                                    <A href="/people">"People"</A>
                                     {types_admin.then(|| view! {
                                         <A href="/settings/interaction-types">"Types"</A>
                                     })}
                                     {admin.then(|| view! {
                                         <A href="/settings/staff">"Staff"</A>
                                         <A href="/settings/audit">"Audit"</A>
+                                        <A href="/settings/api-tokens">"API tokens"</A>
                                     })}
                                 </nav>
                                 <div class="whoami">

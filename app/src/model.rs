@@ -248,6 +248,10 @@ pub struct LogRow {
     pub logged_by_name: String,
     pub tags: Vec<String>,
     pub renamed: bool,
+    /// Marked "posted in error": shown struck through.
+    pub posted_in_error: bool,
+    /// A reply to another interaction.
+    pub reply: bool,
 }
 
 /// One page of the log, with what the pager needs.
@@ -306,6 +310,8 @@ pub struct InteractionDetail {
     pub reply_to: Option<InteractionLink>,
     pub replies: Vec<InteractionLink>,
     pub revisions: Vec<Revision>,
+    pub source: crate::recording::Source,
+    pub error_mark: Option<crate::recording::ErrorMark>,
 }
 
 /// The staff member using the app, and the organisation's settings the

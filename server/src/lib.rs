@@ -1,8 +1,10 @@
 //! The Interlog server: configuration, database, HTTP router, and the
 //! `generate` and `bench` commands.
 
+pub mod api_v1;
 pub mod bench;
 pub mod config;
+pub mod forms;
 pub mod router;
 pub mod sign_in;
 

@@ -8,7 +8,7 @@ use axum::{
     http::{header, HeaderValue, StatusCode},
     middleware::{self, Next},
     response::Response,
-    routing::{get, post},
+    routing::{any, get, post},
     Router,
 };
 use leptos::prelude::provide_context;
@@ -23,6 +23,10 @@ pub fn build_router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/login", post(crate::sign_in::login))
         .route("/logout", post(crate::sign_in::logout))
+        .route("/interactions/new", post(crate::forms::new_interaction))
+        .route("/api/v1/interactions", post(crate::api_v1::post_interaction))
+        .route("/api/v1/openapi.json", get(crate::api_v1::openapi))
+        .route("/api/v1/{*rest}", any(crate::api_v1::not_found))
         .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             move || provide_context(fallback_state.clone()),

@@ -199,6 +199,9 @@ async fn snapshot(store: &Store) -> Vec<String> {
         "SELECT CAST(count(*) AS TEXT) FROM sessions",
         "SELECT id || ' ' || name || ' ' || colour || ' ' || icon || ' ' || sort_key || ' ' || version || ' ' || COALESCE(deleted_at, 0) FROM interaction_types ORDER BY id",
         "SELECT type_id || ' ' || team_id FROM interaction_type_teams ORDER BY type_id, team_id",
+        "SELECT id || ' ' || name || ' ' || COALESCE(email, '') FROM people ORDER BY id",
+        "SELECT id || ' ' || COALESCE(error_reason, '') FROM interactions ORDER BY id",
+        "SELECT id || ' ' || name || ' ' || COALESCE(revoked_at, 0) FROM api_tokens ORDER BY id",
     ] {
         rows.extend(sqlx::query_scalar::<_, String>(sql).fetch_all(store.pool()).await.unwrap());
     }
@@ -555,6 +558,16 @@ on_both_engines! {
             ("/api/add_interaction_type", r##"{"name":"Sneaky type","colour":"#123456","icon":"note"}"##.into(), Access::Changes),
             ("/api/update_interaction_type", r#"{"id":1,"version":1,"change":{"Rename":"Call"}}"#.into(), Access::Changes),
             ("/api/move_interaction_type", r#"{"id":2,"version":1,"after":null}"#.into(), Access::Changes),
+            ("/api/search_people", r#"{"q":"a","offset":0}"#.into(), Access::Reads),
+            ("/api/get_person", r#"{"id":1}"#.into(), Access::Reads),
+            ("/api/add_person", r#"{"person":{"name":"Sneaky Person","email":"","phone":""}}"#.into(), Access::Changes),
+            ("/api/new_interaction_options", r#"{"person":1,"reply_to":null}"#.into(), Access::Changes),
+            ("/api/record_interaction", r#"{"form":{"person_id":"1","type_id":"1","description":"Checked","note":"A note","occurred_at":"2026-01-01T10:00","reply_to":""}}"#.into(), Access::Changes),
+            ("/api/mark_posted_in_error", r#"{"id":7,"reason":"Wrong person"}"#.into(), Access::Changes),
+            ("/api/withdraw_posted_in_error", r#"{"id":7}"#.into(), Access::Changes),
+            ("/api/api_token_settings", "{}".into(), Access::AdminReads),
+            ("/api/create_api_token", format!(r#"{{"name":"Gateway","staff_id":{}}}"#, ids[ADMIN]), Access::Changes),
+            ("/api/revoke_api_token", r#"{"id":1}"#.into(), Access::Changes),
         ];
         let registered: std::collections::BTreeSet<String> =
             leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
@@ -588,4 +601,180 @@ on_both_engines! {
         assert_ne!(snapshot(&app.store).await, before);
     }
 
+
+    fn the_interactions_api_answers_in_json_with_the_right_status(app) {
+        let ids = staff_ids(&app.store).await;
+        let tom = ids[STAFF];
+        let (status, made) = send(&app, post_json("/api/create_api_token", &format!(r#"{{"name":"Mail gateway","staff_id":{tom}}}"#))).await;
+        assert_eq!(status, StatusCode::OK, "{made}");
+        let token = serde_json::from_str::<serde_json::Value>(&made).unwrap()["token"].as_str().unwrap().to_string();
+        let (status, ada) = send(&app, post_json("/api/add_person", r#"{"person":{"name":"Ada Quill","email":"Ada@Example.org","phone":""}}"#)).await;
+        assert_eq!(status, StatusCode::OK, "{ada}");
+        let ada: i64 = ada.parse().unwrap();
+        let interactions = || async { sqlx::query_scalar::<_, i64>("SELECT count(*) FROM interactions").fetch_one(app.store.pool()).await.unwrap() };
+        let before = interactions().await;
+
+        let api = |token: Option<&str>, key: Option<&str>, content_type: &str, body: String| {
+            let mut request = Request::post("/api/v1/interactions").header(header::CONTENT_TYPE, content_type);
+            if let Some(token) = token {
+                request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+            }
+            if let Some(key) = key {
+                request = request.header("idempotency-key", key);
+            }
+            request.body(Body::from(body)).unwrap()
+        };
+        let call = |token: Option<&str>, key: Option<&str>, body: &str| api(token, key, "application/json", body.to_string());
+        let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        let good = r#"{"person":"ada@example.org","type":"phone CALL","note":"Rang about the rent arrears.\nWill call back.","source":"call"}"#;
+
+        // 201, by email and type name, description made from the note.
+        let (status, location, body) = respond(&app, None, call(Some(&token), Some("k-1"), good)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let created = json(&body);
+        let id = created["id"].as_i64().unwrap();
+        assert_eq!(location, format!("/interactions/{id}"));
+        assert_eq!(created["person_id"].as_i64(), Some(ada));
+        assert_eq!(created["description"], "Rang about the rent arrears.");
+        assert_eq!(created["logged_by"].as_i64(), Some(tom));
+        assert_eq!(created["source"], "call");
+        // The same key again: the same interaction, not a second one.
+        let (status, _, again) = respond(&app, None, call(Some(&token), Some("k-1"), good)).await;
+        assert_eq!((status, json(&again)["id"].as_i64()), (StatusCode::CREATED, Some(id)));
+        let other = good.replace("Rang", "Emailed");
+        let (status, _, reused) = respond(&app, None, call(Some(&token), Some("k-1"), &other)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{reused}");
+        assert!(json(&reused)["error"].as_str().unwrap().contains("different request"));
+        assert_eq!(interactions().await, before + 1);
+
+        // By id, with a description and a time.
+        let body = format!(r#"{{"person":{ada},"type":1,"description":"Emailed the form","note":"Sent the form.","occurred_at":"2026-01-05T09:30:00Z","source":"email"}}"#);
+        let (status, _, text) = respond(&app, None, call(Some(&token), None, &body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{text}");
+        assert_eq!(json(&text)["occurred_at"], "2026-01-05T09:30:00Z");
+        assert_eq!(interactions().await, before + 2);
+
+        // Every refusal is JSON with its status, and records nothing.
+        let cases: Vec<(Option<&str>, String, StatusCode, &str)> = vec![
+            (None, good.into(), StatusCode::UNAUTHORIZED, "Send an API token"),
+            (Some("il_not-a-token"), good.into(), StatusCode::UNAUTHORIZED, "not valid"),
+            (Some(&token), "{not json".into(), StatusCode::BAD_REQUEST, "not valid JSON"),
+            (Some(&token), r#"{"person":1,"type":1,"note":"x","source":"fax"}"#.into(), StatusCode::BAD_REQUEST, "expected shape"),
+            (Some(&token), r#"{"person":1,"type":1,"note":"x","source":"call","colour":"red"}"#.into(), StatusCode::BAD_REQUEST, "expected shape"),
+            (Some(&token), format!(r#"{{"person":{ada},"type":1,"note":"   ","source":"call"}}"#), StatusCode::BAD_REQUEST, "The note cannot be empty."),
+            (Some(&token), format!(r#"{{"person":{ada},"type":1,"note":"x","occurred_at":"2999-01-01T00:00:00Z","source":"call"}}"#), StatusCode::BAD_REQUEST, "cannot be in the future"),
+            (Some(&token), format!(r#"{{"person":{ada},"type":1,"note":"x","occurred_at":"yesterday","source":"call"}}"#), StatusCode::BAD_REQUEST, "RFC 3339"),
+            (Some(&token), r#"{"person":999999,"type":1,"note":"x","source":"call"}"#.into(), StatusCode::NOT_FOUND, "no person with id 999999"),
+            (Some(&token), r#"{"person":"nobody@example.org","type":1,"note":"x","source":"call"}"#.into(), StatusCode::NOT_FOUND, "Nobody on record"),
+            (Some(&token), format!(r#"{{"person":{ada},"type":"Teleport","note":"x","source":"call"}}"#), StatusCode::NOT_FOUND, "no interaction type"),
+            // Tom is in Casework; warnings are kept to the front desk.
+            (Some(&token), format!(r#"{{"person":{ada},"type":"Warning","note":"x","source":"call"}}"#), StatusCode::FORBIDDEN, "kept to teams"),
+            (Some(&token), format!(r#"{{"person":{ada},"type":1,"note":"{}","source":"call"}}"#, "x".repeat(140 * 1024)), StatusCode::PAYLOAD_TOO_LARGE, "limited to"),
+        ];
+        for (token, body, want, message) in cases {
+            let (status, _, text) = respond(&app, None, call(token, None, &body)).await;
+            assert_eq!(status, want, "{text}");
+            assert!(json(&text)["error"].as_str().unwrap().contains(message), "{want}: {text}");
+        }
+        let (status, _, text) = respond(&app, None, call(Some(&token), None, &format!(r#"{{"person":{ada},"type":1,"note":" ","occurred_at":"soon","source":"call"}}"#))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let fields = &json(&text)["fields"];
+        assert!(fields["note"].is_string() && fields["occurred_at"].is_string(), "every bad field is named: {text}");
+        let (status, _, _) = respond(&app, None, api(Some(&token), None, "text/plain", good.into())).await;
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let (status, _, text) = respond(&app, None, call(Some(&token), Some("bad key"), good)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+        // A deleted type: understood, but not possible.
+        sqlx::query("UPDATE interaction_types SET deleted_at = 1 WHERE name = 'Visit'").execute(app.store.pool()).await.unwrap();
+        let (status, _, text) = respond(&app, None, call(Some(&token), None, &format!(r#"{{"person":{ada},"type":"visit","note":"x","source":"other"}}"#))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+        assert_eq!(interactions().await, before + 2, "no refused request recorded anything");
+
+        // Revoked: the token stops working at once.
+        let token_id = json(&made)["id"].as_i64().unwrap();
+        let (status, _) = send(&app, post_json("/api/revoke_api_token", &format!(r#"{{"id":{token_id}}}"#))).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _, _) = respond(&app, None, call(Some(&token), None, good)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+        // The OpenAPI document describes the endpoint and its security.
+        let (status, doc) = send_as(&app, None, get("/api/v1/openapi.json")).await;
+        assert_eq!(status, StatusCode::OK);
+        let doc = json(&doc);
+        let post = &doc["paths"]["/api/v1/interactions"]["post"];
+        for code in ["201", "400", "401", "403", "404", "413", "422"] {
+            assert!(post["responses"][code].is_object(), "{code} is documented");
+        }
+        assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+        assert!(doc["components"]["schemas"]["NewInteractionRequest"]["properties"]["note"].is_object());
+    }
+
+    fn the_new_interaction_form_works_without_javascript(app) {
+        let form = |fields: &[(&str, &str)]| {
+            let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+            Request::post("/interactions/new?person=3")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap()
+        };
+        let good = [
+            ("person_id", "3"),
+            ("type_id", "1"),
+            ("description", "Rang about the <b>rent</b>"),
+            ("note", "Talked it through.\nWill write."),
+            ("occurred_at", "2026-01-05T09:30"),
+            ("reply_to", ""),
+        ];
+        let (status, location, _) = respond(&app, Some(&app.admin), form(&good)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let id: i64 = sqlx::query_scalar("SELECT max(id) FROM interactions").fetch_one(app.store.pool()).await.unwrap();
+        assert_eq!(location, format!("/people/3?recorded={id}"));
+        let (status, profile) = send(&app, get(&location)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(profile.contains("Rang about the &lt;b&gt;rent&lt;/b&gt;"), "the new row is on the profile, escaped");
+
+        // Refused: the form comes back with what was typed and what to fix.
+        let tom = sign_in(&app, STAFF).await;
+        let read_only = sign_in(&app, READ_ONLY).await;
+        let before = snapshot(&app.store).await;
+        let bad = [("person_id", "3"), ("type_id", "1"), ("description", "Kept text"), ("note", "  "), ("occurred_at", "2999-01-01T10:00")];
+        let (status, _, html) = respond(&app, Some(&app.admin), form(&bad)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(html.contains(r#"value="Kept text""#), "what was typed is kept");
+        assert!(html.contains("The note cannot be empty.") && html.contains("cannot be in the future"), "{html}");
+        // A type kept to other teams, as a staff member outside them.
+        let warning: i64 = sqlx::query_scalar("SELECT id FROM interaction_types WHERE name = 'Warning'").fetch_one(app.store.pool()).await.unwrap();
+        let warning = warning.to_string();
+        let kept = [("person_id", "3"), ("type_id", warning.as_str()), ("description", "Warned"), ("note", "Warned."), ("occurred_at", "2026-01-05T09:30")];
+        let (status, _, html) = respond(&app, Some(&tom), form(&kept)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(html.contains("kept to teams you are not in"), "{html}");
+        let (status, _, _) = respond(&app, Some(&read_only), form(&good)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, location, _) = respond(&app, None, form(&good)).await;
+        assert_eq!((status, location.starts_with("/login")), (StatusCode::SEE_OTHER, true));
+        assert_eq!(snapshot(&app.store).await, before, "nothing refused was recorded");
+    }
+
+    fn people_pages_are_server_rendered(app) {
+        let (status, _) = send(&app, post_json("/api/add_person", r#"{"person":{"name":"Zed <Quill>","email":"","phone":"020 7946 0000"}}"#)).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, html) = send(&app, get("/people?q=quill")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Zed &lt;Quill&gt;") && html.contains("1 person"), "{html}");
+        let (status, _) = send(&app, get("/people/999999")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        for bad in [r#"{"name":"  ","email":"","phone":""}"#, r#"{"name":"Ok","email":"nope","phone":""}"#, r#"{"name":"Ok","email":"","phone":"call me"}"#] {
+            let (status, text) = send(&app, post_json("/api/add_person", &format!(r#"{{"person":{bad}}}"#))).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {text}");
+        }
+        let (status, text) = send(&app, post_json("/api/mark_posted_in_error", r#"{"id":7,"reason":"   "}"#)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+        let (status, _) = send(&app, post_json("/api/mark_posted_in_error", r#"{"id":999999,"reason":"x"}"#)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = send(&app, post_json("/api/mark_posted_in_error", r#"{"id":7,"reason":"Wrong person"}"#)).await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, html) = send(&app, get("/interactions/7")).await;
+        assert!(html.contains("Posted in error") && html.contains("Wrong person"), "the detail page says who, when and why");
+    }
 }

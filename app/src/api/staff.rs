@@ -10,19 +10,13 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::{
     api::respond,
-    server::{
-        auth::{require, state, Permission},
-        store::StaffRecord,
-        AppState,
-    },
+    server::{auth::Permission, store::StaffRecord, AppState},
 };
 
 /// The caller, when they may manage staff.
 #[cfg(feature = "ssr")]
 async fn staff_admin() -> Result<(AppState, StaffRecord), AppError> {
-    let state = state().map_err(respond)?;
-    let staff = require(&state, Permission::ManageStaff).await.map_err(respond)?;
-    Ok((state, staff))
+    crate::api::allowed(Permission::ManageStaff).await
 }
 
 #[cfg(feature = "ssr")]

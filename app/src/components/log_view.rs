@@ -12,7 +12,7 @@ use leptos_router::{
 };
 
 use crate::api::{interaction_types, list_interactions};
-use crate::components::{description::EditableDescription, type_badge::TypeIcon};
+use crate::components::{description::EditableDescription, icons::Icon, type_badge::TypeIcon};
 use crate::model::{encode_component, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir, TypeBadge};
 
 /// `base?query`, or just `base` for the default view.
@@ -308,7 +308,7 @@ fn LogTableRow(row: LogRow, return_to: String) -> impl IntoView {
     let detail = format!("/interactions/{}?from={}", row.id, encode_component(&return_to));
     let view_label = format!("View interaction {}", row.id);
     view! {
-        <tr data-id=row.id>
+        <tr data-id=row.id class:posted-in-error=row.posted_in_error>
             <td class="col-time">
                 <time datetime=row.occurred_at.clone()>{row.occurred_display.clone()}</time>
             </td>
@@ -316,9 +316,16 @@ fn LogTableRow(row: LogRow, return_to: String) -> impl IntoView {
                 <TypeIcon kind=row.kind.clone() />
             </td>
             <td class="col-description">
+                {row.reply.then(|| view! {
+                    <span class="reply-marker" title="A reply">
+                        <Icon name="reply" size=14 />
+                        <span class="visually-hidden">"Reply: "</span>
+                    </span>
+                })}
                 <EditableDescription id=row.id description=row.description.clone() renamed=row.renamed />
+                {row.posted_in_error.then(|| view! { <span class="error-badge">"Posted in error"</span> })}
             </td>
-            <td class="col-person">{row.person_name.clone()}</td>
+            <td class="col-person"><a href=format!("/people/{}", row.person_id)>{row.person_name.clone()}</a></td>
             <td class="col-staff">{row.logged_by_name.clone()}</td>
             <td class="col-tags">
                 <ul class="tags" aria-label="Tags">

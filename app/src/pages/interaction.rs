@@ -4,10 +4,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::get_interaction;
+use crate::access::Permission;
+use crate::api::{get_interaction, mark_posted_in_error, withdraw_posted_in_error};
 use crate::components::{description::EditableDescription, icons::Icon, type_badge::TypeChip};
 use crate::model::{encode_component, safe_return_path, InteractionDetail, InteractionLink};
 use crate::pages::not_found::NotFound;
+use crate::recording::{validate_reason, ErrorMark, MAX_REASON_CHARS};
+use crate::IfAllowed;
 
 // The detail page's code loads on demand, split out of the main bundle
 // that every page needs.
@@ -32,7 +35,10 @@ pub fn InteractionPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(Some(d)) => view! { <Detail detail=d from=from.get() /> }.into_any(),
+                    Ok(Some(d)) => {
+                        let reload = Callback::new(move |()| detail.refetch());
+                        view! { <Detail detail=d from=from.get() reload=reload /> }.into_any()
+                    }
                     Ok(None) => view! { <NotFound message="There is no interaction with this id." /> }.into_any(),
                     Err(e) => view! { <p class="error-panel" role="alert">{e.to_string()}</p> }.into_any(),
                 }
@@ -50,10 +56,12 @@ fn link_to(link: &InteractionLink, from: &str) -> impl IntoView {
 }
 
 #[component]
-fn Detail(detail: InteractionDetail, from: Option<String>) -> impl IntoView {
+fn Detail(detail: InteractionDetail, from: Option<String>, reload: Callback<()>) -> impl IntoView {
     let back = safe_return_path(from.as_deref());
     let row = detail.row;
     let title = format!("Interaction {}", row.id);
+    let reply_href = format!("/interactions/new?reply_to={}", row.id);
+    let marked = detail.error_mark.is_some();
     view! {
         <Title text=title />
         <p class="back">
@@ -62,24 +70,26 @@ fn Detail(detail: InteractionDetail, from: Option<String>) -> impl IntoView {
                 "Return to interaction log"
             </a>
         </p>
-        <article class="card interaction-detail" aria-labelledby="detail-heading">
+        <article class="card interaction-detail" class:posted-in-error=marked aria-labelledby="detail-heading">
             <header class="detail-header">
                 <TypeChip kind=row.kind.clone() />
                 <h1 id="detail-heading" class="detail-title">
                     <EditableDescription id=row.id description=row.description.clone() renamed=row.renamed />
                 </h1>
             </header>
+            <ErrorMarkPanel id=row.id mark=detail.error_mark.clone() reload=reload />
             {detail.reply_to.as_ref().map(|parent| view! {
                 <p class="reply-to">"Replying to: " {link_to(parent, &back)}</p>
             })}
             <dl class="facts">
                 <div><dt>"Interaction"</dt><dd>{format!("#{}", row.id)}</dd></div>
-                <div><dt>"Person"</dt><dd>{row.person_name.clone()}</dd></div>
+                <div><dt>"Person"</dt><dd><a href=format!("/people/{}", row.person_id)>{row.person_name.clone()}</a></dd></div>
                 <div><dt>"Happened"</dt><dd><time datetime=row.occurred_at.clone()>{row.occurred_display.clone()}</time></dd></div>
                 <div><dt>"Logged"</dt><dd>
                     <time datetime=detail.logged_at.clone()>{detail.logged_display.clone()}</time>
                     {format!(" by {}", row.logged_by_name)}
                 </dd></div>
+                <div><dt>"Source"</dt><dd>{detail.source.label()}</dd></div>
             </dl>
             <h2>"Note"</h2>
             <div class="note">{detail.note.clone()}</div>
@@ -88,6 +98,9 @@ fn Detail(detail: InteractionDetail, from: Option<String>) -> impl IntoView {
                 {row.tags.iter().map(|t| view! { <li class="tag">{t.clone()}</li> }).collect_view()}
             </ul>
             <h2>"Replies"</h2>
+            <IfAllowed permission=Permission::CreateInteractions>
+                <p><a class="button" href=reply_href.clone()>"Reply"</a></p>
+            </IfAllowed>
             {if detail.replies.is_empty() {
                 view! { <p class="muted">"No replies."</p> }.into_any()
             } else {
@@ -116,5 +129,94 @@ fn Detail(detail: InteractionDetail, from: Option<String>) -> impl IntoView {
                 }.into_any()
             }}
         </article>
+    }
+}
+
+/// "Posted in error": the mark with who, when and why, and Withdraw; or a
+/// button that asks for the reason and marks it.
+#[component]
+fn ErrorMarkPanel(id: i64, mark: Option<ErrorMark>, reload: Callback<()>) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let saving = RwSignal::new(false);
+    let run = move |call: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), crate::error::AppError>>>>| {
+        saving.set(true);
+        leptos::task::spawn_local(async move {
+            match call.await {
+                Ok(()) => {
+                    asking.set(false);
+                    reload.run(());
+                }
+                Err(e) => {
+                    e.sign_in_again_if_signed_out();
+                    error.set(Some(e.to_string()));
+                }
+            }
+            saving.set(false);
+        });
+    };
+    let on_mark = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match validate_reason(&reason.get_untracked()) {
+            Err(e) => error.set(Some(e)),
+            Ok(text) => {
+                error.set(None);
+                run(Box::pin(mark_posted_in_error(id, text)));
+            }
+        }
+    };
+    let on_withdraw = move |_| {
+        error.set(None);
+        run(Box::pin(withdraw_posted_in_error(id)));
+    };
+    let error_view = move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> });
+    match mark {
+        Some(mark) => view! {
+            <div class="error-mark" role="note" aria-label="Posted in error">
+                <p>
+                    <strong>"Posted in error"</strong>
+                    {format!(" · marked by {} on ", mark.marked_by_name)}
+                    <time datetime=mark.marked_at.clone()>{mark.marked_display.clone()}</time>
+                </p>
+                <p class="error-reason">"Reason: " <q>{mark.reason.clone()}</q></p>
+                <IfAllowed permission=Permission::CreateInteractions>
+                    <button type="button" class="button small" on:click=on_withdraw disabled=move || saving.get()>
+                        "Withdraw the mark"
+                    </button>
+                </IfAllowed>
+                {error_view}
+            </div>
+        }
+        .into_any(),
+        None => view! {
+            <IfAllowed permission=Permission::CreateInteractions>
+                <div class="error-mark-actions">
+                    <Show
+                        when=move || asking.get()
+                        fallback=move || view! {
+                            <button type="button" class="button small" on:click=move |_| asking.set(true)>
+                                "Mark posted in error"
+                            </button>
+                        }
+                    >
+                        <form class="inline-form" on:submit=on_mark>
+                            <label for="error-reason">"Why was it posted in error?"</label>
+                            <input
+                                id="error-reason"
+                                autocomplete="off"
+                                maxlength=MAX_REASON_CHARS
+                                prop:value=move || reason.get()
+                                on:input=move |ev| reason.set(event_target_value(&ev))
+                            />
+                            <button type="submit" class="button small primary" disabled=move || saving.get()>"Mark"</button>
+                            <button type="button" class="button small link" on:click=move |_| asking.set(false)>"Cancel"</button>
+                        </form>
+                    </Show>
+                    {error_view}
+                </div>
+            </IfAllowed>
+        }
+        .into_any(),
     }
 }

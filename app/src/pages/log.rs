@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::access::Permission;
 use crate::components::log_view::InteractionLog;
+use crate::IfAllowed;
 
 #[component]
 pub fn LogPage() -> impl IntoView {
@@ -12,6 +14,9 @@ pub fn LogPage() -> impl IntoView {
         <Title text="Interaction log" />
         <div class="page-header">
             <h1>"Interaction log"</h1>
+            <IfAllowed permission=Permission::CreateInteractions>
+                <a class="button primary" href="/interactions/new">"New interaction"</a>
+            </IfAllowed>
         </div>
         <InteractionLog base="/log" />
     }

@@ -23,10 +23,13 @@ macro_rules! lazy_page {
     };
 }
 
+pub mod api_tokens;
 pub mod home;
 pub mod interaction;
 pub mod interaction_types;
 pub mod log;
 pub mod login;
 pub mod not_found;
+pub mod people;
+pub mod record;
 pub mod settings;

@@ -153,6 +153,12 @@ pub fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// A new API token: `il_` (so it is recognisable in a leaked config file)
+/// then 256 random bits.
+pub fn new_api_token() -> String {
+    format!("il_{}", new_token())
+}
+
 /// The staff member a session token belongs to, if the session is live.
 /// Marks it used, at most once a minute, to keep writes down.
 pub async fn resolve_session(store: &Store, policy: &SessionPolicy, token: &str) -> Option<StaffRecord> {

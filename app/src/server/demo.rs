@@ -340,6 +340,7 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
             occurred_at,
             logged_by: staff_ids[staff_index],
             reply_to,
+            source: crate::recording::Source::Staff,
         };
         let tags = tags::join_tags(&tags::extract_tags(
             &new.description,

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod demo;
+pub mod recording;
 pub mod store;
 pub mod tags;
 

@@ -23,6 +23,7 @@ use crate::model::{
     InteractionDetail, InteractionLink, LogPage, LogQuery, LogRow, PageAnchor, Revision, SortColumn, SortDir,
     TypeBadge, PAGE_SIZE,
 };
+use crate::recording::{ErrorMark, Source};
 
 /// Milliseconds since the Unix epoch, UTC: how every time is stored.
 pub type Millis = i64;
@@ -41,6 +42,12 @@ pub enum StoreError {
     /// A change made against an older version than the one stored.
     #[error("{0}")]
     Conflict(String),
+    /// The caller may not do this, and why.
+    #[error("{0}")]
+    NotAllowed(String),
+    /// Well formed, but it cannot be done (a deleted type).
+    #[error("{0}")]
+    Unprocessable(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -54,6 +61,8 @@ impl From<StoreError> for crate::error::AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Invalid(msg) => AppError::Validation(msg),
             StoreError::Conflict(msg) => AppError::Conflict(msg),
+            StoreError::NotAllowed(msg) => AppError::NotAllowed(msg),
+            StoreError::Unprocessable(msg) => AppError::Unprocessable(msg),
             StoreError::Database(e) => e.into(),
             StoreError::Migrate(e) => e.into(),
         }
@@ -155,6 +164,7 @@ pub struct NewInteraction {
     pub occurred_at: Millis,
     pub logged_by: i64,
     pub reply_to: Option<i64>,
+    pub source: Source,
 }
 
 /// An interaction type as the admin configured it.
@@ -316,7 +326,19 @@ impl Store {
 
     /// Records a new interaction. Tags are extracted here; logged-at is now.
     pub async fn create_interaction(&self, new: &NewInteraction) -> Result<i64, StoreError> {
-        // The names of the people involved are not keywords.
+        let (_, tags) = self.tags_for(new).await?;
+        retrying(|| async {
+            let mut tx = self.begin_write().await?;
+            let id = insert_interaction(&mut tx, new, &tags, now_millis()).await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+        .await
+    }
+
+    /// The keyword tags of a new interaction (the names of the person and
+    /// the staff member are not keywords), and whether its person exists.
+    pub(crate) async fn tags_for(&self, new: &NewInteraction) -> Result<(bool, String), StoreError> {
         let (person, staff): (Option<String>, Option<String>) = sqlx::query_as(
             "SELECT (SELECT name FROM people WHERE id = $1), (SELECT name FROM staff_members WHERE id = $2)",
         )
@@ -326,13 +348,7 @@ impl Store {
         .await?;
         let names: Vec<&str> = person.iter().chain(staff.iter()).map(String::as_str).collect();
         let tags = tags::join_tags(&tags::extract_tags(&new.description, &new.note, &names));
-        retrying(|| async {
-            let mut tx = self.begin_write().await?;
-            let id = insert_interaction(&mut tx, new, &tags, now_millis()).await?;
-            tx.commit().await?;
-            Ok(id)
-        })
-        .await
+        Ok((person.is_some(), tags))
     }
 
     /// Renames a description, keeping the old text as a revision. The text must
@@ -428,10 +444,26 @@ impl Store {
         let Some(row) = self.log_row(id, tz).await? else {
             return Ok(None);
         };
-        let extra = sqlx::query("SELECT note, logged_at, reply_to FROM interactions WHERE id = $1")
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
+        let extra = sqlx::query(
+            "SELECT i.note, i.logged_at, i.reply_to, i.source, i.error_reason, i.error_marked_at,
+                    s.name AS error_marked_by
+             FROM interactions i LEFT JOIN staff_members s ON s.id = i.error_marked_by
+             WHERE i.id = $1",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let source = Source::parse(extra.get("source")).unwrap_or_default();
+        let error_mark =
+            match (extra.get::<Option<Millis>, _>("error_marked_at"), extra.get::<Option<String>, _>("error_reason")) {
+                (Some(at), Some(reason)) => Some(ErrorMark {
+                    reason,
+                    marked_by_name: extra.get::<Option<String>, _>("error_marked_by").unwrap_or_default(),
+                    marked_at: iso_time(at),
+                    marked_display: display_time(at, tz),
+                }),
+                _ => None,
+            };
         let logged_at: Millis = extra.get("logged_at");
         let reply_to_id: Option<i64> = extra.get("reply_to");
         let link = |r: AnyRow| InteractionLink {
@@ -484,6 +516,8 @@ impl Store {
             reply_to,
             replies,
             revisions,
+            source,
+            error_mark,
         }))
     }
 
@@ -625,7 +659,9 @@ impl Store {
                     s.name AS staff_name, t.id AS type_id, t.name AS type_name, t.colour, t.icon,
                     CASE WHEN t.deleted_at IS NULL THEN 0 ELSE 1 END AS type_deleted,
                     CASE WHEN EXISTS (SELECT 1 FROM description_revisions r WHERE r.interaction_id = i.id)
-                         THEN 1 ELSE 0 END AS renamed
+                         THEN 1 ELSE 0 END AS renamed,
+                    CASE WHEN i.error_marked_at IS NULL THEN 0 ELSE 1 END AS posted_in_error,
+                    CASE WHEN i.reply_to IS NULL THEN 0 ELSE 1 END AS reply
              FROM interactions i
              JOIN interaction_types t ON t.id = i.type_id
              JOIN people p ON p.id = i.person_id
@@ -658,6 +694,8 @@ impl Store {
                     logged_by_name: r.get("staff_name"),
                     tags: tags::split_tags(r.get("tags")),
                     renamed: r.get::<i64, _>("renamed") != 0,
+                    posted_in_error: r.get::<i64, _>("posted_in_error") != 0,
+                    reply: r.get::<i64, _>("reply") != 0,
                 };
                 (row.id, row)
             })
@@ -754,8 +792,8 @@ pub(crate) async fn insert_interaction(
 ) -> Result<i64, StoreError> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO interactions
-             (person_id, type_id, description, note, occurred_at, logged_at, logged_by, tags, reply_to)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+             (person_id, type_id, description, note, occurred_at, logged_at, logged_by, tags, reply_to, source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(new.person_id)
     .bind(new.type_id)
@@ -766,6 +804,7 @@ pub(crate) async fn insert_interaction(
     .bind(new.logged_by)
     .bind(tags)
     .bind(new.reply_to)
+    .bind(new.source.as_str())
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)
@@ -1204,10 +1243,12 @@ pub fn sqlite_file_path(url: &str) -> Option<String> {
     (!path.is_empty() && path != ":memory:").then(|| path.to_string())
 }
 
+mod people;
 mod staff;
 #[cfg(test)]
 mod tests;
 mod types;
 
+pub use people::{IdempotencyKey, Recorded};
 pub use staff::{Actor, AuditEvent, SignInFailures};
 pub use types::{first_keys, key_between};

@@ -68,6 +68,7 @@ macro_rules! behaviours {
     };
 }
 
+mod people;
 mod staff;
 mod types;
 
@@ -289,6 +290,7 @@ behaviours! {
             occurred_at: occurred,
             logged_by: 1,
             reply_to: None,
+            source: crate::recording::Source::Staff,
         };
         // 14 March 2026 23:30 UTC is 14 March in London (GMT).
         let march = Utc.with_ymd_and_hms(2026, 3, 14, 23, 30, 0).unwrap().timestamp_millis();
@@ -407,12 +409,18 @@ behaviours! {
             ("type_id", "type_id + 1"),
             ("tags", "tags || ' extra'"),
             ("reply_to", "COALESCE(reply_to, 0) + 1"),
+            ("source", "'email'"),
             ("id", "id + 1000"),
         ] {
             let sql = format!("UPDATE interactions SET {column} = {value} WHERE id = 3");
             let err = sqlx::query(&sql).execute(pool).await.unwrap_err();
             assert!(err.to_string().contains("only the description"), "{column}: {err}");
         }
+        // The reversible mark is not part of the record: it may change.
+        sqlx::query("UPDATE interactions SET error_reason = 'test', error_marked_by = 1, error_marked_at = 5 WHERE id = 3")
+            .execute(pool)
+            .await
+            .unwrap();
         store.rename_description(1, "A better description", 1, 5).await.unwrap();
         let err = sqlx::query("UPDATE description_revisions SET new_description = 'x'").execute(pool).await.unwrap_err();
         assert!(err.to_string().contains("cannot be changed"), "{err}");
@@ -437,6 +445,7 @@ behaviours! {
                 occurred_at: now_millis(),
                 logged_by: 1,
                 reply_to: Some(2),
+                source: crate::recording::Source::Staff,
             })
             .await
             .unwrap();

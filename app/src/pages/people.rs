@@ -1,0 +1,268 @@
+//! `/people`: find a person as you type, and add one. `/people/{id}`: a
+//! person's profile, with their interactions in the log component.
+
+use leptos::{ev, html, prelude::*};
+use leptos_meta::Title;
+use leptos_router::{
+    hooks::{use_navigate, use_params_map, use_query_map},
+    NavigateOptions,
+};
+
+use crate::access::Permission;
+use crate::api::{add_person, get_person, search_people};
+use crate::components::log_view::{thousands, InteractionLog};
+use crate::model::encode_component;
+use crate::pages::not_found::NotFound;
+use crate::pages::settings::error_panel;
+use crate::recording::{NewPerson, PeoplePage as Page, Person, MAX_PEOPLE_SEARCH_CHARS, PEOPLE_PAGE_SIZE};
+use crate::IfAllowed;
+
+lazy_page!(PeopleRoute => view! { <PeoplePage /> });
+lazy_page!(PersonRoute => view! { <PersonPage /> });
+
+/// `/people?q=…&offset=…`, leaving defaults out.
+fn people_url(q: &str, offset: i64) -> String {
+    let mut parts = Vec::new();
+    if !q.is_empty() {
+        parts.push(format!("q={}", encode_component(q)));
+    }
+    if offset > 0 {
+        parts.push(format!("offset={offset}"));
+    }
+    if parts.is_empty() {
+        "/people".into()
+    } else {
+        format!("/people?{}", parts.join("&"))
+    }
+}
+
+#[component]
+fn PeoplePage() -> impl IntoView {
+    let query = use_query_map();
+    let q = Memo::new(move |_| query.with(|m| m.get("q").unwrap_or_default()));
+    let offset = Memo::new(move |_| query.with(|m| m.get("offset").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0)));
+    let results = Resource::new(move || (q.get(), offset.get()), |(q, offset)| search_people(q, offset));
+    let navigate = use_navigate();
+    let text = RwSignal::new(q.get_untracked());
+    let on_input = {
+        let navigate = navigate.clone();
+        move |ev: ev::Event| {
+            let value = event_target_value(&ev);
+            text.set(value.clone());
+            navigate(&people_url(&value, 0), NavigateOptions { replace: true, scroll: false, ..Default::default() });
+        }
+    };
+    let on_submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        navigate(&people_url(&text.get_untracked(), 0), NavigateOptions { replace: true, ..Default::default() });
+    };
+    view! {
+        <Title text="People" />
+        <div class="page-header">
+            <h1>"People"</h1>
+        </div>
+        <IfAllowed permission=Permission::CreateInteractions>
+            <AddPerson />
+        </IfAllowed>
+        <form class="people-search" method="get" action="/people" role="search" on:submit=on_submit>
+            <label for="people-search">"Find a person"</label>
+            <div class="search-field">
+                <input
+                    id="people-search"
+                    type="search"
+                    name="q"
+                    placeholder="Name, email or phone"
+                    autocomplete="off"
+                    maxlength=MAX_PEOPLE_SEARCH_CHARS
+                    value=q.get_untracked()
+                    on:input=on_input
+                />
+                <button type="submit" class="button">"Search"</button>
+            </div>
+        </form>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match results.await {
+                    Ok(page) => view! { <PeopleList page=page q=q.get_untracked() /> }.into_any(),
+                    Err(e) => {
+                        e.sign_in_again_if_signed_out();
+                        error_panel(e)
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn PeopleList(page: Page, q: String) -> impl IntoView {
+    let total = match page.total {
+        1 => "1 person".to_string(),
+        n => format!("{} people", thousands(n)),
+    };
+    let size = PEOPLE_PAGE_SIZE as i64;
+    let shown = page.people.len() as i64;
+    let previous = (page.offset > 0).then(|| people_url(&q, (page.offset - size).max(0)));
+    let next = (page.offset + shown < page.total).then(|| people_url(&q, page.offset + size));
+    let range = (shown > 0).then(|| format!(" · showing {}–{}", page.offset + 1, page.offset + shown));
+    let empty = page.people.is_empty();
+    view! {
+        <p class="total" aria-live="polite">
+            <strong data-testid="people-total">{total}</strong>
+            {(!q.is_empty()).then(|| format!(" matching “{q}”"))}
+            {range}
+        </p>
+        <div class="table-wrap">
+            <table class="people-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Email"</th>
+                        <th scope="col">"Phone"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {page.people.into_iter().map(|p| view! {
+                        <tr data-id=p.id>
+                            <td><a href=format!("/people/{}", p.id)>{p.name}</a></td>
+                            <td>{p.email.unwrap_or_default()}</td>
+                            <td>{p.phone.unwrap_or_default()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {empty.then(|| view! { <p class="empty">"Nobody matches. Check the spelling, or add the person."</p> })}
+        </div>
+        <nav class="pager" aria-label="Pages">
+            {previous.map(|href| view! { <a class="button" href=href rel="prev">"Previous"</a> })}
+            {next.map(|href| view! { <a class="button" href=href rel="next">"Next"</a> })}
+        </nav>
+    }
+}
+
+/// "Add person": name required, email and phone optional. Opens the new
+/// profile once saved.
+#[component]
+fn AddPerson() -> impl IntoView {
+    let name = NodeRef::<html::Input>::new();
+    let email = NodeRef::<html::Input>::new();
+    let phone = NodeRef::<html::Input>::new();
+    let error = RwSignal::new(None::<String>);
+    let saving = RwSignal::new(false);
+    let navigate = use_navigate();
+    let on_submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        let value = |r: NodeRef<html::Input>| r.get().map(|i| i.value()).unwrap_or_default();
+        let person = NewPerson { name: value(name), email: value(email), phone: value(phone) };
+        // The same rules the server applies, for an answer before the round trip.
+        if let Err(e) = person.validated() {
+            error.set(Some(e));
+            return;
+        }
+        saving.set(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match add_person(person).await {
+                Ok(id) => navigate(&format!("/people/{id}"), Default::default()),
+                Err(e) => {
+                    e.sign_in_again_if_signed_out();
+                    error.set(Some(e.to_string()));
+                    saving.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <details class="card add-person">
+            <summary class="button">"Add person"</summary>
+            <form class="stacked-form" on:submit=on_submit novalidate>
+                <label>"Name" <input node_ref=name name="name" required autocomplete="off" maxlength="100" /></label>
+                <label>"Email (optional)" <input node_ref=email name="email" type="email" autocomplete="off" /></label>
+                <label>"Phone (optional)" <input node_ref=phone name="phone" type="tel" autocomplete="off" /></label>
+                {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+                <button type="submit" class="button primary" disabled=move || saving.get()>"Add person"</button>
+            </form>
+        </details>
+    }
+}
+
+#[component]
+fn PersonPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())));
+    let recorded = Memo::new(move |_| query.with(|q| q.get("recorded").and_then(|s| s.parse::<i64>().ok())));
+    let person = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_person(id).await,
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match person.await {
+                    Ok(Some(p)) => view! { <Profile person=p recorded=recorded.get_untracked() /> }.into_any(),
+                    Ok(None) => view! { <NotFound message="There is no person with this id." /> }.into_any(),
+                    Err(e) => {
+                        e.sign_in_again_if_signed_out();
+                        error_panel(e)
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Profile(person: Person, recorded: Option<i64>) -> impl IntoView {
+    let new_href = format!("/interactions/new?person={}", person.id);
+    view! {
+        <Title text=person.name.clone() />
+        <p class="back"><a href="/people" class="back-link">"All people"</a></p>
+        <section class="card profile" aria-labelledby="profile-name">
+            <div class="profile-header">
+                <span class="avatar large" aria-hidden="true">{crate::model::initials(&person.name)}</span>
+                <div>
+                    <h1 id="profile-name">{person.name.clone()}</h1>
+                    <dl class="facts">
+                        <div><dt>"Email"</dt><dd>{match person.email.clone() {
+                            Some(e) => view! { <a href=format!("mailto:{e}")>{e.clone()}</a> }.into_any(),
+                            None => view! { <span class="muted">"none"</span> }.into_any(),
+                        }}</dd></div>
+                        <div><dt>"Phone"</dt><dd>{match person.phone.clone() {
+                            Some(p) => view! { <a href=format!("tel:{}", p.replace(' ', ""))>{p.clone()}</a> }.into_any(),
+                            None => view! { <span class="muted">"none"</span> }.into_any(),
+                        }}</dd></div>
+                    </dl>
+                </div>
+                <div class="profile-actions">
+                    <IfAllowed permission=Permission::CreateInteractions>
+                        <a class="button primary" href=new_href.clone()>"New interaction"</a>
+                    </IfAllowed>
+                </div>
+            </div>
+        </section>
+        {recorded.map(|id| view! {
+            <p class="notice" role="status">
+                "Interaction recorded. " <a href=format!("/interactions/{id}")>"View it"</a>
+            </p>
+        })}
+        <h2 class="section-title">"Interactions"</h2>
+        <InteractionLog base=format!("/people/{}", person.id) person=person.id />
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn people_urls_leave_defaults_out() {
+        assert_eq!(people_url("", 0), "/people");
+        assert_eq!(people_url("ada l", 25), "/people?q=ada%20l&offset=25");
+    }
+}

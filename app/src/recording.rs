@@ -1,0 +1,382 @@
+//! People and the recording of interactions: what the people pages and the
+//! "New interaction" form show and send, and the rules both sides check.
+//! Shared by server and browser; the server checks everything again.
+
+use serde::{Deserialize, Serialize};
+
+use crate::access::{validate_email, MAX_NAME_CHARS};
+use crate::model::{validate_description, validate_line, InteractionLink, TypeBadge};
+
+/// The longest note, in characters.
+pub const MAX_NOTE_CHARS: usize = 20_000;
+/// The longest "posted in error" reason, in characters.
+pub const MAX_REASON_CHARS: usize = 500;
+/// The longest phone number as typed, in characters.
+pub const MAX_PHONE_CHARS: usize = 32;
+/// People per page of `/people`.
+pub const PEOPLE_PAGE_SIZE: usize = 25;
+/// The longest people search, in characters.
+pub const MAX_PEOPLE_SEARCH_CHARS: usize = 100;
+/// How far ahead of the server's clock "when it happened" may be (clocks
+/// differ a little; a minute-precision form rounds).
+pub const FUTURE_GRACE_MS: i64 = 2 * 60 * 1000;
+
+/// Someone the organisation serves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// One page of a people search, in name order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeoplePage {
+    pub people: Vec<Person>,
+    /// People matching the search, across all pages.
+    pub total: i64,
+    /// The first row's position (0-based) in the whole list.
+    pub offset: i64,
+}
+
+/// A person as "Add person" sends them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPerson {
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
+impl NewPerson {
+    /// The person as stored: name required; email and phone optional, each
+    /// checked when given. Errors name the field.
+    pub fn validated(&self) -> Result<Person, String> {
+        let name = validate_line(&self.name, "The name", MAX_NAME_CHARS)?;
+        let email = match self.email.trim() {
+            "" => None,
+            email => Some(validate_email(email)?),
+        };
+        let phone = match self.phone.trim() {
+            "" => None,
+            phone => Some(validate_phone(phone)?),
+        };
+        Ok(Person { id: 0, name, email, phone })
+    }
+}
+
+/// A phone number: digits with the usual separators, 5 to 20 digits.
+pub fn validate_phone(input: &str) -> Result<String, String> {
+    let phone = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let allowed = phone.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '.'));
+    let plus_first = phone.rfind('+').is_none_or(|i| i == 0);
+    if allowed && plus_first && (5..=20).contains(&digits) && phone.chars().count() <= MAX_PHONE_CHARS {
+        Ok(phone)
+    } else {
+        Err("A phone number has 5 to 20 digits, and only spaces, +, -, ( ) or dots between them.".into())
+    }
+}
+
+/// Where an interaction came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// Typed into Interlog by a staff member.
+    #[default]
+    Staff,
+    Email,
+    Sms,
+    Whatsapp,
+    Call,
+    Other,
+}
+
+impl Source {
+    pub const ALL: [Source; 6] =
+        [Source::Staff, Source::Email, Source::Sms, Source::Whatsapp, Source::Call, Source::Other];
+
+    /// The name stored in the database and used by the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Staff => "staff",
+            Source::Email => "email",
+            Source::Sms => "sms",
+            Source::Whatsapp => "whatsapp",
+            Source::Call => "call",
+            Source::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// How the detail page names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Staff => "Recorded by staff",
+            Source::Email => "Captured from email",
+            Source::Sms => "Captured from SMS",
+            Source::Whatsapp => "Captured from WhatsApp",
+            Source::Call => "Captured from a call",
+            Source::Other => "Captured from another system",
+        }
+    }
+}
+
+/// The "New interaction" form as it is sent, by the browser's own form post
+/// (URL-encoded, every field text) or by the hydrated page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InteractionForm {
+    #[serde(default)]
+    pub person_id: String,
+    #[serde(default)]
+    pub type_id: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub note: String,
+    /// `YYYY-MM-DDTHH:MM` in the organisation's time zone (a
+    /// `datetime-local` field).
+    #[serde(default)]
+    pub occurred_at: String,
+    #[serde(default)]
+    pub reply_to: String,
+}
+
+/// The form's fields, checked; the time is still as typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedForm {
+    pub person_id: i64,
+    pub type_id: i64,
+    pub description: String,
+    pub note: String,
+    pub occurred_at: String,
+    pub reply_to: Option<i64>,
+}
+
+impl InteractionForm {
+    /// Checks what can be checked without the database. Every problem is
+    /// reported at once, each with the field it belongs to.
+    pub fn checked(&self) -> Result<CheckedForm, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let id = |s: &str| s.trim().parse::<i64>().ok().filter(|id| *id > 0);
+        let person_id = id(&self.person_id);
+        if person_id.is_none() {
+            errors.add("person_id", "Choose the person this interaction is with.");
+        }
+        let type_id = id(&self.type_id);
+        if type_id.is_none() {
+            errors.add("type_id", "Choose the type of interaction.");
+        }
+        let description = validate_description(&self.description).map_err(|e| errors.add("description", &e)).ok();
+        let note = validate_note(&self.note).map_err(|e| errors.add("note", &e)).ok();
+        let occurred_at = self.occurred_at.trim().to_string();
+        if occurred_at.is_empty() {
+            errors.add("occurred_at", "Say when it happened.");
+        }
+        let reply_to = match self.reply_to.trim() {
+            "" => None,
+            s => {
+                let parsed = id(s);
+                if parsed.is_none() {
+                    errors.add("reply_to", "The interaction being replied to is not valid.");
+                }
+                parsed
+            }
+        };
+        match (person_id, type_id, description, note) {
+            (Some(person_id), Some(type_id), Some(description), Some(note)) if errors.is_empty() => {
+                Ok(CheckedForm { person_id, type_id, description, note, occurred_at, reply_to })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A note: required, kept as typed (line breaks matter), trimmed at the
+/// ends, limited in length; tabs and line breaks are the only control
+/// characters allowed.
+pub fn validate_note(input: &str) -> Result<String, String> {
+    let note = input.trim().replace("\r\n", "\n");
+    if note.is_empty() {
+        return Err("The note cannot be empty.".into());
+    }
+    let length = note.chars().count();
+    if length > MAX_NOTE_CHARS {
+        return Err(format!("The note is {length} characters long; the limit is {MAX_NOTE_CHARS}."));
+    }
+    if note.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err("The note cannot contain control characters.".into());
+    }
+    Ok(note)
+}
+
+/// A description made from a note, for interactions captured without one:
+/// the note's first line, cut at a word to fit, with "…" when cut.
+pub fn description_from_note(note: &str) -> String {
+    const LIMIT: usize = 80;
+    let first = note.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let line = first.split_whitespace().collect::<Vec<_>>().join(" ");
+    let line: String = line.chars().filter(|c| !c.is_control()).collect();
+    if line.chars().count() <= LIMIT {
+        return if line.is_empty() { "Captured interaction".into() } else { line };
+    }
+    let cut: String = line.chars().take(LIMIT).collect();
+    let at_word = match cut.rfind(' ') {
+        Some(i) if i > LIMIT / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{}…", at_word.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+/// A "posted in error" reason: one line, required.
+pub fn validate_reason(input: &str) -> Result<String, String> {
+    validate_line(input, "The reason", MAX_REASON_CHARS)
+}
+
+/// Problems with a form, each with the field it belongs to (`""` for the
+/// form as a whole).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub Vec<(String, String)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, message: &str) {
+        self.0.push((field.to_string(), message.to_string()));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The message for one field, if any.
+    pub fn get(&self, field: &str) -> Option<String> {
+        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
+    }
+
+    /// All messages as one sentence list, for a summary or an error response.
+    pub fn summary(&self) -> String {
+        self.0.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// A "New interaction" form the browser posted itself (no WASM) that was
+/// refused: the server renders the form again with what was typed and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostedForm {
+    pub form: InteractionForm,
+    pub error: crate::error::AppError,
+}
+
+/// What the "New interaction" form needs: the person (unless one is still
+/// to be picked), the types this staff member may use in the admin's order,
+/// the interaction being replied to, and "now" in the organisation's zone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordingOptions {
+    pub person: Option<Person>,
+    pub types: Vec<TypeBadge>,
+    pub reply_to: Option<InteractionLink>,
+    /// `YYYY-MM-DDTHH:MM`: the default and the latest allowed.
+    pub now_local: String,
+    pub time_zone: String,
+}
+
+/// A "posted in error" mark: why, by whom, when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorMark {
+    pub reason: String,
+    pub marked_by_name: String,
+    pub marked_at: String,
+    pub marked_display: String,
+}
+
+/// An API token as the settings page lists it (the token itself is shown
+/// once, when it is made, and never stored).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    /// The token's last four characters.
+    pub hint: String,
+    /// The staff member its interactions are logged by.
+    pub posts_as: String,
+    pub created_by: String,
+    pub created_display: String,
+    pub last_used_display: Option<String>,
+    pub revoked: bool,
+}
+
+/// A token just made: the only time its secret is shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApiToken {
+    pub id: i64,
+    pub token: String,
+}
+
+/// The longest API token name, in characters.
+pub const MAX_TOKEN_NAME_CHARS: usize = 80;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn people_are_validated() {
+        let ok = NewPerson { name: "  Ada   Lovelace ".into(), email: " Ada@Example.org ".into(), phone: "".into() };
+        let person = ok.validated().unwrap();
+        assert_eq!(
+            (person.name.as_str(), person.email.as_deref(), person.phone),
+            ("Ada Lovelace", Some("ada@example.org"), None)
+        );
+        assert!(NewPerson { name: " ".into(), ..Default::default() }.validated().unwrap_err().contains("name"));
+        let bad_email = NewPerson { name: "Ada".into(), email: "ada@x".into(), ..Default::default() };
+        assert!(bad_email.validated().unwrap_err().contains("valid email"));
+        assert_eq!(validate_phone(" +44 (0)20  7946-0958 ").unwrap(), "+44 (0)20 7946-0958");
+        for bad in ["1234", "call me", "12+345678", &"1".repeat(21)] {
+            assert!(validate_phone(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn forms_report_every_field() {
+        let errors = InteractionForm::default().checked().unwrap_err();
+        let fields: Vec<&str> = errors.0.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["person_id", "type_id", "description", "note", "occurred_at"]);
+        let good = InteractionForm {
+            person_id: "3".into(),
+            type_id: "2".into(),
+            description: " Rang back ".into(),
+            note: "Line one\r\nLine two\n".into(),
+            occurred_at: "2026-11-01T09:30".into(),
+            reply_to: "".into(),
+        };
+        let checked = good.checked().unwrap();
+        assert_eq!((checked.description.as_str(), checked.note.as_str()), ("Rang back", "Line one\nLine two"));
+        let long = InteractionForm { note: "x".repeat(MAX_NOTE_CHARS + 1), ..good.clone() };
+        assert!(long.checked().unwrap_err().get("note").unwrap().contains("limit is 20000"));
+        let bad_reply = InteractionForm { reply_to: "abc".into(), ..good };
+        assert!(bad_reply.checked().unwrap_err().get("reply_to").is_some());
+    }
+
+    #[test]
+    fn descriptions_are_made_from_notes() {
+        assert_eq!(description_from_note("\n  Rang about   rent \nmore"), "Rang about rent");
+        let long =
+            "Client emailed to say the housing benefit payment has not arrived and asked us to chase the council today";
+        let made = description_from_note(long);
+        assert_eq!(made, "Client emailed to say the housing benefit payment has not arrived and asked us…");
+        assert!(made.chars().count() <= 81);
+        assert!(crate::model::validate_description(&made).is_ok());
+    }
+
+    #[test]
+    fn sources_round_trip() {
+        for source in Source::ALL {
+            assert_eq!(Source::parse(source.as_str()), Some(source));
+        }
+        assert_eq!(Source::parse("fax"), None);
+    }
+}

@@ -1,0 +1,482 @@
+//! People, recording interactions (by staff and by other systems through API
+//! tokens), and the "posted in error" mark.
+//!
+//! Recording checks, in the transaction that writes: the person exists, the
+//! type is live and open to one of the recorder's teams, a reply is about
+//! the same person as what it replies to. An idempotency key is kept in the
+//! same transaction as the interaction it produced.
+
+use sqlx::{AnyConnection, Row};
+
+use super::{
+    display_time, insert_interaction, retrying, staff::insert_audit, Actor, Engine, Millis, NewInteraction,
+    StaffRecord, Store, StoreError,
+};
+use crate::access::Role;
+use crate::model::TypeBadge;
+use crate::recording::{ApiToken, PeoplePage, Person, PEOPLE_PAGE_SIZE};
+
+/// An idempotency key sent with an API request: the token it came with,
+/// the key, and a hash of the request it stands for.
+#[derive(Clone, Debug)]
+pub struct IdempotencyKey {
+    pub token_id: i64,
+    pub key: String,
+    pub request_hash: String,
+}
+
+/// The interaction a recording produced, and whether it was made earlier
+/// (a retried request with the same idempotency key).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    pub id: i64,
+    pub replayed: bool,
+    pub logged_at: Millis,
+}
+
+fn person(r: &sqlx::any::AnyRow) -> Person {
+    Person { id: r.get("id"), name: r.get("name"), email: r.get("email"), phone: r.get("phone") }
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern (with `ESCAPE '\'`).
+fn like_pattern(text: &str) -> String {
+    let mut out = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out.push('%');
+    out
+}
+
+impl Store {
+    // ----- people -------------------------------------------------------
+
+    /// People whose name, email or phone contains `q` (any case), in name
+    /// order, a page at a time from `offset`.
+    pub async fn search_people(&self, q: &str, offset: i64) -> Result<PeoplePage, StoreError> {
+        let q = q.split_whitespace().collect::<Vec<_>>().join(" ");
+        let pattern = like_pattern(&q);
+        // Phone numbers are matched on their digits too: "0207" finds "020 7…".
+        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+        let digits =
+            if digits.len() >= 3 && digits.len() * 2 >= q.len() { like_pattern(&digits) } else { String::new() };
+        let phone_digits = "replace(replace(replace(replace(replace(coalesce(phone, ''), ' ', ''), '-', ''), '(', ''), ')', ''), '.', '')";
+        let filter = format!(
+            "($1 = '' OR lower(name) LIKE $2 ESCAPE '\\' OR lower(coalesce(email, '')) LIKE $2 ESCAPE '\\'
+              OR coalesce(phone, '') LIKE $2 ESCAPE '\\' OR ($3 <> '' AND {phone_digits} LIKE $3 ESCAPE '\\'))"
+        );
+        let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM people WHERE {filter}"))
+            .bind(&q)
+            .bind(&pattern)
+            .bind(&digits)
+            .fetch_one(&self.pool)
+            .await?;
+        let order = self.engine.nocase("name");
+        let offset = offset.clamp(0, total.max(0));
+        let rows = sqlx::query(&format!(
+            "SELECT id, name, email, phone FROM people WHERE {filter} ORDER BY {order}, id LIMIT $4 OFFSET $5"
+        ))
+        .bind(&q)
+        .bind(&pattern)
+        .bind(&digits)
+        .bind(PEOPLE_PAGE_SIZE as i64)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(PeoplePage { people: rows.iter().map(person).collect(), total, offset })
+    }
+
+    pub async fn person(&self, id: i64) -> Result<Option<Person>, StoreError> {
+        let row = sqlx::query("SELECT id, name, email, phone FROM people WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(person))
+    }
+
+    /// People with this email address (any case): none, one, or several
+    /// sharing it.
+    pub async fn people_by_email(&self, email: &str) -> Result<Vec<Person>, StoreError> {
+        let rows = sqlx::query("SELECT id, name, email, phone FROM people WHERE lower(email) = $1 ORDER BY id LIMIT 5")
+            .bind(email.trim().to_lowercase())
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(person).collect())
+    }
+
+    /// Adds a person (already validated). An email address already on
+    /// someone's profile is refused, so API callers can find people by it.
+    pub async fn add_person(&self, new: &Person, by: &Actor) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        if let Some(email) = &new.email {
+            let taken: i64 = sqlx::query_scalar("SELECT count(*) FROM people WHERE lower(email) = $1")
+                .bind(email.to_lowercase())
+                .fetch_one(&mut *tx)
+                .await?;
+            if taken > 0 {
+                return Err(StoreError::Invalid(format!("Someone with the email {email} is already on record.")));
+            }
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO people (name, email, phone, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(&new.name)
+        .bind(&new.email)
+        .bind(&new.phone)
+        .bind(by.at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let details = format!(
+            "name: {}; email: {}; phone: {}",
+            new.name,
+            new.email.as_deref().unwrap_or("none"),
+            new.phone.as_deref().unwrap_or("none")
+        );
+        insert_audit(&mut tx, &by.event("person_added", &format!("person {id}"), details)).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    // ----- recording ----------------------------------------------------
+
+    /// The live types this staff member may record, in the admin's order:
+    /// those kept to none of the teams, and those kept to one of theirs.
+    pub async fn recordable_types(&self, staff_id: i64) -> Result<Vec<TypeBadge>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.id, t.name, t.colour, t.icon FROM interaction_types t
+             WHERE t.deleted_at IS NULL
+               AND (NOT EXISTS (SELECT 1 FROM interaction_type_teams tt WHERE tt.type_id = t.id)
+                    OR EXISTS (SELECT 1 FROM interaction_type_teams tt
+                               JOIN staff_teams st ON st.team_id = tt.team_id
+                               WHERE tt.type_id = t.id AND st.staff_id = $1))
+             ORDER BY t.sort_key, t.id",
+        )
+        .bind(staff_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| TypeBadge::new(r.get("id"), r.get("name"), r.get("colour"), r.get("icon"), false))
+            .collect())
+    }
+
+    /// Records an interaction after checking it against the database (the
+    /// text must already be validated). With an idempotency key, a request
+    /// already seen returns the interaction it made, and a different request
+    /// under the same key is refused.
+    pub async fn record_interaction(
+        &self,
+        new: &NewInteraction,
+        idempotency: Option<&IdempotencyKey>,
+        now: Millis,
+    ) -> Result<Recorded, StoreError> {
+        let (person_exists, tags) = self.tags_for(new).await?;
+        if !person_exists {
+            return Err(StoreError::Invalid(format!("There is no person with id {}.", new.person_id)));
+        }
+        let mut tries = 0;
+        loop {
+            let attempt = retrying(|| async {
+                let mut tx = self.begin_write().await?;
+                if let Some(key) = idempotency {
+                    if let Some((id, logged_at)) = replayed(&mut tx, key).await? {
+                        return Ok(Recorded { id, replayed: true, logged_at });
+                    }
+                }
+                check_recordable(&mut tx, self.engine, new).await?;
+                let id = insert_interaction(&mut tx, new, &tags, now).await?;
+                if let Some(key) = idempotency {
+                    sqlx::query(
+                        "INSERT INTO api_idempotency_keys (token_id, key, request_hash, interaction_id, created_at)
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(key.token_id)
+                    .bind(&key.key)
+                    .bind(&key.request_hash)
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(Recorded { id, replayed: false, logged_at: now })
+            })
+            .await;
+            match attempt {
+                // The same key, sent twice at once: the first is kept, and
+                // the second, run again, finds it.
+                Err(StoreError::Database(sqlx::Error::Database(e)))
+                    if idempotency.is_some() && e.is_unique_violation() && tries == 0 =>
+                {
+                    tries += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    /// Marks an interaction "posted in error" with a reason (already
+    /// validated), or changes the reason. Audited.
+    pub async fn mark_posted_in_error(&self, id: i64, reason: &str, by: &Actor) -> Result<(), StoreError> {
+        let marked_by = by.id.ok_or_else(|| StoreError::Invalid("Only staff can mark interactions.".into()))?;
+        retrying(|| async {
+            let mut tx = self.begin_write().await?;
+            let old = error_reason(&mut tx, self.engine, id).await?;
+            if old.as_deref() == Some(reason) {
+                return Ok(());
+            }
+            sqlx::query(
+                "UPDATE interactions SET error_reason = $1, error_marked_by = $2, error_marked_at = $3 WHERE id = $4",
+            )
+            .bind(reason)
+            .bind(marked_by)
+            .bind(by.at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            let details = match &old {
+                Some(old) => format!("reason: {old} → {reason}"),
+                None => format!("reason: {reason}"),
+            };
+            insert_audit(&mut tx, &by.event("posted_in_error_marked", &format!("interaction {id}"), details)).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Withdraws the "posted in error" mark. Audited, with the reason that
+    /// was withdrawn. Withdrawing a mark that is not there changes nothing.
+    pub async fn withdraw_posted_in_error(&self, id: i64, by: &Actor) -> Result<(), StoreError> {
+        retrying(|| async {
+            let mut tx = self.begin_write().await?;
+            let Some(old) = error_reason(&mut tx, self.engine, id).await? else {
+                return Ok(());
+            };
+            sqlx::query(
+                "UPDATE interactions SET error_reason = NULL, error_marked_by = NULL, error_marked_at = NULL
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            let details = format!("reason was: {old}");
+            insert_audit(&mut tx, &by.event("posted_in_error_withdrawn", &format!("interaction {id}"), details))
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    // ----- API tokens ---------------------------------------------------
+
+    /// Every API token, newest first; revoked ones say so.
+    pub async fn api_tokens(&self, tz: chrono_tz::Tz) -> Result<Vec<ApiToken>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.id, t.name, t.hint, s.name AS staff_name, c.name AS created_by_name, t.created_at,
+                    t.last_used_at, t.revoked_at
+             FROM api_tokens t JOIN staff_members s ON s.id = t.staff_id JOIN staff_members c ON c.id = t.created_by
+             ORDER BY t.id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ApiToken {
+                id: r.get("id"),
+                name: r.get("name"),
+                hint: r.get("hint"),
+                posts_as: r.get("staff_name"),
+                created_by: r.get("created_by_name"),
+                created_display: display_time(r.get("created_at"), tz),
+                last_used_display: r.get::<Option<Millis>, _>("last_used_at").map(|at| display_time(at, tz)),
+                revoked: r.get::<Option<Millis>, _>("revoked_at").is_some(),
+            })
+            .collect())
+    }
+
+    /// Stores a new token's hash (the token itself is never stored). It
+    /// posts as `staff_id`, who must be active and allowed to create
+    /// interactions.
+    pub async fn create_api_token(
+        &self,
+        name: &str,
+        token_hash: &str,
+        hint: &str,
+        staff_id: i64,
+        by: &Actor,
+    ) -> Result<i64, StoreError> {
+        let created_by = by.id.ok_or_else(|| StoreError::Invalid("Only staff can create API tokens.".into()))?;
+        let mut tx = self.begin_write().await?;
+        let staff = sqlx::query("SELECT name, role, active FROM staff_members WHERE id = $1")
+            .bind(staff_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::Invalid("Choose the staff member the token posts as.".into()))?;
+        let role = Role::parse(staff.get("role")).unwrap_or(Role::ReadOnly);
+        let staff_name: String = staff.get("name");
+        if staff.get::<i64, _>("active") == 0 || !role.grants(crate::access::Permission::CreateInteractions) {
+            return Err(StoreError::Invalid(format!(
+                "{staff_name} cannot create interactions, so a token cannot post as them."
+            )));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO api_tokens (name, token_hash, hint, staff_id, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(name)
+        .bind(token_hash)
+        .bind(hint)
+        .bind(staff_id)
+        .bind(created_by)
+        .bind(by.at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let details = format!("name: {name}; posts as: {staff_name}; ends in: {hint}");
+        insert_audit(&mut tx, &by.event("api_token_created", &format!("API token {id}"), details)).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Revokes a token: it stops working at once. Revoking twice changes
+    /// nothing more.
+    pub async fn revoke_api_token(&self, id: i64, by: &Actor) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let row =
+            sqlx::query(&format!("SELECT name, revoked_at FROM api_tokens WHERE id = $1{}", self.engine.for_update()))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+        if row.get::<Option<Millis>, _>("revoked_at").is_some() {
+            return Ok(());
+        }
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2")
+            .bind(by.at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let name: String = row.get("name");
+        insert_audit(&mut tx, &by.event("api_token_revoked", &format!("API token {id}"), format!("name: {name}")))
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The token with this hash, if it is live, and the active staff member
+    /// it posts as. Notes when it was last used.
+    pub async fn api_token_staff(
+        &self,
+        token_hash: &str,
+        now: Millis,
+    ) -> Result<Option<(i64, StaffRecord)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT t.id AS token_id, s.id, s.name, s.email, s.role FROM api_tokens t
+             JOIN staff_members s ON s.id = t.staff_id
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.active = 1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let token_id: i64 = row.get("token_id");
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(token_id)
+            .execute(&self.pool)
+            .await?;
+        let role = Role::parse(row.get("role")).unwrap_or(Role::ReadOnly);
+        Ok(Some((token_id, StaffRecord { id: row.get("id"), name: row.get("name"), email: row.get("email"), role })))
+    }
+}
+
+/// The interaction an idempotency key already produced, if any; a refusal
+/// when the key was used for a different request.
+async fn replayed(conn: &mut AnyConnection, key: &IdempotencyKey) -> Result<Option<(i64, Millis)>, StoreError> {
+    let row = sqlx::query(
+        "SELECT k.request_hash, k.interaction_id, i.logged_at FROM api_idempotency_keys k
+         JOIN interactions i ON i.id = k.interaction_id WHERE k.token_id = $1 AND k.key = $2",
+    )
+    .bind(key.token_id)
+    .bind(&key.key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match row {
+        None => Ok(None),
+        Some(row) if row.get::<String, _>("request_hash") == key.request_hash => {
+            Ok(Some((row.get("interaction_id"), row.get("logged_at"))))
+        }
+        Some(_) => Err(StoreError::Unprocessable(
+            "This Idempotency-Key was already used for a different request. Use a new key for a new interaction."
+                .into(),
+        )),
+    }
+}
+
+/// Checks a new interaction against the database: its type is live and
+/// open to one of the recorder's teams; a reply is to an interaction about
+/// the same person.
+async fn check_recordable(conn: &mut AnyConnection, engine: Engine, new: &NewInteraction) -> Result<(), StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT name, deleted_at FROM interaction_types WHERE id = $1{}",
+        match engine {
+            Engine::Sqlite => "",
+            Engine::Postgres => " FOR SHARE",
+        }
+    ))
+    .bind(new.type_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::Invalid(format!("There is no interaction type with id {}.", new.type_id)))?;
+    let name: String = row.get("name");
+    if row.get::<Option<Millis>, _>("deleted_at").is_some() {
+        return Err(StoreError::Unprocessable(format!(
+            "“{name}” has been deleted, so new interactions cannot use it. Choose another type."
+        )));
+    }
+    let open: i64 = sqlx::query_scalar(
+        "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM interaction_type_teams WHERE type_id = $1)
+                       OR EXISTS (SELECT 1 FROM interaction_type_teams tt JOIN staff_teams st ON st.team_id = tt.team_id
+                                  WHERE tt.type_id = $1 AND st.staff_id = $2)
+                     THEN 1 ELSE 0 END",
+    )
+    .bind(new.type_id)
+    .bind(new.logged_by)
+    .fetch_one(&mut *conn)
+    .await?;
+    if open == 0 {
+        return Err(StoreError::NotAllowed(format!(
+            "“{name}” is kept to teams you are not in, so you cannot record it."
+        )));
+    }
+    if let Some(parent) = new.reply_to {
+        let person: Option<i64> = sqlx::query_scalar("SELECT person_id FROM interactions WHERE id = $1")
+            .bind(parent)
+            .fetch_optional(&mut *conn)
+            .await?;
+        match person {
+            None => return Err(StoreError::Invalid(format!("There is no interaction {parent} to reply to."))),
+            Some(p) if p != new.person_id => {
+                return Err(StoreError::Invalid(
+                    "A reply is about the same person as the interaction it replies to.".into(),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// The current "posted in error" reason (`None` when not marked), with the
+/// row locked for the change that follows.
+async fn error_reason(conn: &mut AnyConnection, engine: Engine, id: i64) -> Result<Option<String>, StoreError> {
+    let sql = format!("SELECT error_reason FROM interactions WHERE id = $1{}", engine.for_update());
+    let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
+    Ok(row.get("error_reason"))
+}
