@@ -120,29 +120,29 @@ fn Frame() -> impl IntoView {
         provide_context(ViewerResource(Resource::new(|| (), |_| api::whoami())));
     }
     view! {
-            <AppHeader />
-            <main id="main">
-                <Routes fallback=|| view! { <NotFound /> }>
-                    // Async: the whole page is rendered before the first byte,
-                    // so it works without JavaScript and a 404 is a real 404.
-                    <Route path=path!("/login") view={Lazy::<LoginPage>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/logout") view={Lazy::<LogoutPage>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/log") view=LogPage ssr=SsrMode::Async />
-                    <Route path=path!("/interactions/new") view={Lazy::<NewInteractionRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/interactions/:id") view={Lazy::<InteractionRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/people") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/people/:id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/settings/api-tokens") view={Lazy::<ApiTokensPage>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/settings/staff") view={Lazy::<StaffSettingsPage>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/settings/audit") view={Lazy::<AuditPage>::new()} ssr=SsrMode::Async />
-                    <Route
-                        path=path!("/settings/interaction-types")
-                        view={Lazy::<InteractionTypesPage>::new()}
-                        ssr=SsrMode::Async
-                    />
-                </Routes>
-            </main>
+        <AppHeader />
+        <main id="main">
+            <Routes fallback=|| view! { <NotFound /> }>
+                // Async: the whole page is rendered before the first byte,
+                // so it works without JavaScript and a 404 is a real 404.
+                <Route path=path!("/login") view={Lazy::<LoginPage>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/logout") view={Lazy::<LogoutPage>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("/log") view=LogPage ssr=SsrMode::Async />
+                <Route path=path!("/interactions/new") view={Lazy::<NewInteractionRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/interactions/:id") view={Lazy::<InteractionRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/people") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/people/:id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/settings/api-tokens") view={Lazy::<ApiTokensPage>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/settings/staff") view={Lazy::<StaffSettingsPage>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/settings/audit") view={Lazy::<AuditPage>::new()} ssr=SsrMode::Async />
+                <Route
+                    path=path!("/settings/interaction-types")
+                    view={Lazy::<InteractionTypesPage>::new()}
+                    ssr=SsrMode::Async
+                />
+            </Routes>
+        </main>
     }
 }
 

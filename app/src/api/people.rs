@@ -60,14 +60,14 @@ pub async fn new_interaction_options(person: Option<i64>, reply_to: Option<i64>)
     let parent =
         match reply_to {
             Some(id) => {
-                Some(state.store.interaction_detail(id, tz).await.map_err(failed)?.ok_or_else(|| {
+                Some(state.store.log_row(id, tz).await.map_err(failed)?.ok_or_else(|| {
                     failed(AppError::Validation(format!("There is no interaction {id} to reply to.")))
                 })?)
             }
             None => None,
         };
     // A reply is about the person of what it replies to.
-    let person_id = parent.as_ref().map(|p| p.row.person_id).or(person);
+    let person_id = parent.as_ref().map(|p| p.person_id).or(person);
     let person = match person_id {
         Some(id) => Some(
             state
@@ -84,9 +84,9 @@ pub async fn new_interaction_options(person: Option<i64>, reply_to: Option<i64>)
         person,
         types,
         reply_to: parent.map(|p| InteractionLink {
-            id: p.row.id,
-            description: p.row.description,
-            occurred_display: p.row.occurred_display,
+            id: p.id,
+            description: p.description,
+            occurred_display: p.occurred_display,
         }),
         now_local: now_local(tz),
         time_zone: tz.name().to_string(),

@@ -368,14 +368,15 @@ impl Store {
     }
 
     /// The token with this hash, if it is live, and the active staff member
-    /// it posts as. Notes when it was last used.
+    /// it posts as. Notes when it was last used, at most once a minute (as
+    /// sessions do), so a busy integration does not write on every call.
     pub async fn api_token_staff(
         &self,
         token_hash: &str,
         now: Millis,
     ) -> Result<Option<(i64, StaffRecord)>, StoreError> {
         let row = sqlx::query(
-            "SELECT t.id AS token_id, s.id, s.name, s.email, s.role FROM api_tokens t
+            "SELECT t.id AS token_id, t.last_used_at, s.id, s.name, s.email, s.role FROM api_tokens t
              JOIN staff_members s ON s.id = t.staff_id
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.active = 1",
         )
@@ -386,11 +387,14 @@ impl Store {
             return Ok(None);
         };
         let token_id: i64 = row.get("token_id");
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(token_id)
-            .execute(&self.pool)
-            .await?;
+        let last_used: Option<Millis> = row.get("last_used_at");
+        if last_used.is_none_or(|at| now - at > 60_000) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(token_id)
+                .execute(&self.pool)
+                .await?;
+        }
         let role = Role::parse(row.get("role")).unwrap_or(Role::ReadOnly);
         Ok(Some((token_id, StaffRecord { id: row.get("id"), name: row.get("name"), email: row.get("email"), role })))
     }
