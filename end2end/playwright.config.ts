@@ -9,6 +9,10 @@ export const TYPES_PORT = PORT + 2;
 /** A fourth server for recording journeys: they add people, interactions
  * and API tokens, which would change the totals other journeys count. */
 export const RECORD_PORT = PORT + 3;
+/** A fifth server for follow-up action journeys: completing an action
+ * records an interaction, which would change what the recording journeys
+ * find at the top of the log. */
+export const ACTIONS_PORT = PORT + 4;
 /** The demo admin's signed-in browser state, saved by auth.setup.ts. */
 export const ADMIN_STATE = "../target/e2e-admin-state.json";
 
@@ -77,6 +81,14 @@ export default defineConfig({
     {
       command: `bash ./start-server.sh ${RECORD_PORT} record`,
       url: `http://127.0.0.1:${RECORD_PORT}/healthz`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: `bash ./start-server.sh ${ACTIONS_PORT} actions`,
+      url: `http://127.0.0.1:${ACTIONS_PORT}/healthz`,
       timeout: 120_000,
       reuseExistingServer: false,
       stdout: "ignore",

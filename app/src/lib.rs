@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod access;
+pub mod actions;
 pub mod api;
 pub mod components;
 pub mod error;
@@ -26,13 +27,15 @@ use crate::access::Permission;
 use crate::error::AppError;
 use crate::model::Viewer;
 use crate::pages::{
+    actions::{ActionRoute, ActionsRoute, AssignActionRoute},
     api_tokens::ApiTokensPage,
-    home::HomePage,
+    home::HomeRoute,
     interaction::InteractionRoute,
     interaction_types::InteractionTypesPage,
     log::LogPage,
     login::{LoginPage, LogoutPage, SignOutButton},
     not_found::NotFound,
+    notifications::NotificationsRoute,
     people::{PeopleRoute, PersonRoute},
     record::NewInteractionRoute,
     settings::{AuditPage, StaffSettingsPage},
@@ -92,6 +95,18 @@ pub fn App() -> impl IntoView {
 #[derive(Clone, Copy)]
 pub struct ViewerResource(pub Resource<Result<Viewer, AppError>>);
 
+/// Bumped whenever the viewer changes an action, so what counts actions
+/// (the navigation) fetches again.
+#[derive(Clone, Copy)]
+pub struct ActionsChanged(pub RwSignal<u32>);
+
+impl ActionsChanged {
+    /// Tells the counts that actions changed.
+    pub fn bump(self) {
+        self.0.update(|n| *n += 1);
+    }
+}
+
 /// Shows `children` only to a viewer who holds `permission`.
 #[component]
 pub fn IfAllowed(permission: Permission, children: ChildrenFn) -> impl IntoView {
@@ -119,6 +134,7 @@ fn Frame() -> impl IntoView {
     if !signing_in {
         provide_context(ViewerResource(Resource::new(|| (), |_| api::whoami())));
     }
+    provide_context(ActionsChanged(RwSignal::new(0)));
     view! {
         <AppHeader />
         <main id="main">
@@ -127,10 +143,14 @@ fn Frame() -> impl IntoView {
                 // so it works without JavaScript and a 404 is a real 404.
                 <Route path=path!("/login") view={Lazy::<LoginPage>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/logout") view={Lazy::<LogoutPage>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/log") view=LogPage ssr=SsrMode::Async />
                 <Route path=path!("/interactions/new") view={Lazy::<NewInteractionRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/interactions/:id") view={Lazy::<InteractionRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/actions") view={Lazy::<ActionsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/actions/new") view={Lazy::<AssignActionRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/actions/:id") view={Lazy::<ActionRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/people") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/people/:id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/settings/api-tokens") view={Lazy::<ApiTokensPage>::new()} ssr=SsrMode::Async />
@@ -151,6 +171,7 @@ fn Frame() -> impl IntoView {
 #[component]
 fn AppHeader() -> impl IntoView {
     let viewer = use_context::<ViewerResource>()?.0;
+    let counts = action_counts();
     Some(view! {
         <header class="app-header">
             <a class="brand" href="/">
@@ -170,6 +191,7 @@ fn AppHeader() -> impl IntoView {
                                     <A href="/" exact=true>"Home"</A>
                                     <A href="/log">"Log"</A>
                                     <A href="/people">"People"</A>
+                                    <A href="/actions">"Actions" <ActionCount counts=counts /></A>
                                     {types_admin.then(|| view! {
                                         <A href="/settings/interaction-types">"Types"</A>
                                     })}
@@ -183,6 +205,7 @@ fn AppHeader() -> impl IntoView {
                                     <span class="avatar" aria-hidden="true">{v.initials.clone()}</span>
                                     <span class="whoami-name">{v.name.clone()}</span>
                                     <span class="muted role">{v.role.label()}</span>
+                                    <a href="/notifications" class="button small link">"Emails"</a>
                                     <SignOutButton />
                                 </div>
                             }
@@ -191,4 +214,53 @@ fn AppHeader() -> impl IntoView {
             </Transition>
         </header>
     })
+}
+
+/// My outstanding and overdue action counts, fetched in the browser after
+/// the page is interactive, again on every page change and whenever the
+/// viewer changes an action. Nothing is rendered for them on the server, so
+/// they never get in the way of hydrating the page.
+fn action_counts() -> RwSignal<Option<crate::actions::ActionCounts>> {
+    let counts = RwSignal::new(None);
+    let location = use_location();
+    let changed = use_context::<ActionsChanged>().map(|c| c.0);
+    let latest = StoredValue::new(0u32);
+    // Effects run only in the browser.
+    Effect::new(move |_| {
+        location.pathname.track();
+        if let Some(changed) = changed {
+            changed.track();
+        }
+        latest.update_value(|n| *n += 1);
+        let asked = latest.get_value();
+        leptos::task::spawn_local(async move {
+            if let Ok(now) = api::my_action_counts().await {
+                // Only the answer to the latest question counts.
+                if latest.try_get_value() == Some(asked) {
+                    counts.try_set(Some(now));
+                }
+            }
+        });
+    });
+    counts
+}
+
+/// My outstanding actions, and the overdue ones in red (and in words), next
+/// to "Actions" in the navigation.
+#[component]
+fn ActionCount(counts: RwSignal<Option<crate::actions::ActionCounts>>) -> impl IntoView {
+    move || {
+        counts.get().filter(|c| c.outstanding > 0).map(|c| {
+            view! {
+                <span class="nav-count" data-testid="nav-outstanding">
+                    {c.outstanding}<span class="visually-hidden">" outstanding"</span>
+                </span>
+                {(c.overdue > 0).then(|| view! {
+                    <span class="nav-count overdue" data-testid="nav-overdue">
+                        {c.overdue}<span class="visually-hidden">" overdue"</span>
+                    </span>
+                })}
+            }
+        })
+    }
 }

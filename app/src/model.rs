@@ -312,6 +312,19 @@ pub struct InteractionDetail {
     pub revisions: Vec<Revision>,
     pub source: crate::recording::Source,
     pub error_mark: Option<crate::recording::ErrorMark>,
+    /// Follow-up actions assigned from this interaction, and the action
+    /// whose completion recorded it.
+    pub actions: Vec<ActionLink>,
+}
+
+/// A follow-up action, as an interaction's page links to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionLink {
+    pub id: i64,
+    pub instructions: String,
+    /// This interaction is what completing the action recorded.
+    pub completed_here: bool,
+    pub done: bool,
 }
 
 /// The staff member using the app, and the organisation's settings the

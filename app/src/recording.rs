@@ -201,18 +201,25 @@ impl InteractionForm {
 /// ends, limited in length; tabs and line breaks are the only control
 /// characters allowed.
 pub fn validate_note(input: &str) -> Result<String, String> {
-    let note = input.trim().replace("\r\n", "\n");
-    if note.is_empty() {
-        return Err("The note cannot be empty.".into());
+    validate_long_text(input, "The note", MAX_NOTE_CHARS)
+}
+
+/// Text of several lines (a note, instructions, a summary): required, up
+/// to `limit` characters, line breaks and tabs but no other control
+/// characters. `what` starts each message ("The note").
+pub fn validate_long_text(input: &str, what: &str, limit: usize) -> Result<String, String> {
+    let text = input.trim().replace("\r\n", "\n");
+    if text.is_empty() {
+        return Err(format!("{what} cannot be empty."));
     }
-    let length = note.chars().count();
-    if length > MAX_NOTE_CHARS {
-        return Err(format!("The note is {length} characters long; the limit is {MAX_NOTE_CHARS}."));
+    let length = text.chars().count();
+    if length > limit {
+        return Err(format!("{what} is {length} characters long; the limit is {limit}."));
     }
-    if note.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err("The note cannot contain control characters.".into());
+    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(format!("{what} cannot contain control characters."));
     }
-    Ok(note)
+    Ok(text)
 }
 
 /// A description made from a note, for interactions captured without one:

@@ -33,7 +33,7 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
     let url = cli.database_url();
     let mut options = leptos_options();
     options.site_addr = "127.0.0.1:0".parse()?;
-    let state = open_state(&url, &cli.store_options(), cli.org_settings(), false, options).await?;
+    let state = open_state(&url, &cli.store_options(), cli.org_settings(options.site_addr), false, options).await?;
     let store = state.store.clone();
     let tz = cli.time_zone;
     let total: i64 = sqlx::query_scalar("SELECT count(*) FROM interactions").fetch_one(store.pool()).await?;

@@ -49,6 +49,41 @@ pub struct Cli {
     #[arg(long, env = "INTERLOG_TRUST_PROXY", global = true)]
     pub trust_proxy: bool,
 
+    /// Where users reach Interlog, e.g. `https://interlog.example.org`: links
+    /// in emails start with it. Defaults to the address served on.
+    #[arg(long, env = "INTERLOG_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// Send email through this SMTP server: `smtp://host:25` (STARTTLS with
+    /// `?tls=required`), or `smtps://user:password@host:465`. Without it,
+    /// emails are written as files into the mail directory instead.
+    #[arg(long, env = "INTERLOG_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+
+    /// Where emails are written when no SMTP server is set (defaults to
+    /// `mail` in the data directory).
+    #[arg(long, env = "INTERLOG_MAIL_DIR", global = true)]
+    pub mail_dir: Option<PathBuf>,
+
+    /// The sender of Interlog's emails.
+    #[arg(long, env = "INTERLOG_MAIL_FROM", default_value = "Interlog <interlog@localhost>", global = true)]
+    pub mail_from: String,
+
+    /// Seconds to wait after an email fails before trying again (doubled
+    /// after each further failure, up to 6 hours; 8 tries in all).
+    #[arg(long, env = "INTERLOG_MAIL_RETRY_SECONDS", default_value_t = 30, global = true,
+          value_parser = clap::value_parser!(u32).range(1..=86400))]
+    pub mail_retry_seconds: u32,
+
+    /// Email each assignee a daily digest of their outstanding actions.
+    #[arg(long, env = "INTERLOG_DAILY_DIGEST", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub daily_digest: bool,
+
+    /// The hour (0–23, in the organisation's time zone) the digest goes at.
+    #[arg(long, env = "INTERLOG_DIGEST_HOUR", default_value_t = 7, global = true,
+          value_parser = clap::value_parser!(u32).range(0..=23))]
+    pub digest_hour: u32,
+
     /// Log as JSON lines instead of text.
     #[arg(long, env = "INTERLOG_LOG_JSON", global = true)]
     pub log_json: bool,
@@ -102,7 +137,8 @@ impl Cli {
         app::server::store::StoreOptions { max_connections: self.database_pool_size }
     }
 
-    pub fn org_settings(&self) -> app::server::OrgSettings {
+    /// The organisation's settings, for a server listening on `addr`.
+    pub fn org_settings(&self, addr: SocketAddr) -> app::server::OrgSettings {
         app::server::OrgSettings {
             time_zone: self.time_zone,
             sessions: app::server::auth::SessionPolicy {
@@ -111,7 +147,30 @@ impl Cli {
                 secure_cookies: self.secure_cookies,
             },
             trust_proxy: self.trust_proxy,
+            public_url: self.public_url.clone().unwrap_or_else(|| format!("http://{addr}")),
         }
+    }
+
+    /// How the email sender runs.
+    pub fn mail_settings(
+        &self,
+        context: app::server::store::MailContext,
+    ) -> Result<app::server::mail::MailSettings, String> {
+        use app::server::mail::{MailSettings, Transport};
+        let from =
+            self.mail_from.parse().map_err(|e| format!("--mail-from {:?} is not an address: {e}", self.mail_from))?;
+        let transport = match &self.smtp_url {
+            Some(url) => Transport::smtp(url)?,
+            None => Transport::Files(self.mail_dir.clone().unwrap_or_else(|| self.data_dir.join("mail"))),
+        };
+        Ok(MailSettings {
+            from,
+            transport,
+            retry_after: std::time::Duration::from_secs(self.mail_retry_seconds.into()),
+            poll: std::time::Duration::from_secs(5),
+            digest_hour: self.daily_digest.then_some(self.digest_hour),
+            context,
+        })
     }
 
     pub fn database_url(&self) -> String {

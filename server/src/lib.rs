@@ -28,6 +28,7 @@ pub async fn open_state(
     if demo_data && store.is_empty().await.map_err(|e| e.to_string())? {
         tracing::info!("empty database: adding demo data");
         demo::seed_demo(&store, 200, 5000, 2026).await.map_err(|e| format!("cannot add demo data: {e}"))?;
+        demo::seed_demo_actions(&store, 2026).await.map_err(|e| format!("cannot add demo actions: {e}"))?;
     }
     let admins: i64 = sqlx::query_scalar("SELECT count(*) FROM staff_members WHERE role = 'admin' AND active = 1")
         .fetch_one(store.pool())
@@ -38,7 +39,7 @@ pub async fn open_state(
             "nobody can sign in yet: create the first admin with `interlog create-admin --email … --name …`"
         );
     }
-    Ok(AppState { leptos_options, store, settings: Arc::new(settings) })
+    Ok(AppState { leptos_options, store, settings: Arc::new(settings), outbox: Default::default() })
 }
 
 /// Leptos settings from cargo-leptos' environment, or the built-in layout.

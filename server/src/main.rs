@@ -44,9 +44,12 @@ async fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Er
     }
     let addr = options.site_addr;
     let url = cli.database_url();
-    let state = open_state(&url, &cli.store_options(), cli.org_settings(), args.demo_data, options).await?;
+    let state = open_state(&url, &cli.store_options(), cli.org_settings(addr), args.demo_data, options).await?;
     let engine = state.store.engine().name();
     let store = state.store.clone();
+    let mail = cli.mail_settings(state.settings.mail_context())?;
+    tracing::info!(transport = ?mail.transport, digest_hour = ?mail.digest_hour, "sending email");
+    let sender = app::server::mail::spawn_sender(store.clone(), mail, state.outbox.clone());
     let app = build_router(state);
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let database = server::redact_password(&url);
@@ -54,6 +57,7 @@ async fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Er
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    sender.abort();
     // Close the database connections cleanly (SQLite checkpoints its log).
     store.close().await;
     Ok(())
@@ -64,6 +68,7 @@ async fn generate(cli: &Cli, interactions: usize, seed: u64) -> Result<(), Box<d
     let store = Store::open_with(&url, &cli.store_options()).await?;
     if store.is_empty().await? {
         demo::seed_demo(&store, 200, 5000, 2026).await?;
+        demo::seed_demo_actions(&store, 2026).await?;
     }
     let started = std::time::Instant::now();
     demo::generate_large_log(&store, interactions, seed).await?;

@@ -72,7 +72,9 @@ async fn test_app(engine: Engine) -> TestApp {
             time_zone: chrono_tz::Europe::London,
             sessions: SessionPolicy::default(),
             trust_proxy: true,
+            public_url: "http://interlog.test".into(),
         }),
+        outbox: Default::default(),
     };
     let mut app = TestApp { _dir: dir, store, router: build_router(state), admin: String::new() };
     app.admin = sign_in(&app, ADMIN).await;
@@ -168,7 +170,8 @@ async fn respond(app: &TestApp, cookie: Option<&str>, mut request: Request<Body>
 enum Access {
     /// Any signed-in staff member may call it.
     Reads,
-    /// Reads that need the "manage staff" permission.
+    /// Reads that need more than the "view" permission (managing staff,
+    /// seeing everyone's actions).
     AdminReads,
     Changes,
 }
@@ -202,6 +205,8 @@ async fn snapshot(store: &Store) -> Vec<String> {
         "SELECT id || ' ' || name || ' ' || COALESCE(email, '') FROM people ORDER BY id",
         "SELECT id || ' ' || COALESCE(error_reason, '') FROM interactions ORDER BY id",
         "SELECT id || ' ' || name || ' ' || COALESCE(revoked_at, 0) FROM api_tokens ORDER BY id",
+        "SELECT id || ' ' || assignee_id || ' ' || instructions || ' ' || due_on || ' ' || version || ' ' || COALESCE(completion_id, 0) FROM actions ORDER BY id",
+        "SELECT CAST(count(*) AS TEXT) FROM outbox",
     ] {
         rows.extend(sqlx::query_scalar::<_, String>(sql).fetch_all(store.pool()).await.unwrap());
     }
@@ -541,6 +546,14 @@ on_both_engines! {
         // admin, and whether it only reads. A new server function must be
         // added here, and so gets checked.
         let ids = staff_ids(&app.store).await;
+        let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::London).date_naive();
+        let action = |assignee: i64| format!(
+            r#"{{"form":{{"person_id":1,"interaction_id":null,"type_id":1,"assignee_id":{assignee},"instructions":"Call back","due_on":"{}","notify_creator":true}}}}"#,
+            today + chrono::Duration::days(7)
+        );
+        let actions_query = |tab: &str| format!(
+            r#"{{"query":{{"tab":"{tab}","q":"","types":[],"assignee":null,"from":"","to":"","sort":null,"dir":null,"offset":0}}}}"#
+        );
         let calls: Vec<(&str, String, Access)> = vec![
             ("/api/list_interactions", r#"{"query":{"q":"","sort":"Timestamp","dir":null,"types":[],"page":"First","person":null}}"#.into(), Access::Reads),
             ("/api/interaction_types", "{}".into(), Access::Reads),
@@ -568,6 +581,19 @@ on_both_engines! {
             ("/api/api_token_settings", "{}".into(), Access::AdminReads),
             ("/api/create_api_token", format!(r#"{{"name":"Gateway","staff_id":{}}}"#, ids[ADMIN]), Access::Changes),
             ("/api/revoke_api_token", r#"{"id":1}"#.into(), Access::Changes),
+            ("/api/assign_action_options", r#"{"person":1,"interaction":null}"#.into(), Access::Changes),
+            ("/api/search_assignees", r#"{"q":"a"}"#.into(), Access::Changes),
+            ("/api/assign_action", action(ids[ADMIN]), Access::Changes),
+            ("/api/get_action", r#"{"id":1}"#.into(), Access::Reads),
+            ("/api/edit_action", format!(r#"{{"id":1,"version":1,{}"#, &action(ids[ADMIN])[1..]), Access::Changes),
+            ("/api/complete_action", format!(r#"{{"id":1,"form":{{"summary":"Done as asked","done_on":"{today}"}}}}"#), Access::Changes),
+            ("/api/assign_action", action(ids[ADMIN]), Access::Changes),
+            ("/api/delete_action", r#"{"id":2}"#.into(), Access::Changes),
+            ("/api/list_actions", actions_query("Mine"), Access::Reads),
+            ("/api/list_actions", actions_query("Outstanding"), Access::AdminReads),
+            ("/api/my_action_counts", "{}".into(), Access::Reads),
+            ("/api/get_home", "{}".into(), Access::Reads),
+            ("/api/my_notifications", "{}".into(), Access::Reads),
         ];
         let registered: std::collections::BTreeSet<String> =
             leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
@@ -776,5 +802,56 @@ on_both_engines! {
         assert_eq!(status, StatusCode::OK);
         let (_, html) = send(&app, get("/interactions/7")).await;
         assert!(html.contains("Posted in error") && html.contains("Wrong person"), "the detail page says who, when and why");
+    }
+
+    fn actions_refuse_bad_input_and_strangers_and_render_on_the_server(app) {
+        let ids = staff_ids(&app.store).await;
+        let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::London).date_naive();
+        let form = |assignee: i64, instructions: &str, due: &str| format!(
+            r#"{{"form":{{"person_id":1,"interaction_id":null,"type_id":1,"assignee_id":{assignee},"instructions":"{instructions}","due_on":"{due}","notify_creator":false}}}}"#
+        );
+        let actions = || async { sqlx::query_scalar::<_, i64>("SELECT count(*) FROM actions").fetch_one(app.store.pool()).await.unwrap() };
+        let in_days = |days: i64| (today + chrono::Duration::days(days)).to_string();
+        for (body, message) in [
+            (form(ids[ADMIN], "  ", &in_days(1)), "The instructions cannot be empty."),
+            (form(ids[ADMIN], "Ring", "2026-02-30"), "must be a date on the calendar"),
+            (form(ids[ADMIN], "Ring", &in_days(3000)), "at most five years ahead"),
+            (form(ids[ADMIN], "Ring", &in_days(-400)), "at most a year ago"),
+            (form(ids[READ_ONLY], "Ring", &in_days(1)), "cannot be given actions"),
+            (form(999_999, "Ring", &in_days(1)), "no staff member"),
+        ] {
+            let (status, text) = send(&app, post_json("/api/assign_action", &body)).await;
+            assert!(status.is_client_error(), "{body}: {status}");
+            assert!(text.contains(message), "{body}: {text}");
+        }
+        assert_eq!(actions().await, 0, "nothing refused was written");
+
+        // Alex assigns to Tom; another staff member may not complete it.
+        let (status, id) = send(&app, post_json("/api/assign_action", &form(ids[STAFF], "Ring <b>Ada</b> back", &in_days(-1)))).await;
+        assert_eq!(status, StatusCode::OK, "{id}");
+        let id: i64 = id.parse().unwrap();
+        let tom = sign_in(&app, STAFF).await;
+        let (status, text) = send_as(&app, Some(&tom), post_json("/api/complete_action", &format!(r#"{{"id":{id},"form":{{"summary":"Done","done_on":"{}"}}}}"#, in_days(1)))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "a date in the future: {text}");
+        assert!(text.contains("cannot be in the future"), "{text}");
+        let (status, text) = send_as(&app, Some(&tom), post_json("/api/delete_action", &format!(r#"{{"id":{id}}}"#))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "only the creator or a manager deletes: {text}");
+        let (status, counts) = send_as(&app, Some(&tom), post_json("/api/my_action_counts", "{}")).await;
+        assert_eq!((status, counts.as_str()), (StatusCode::OK, r#"{"outstanding":1,"overdue":1}"#));
+        let (status, text) = send(&app, post_json("/api/list_actions", &format!(r#"{{"query":{{"tab":"Mine","q":"{}","types":[],"assignee":null,"from":"","to":"","sort":null,"dir":null,"offset":0}}}}"#, "x".repeat(201)))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+
+        // Pages render on the server, escaped, with the overdue mark in words.
+        let (status, html) = send_as(&app, Some(&tom), get(&format!("/actions/{id}"))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Ring &lt;b&gt;Ada&lt;/b&gt; back") && html.contains("Overdue"), "{html}");
+        let (status, html) = send_as(&app, Some(&tom), get("/")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("My pending actions") && html.contains("Ring &lt;b&gt;Ada&lt;/b&gt; back"), "{html}");
+        let (status, html) = send_as(&app, Some(&tom), get("/actions?tab=completed")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("0 actions"), "{html}");
+        let (status, _) = send(&app, get("/actions/999999")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }

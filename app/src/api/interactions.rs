@@ -8,7 +8,8 @@ use crate::model::{InteractionDetail, LogPage, LogQuery, LogRow, TypeBadge, View
 
 /// Sets the HTTP status for an error before it is returned.
 #[cfg(feature = "ssr")]
-pub(crate) fn respond(error: AppError) -> AppError {
+pub(crate) fn respond(error: impl Into<AppError>) -> AppError {
+    let error = error.into();
     if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
         options.set_status(axum::http::StatusCode::from_u16(error.status()).unwrap_or_default());
     }
@@ -28,7 +29,7 @@ pub async fn list_interactions(query: LogQuery) -> Result<LogPage, AppError> {
     if query.types.len() > MAX_TYPE_FILTERS {
         return Err(respond(AppError::Validation("Too many type filters.".into())));
     }
-    state.store.list_interactions(&query, state.settings.time_zone).await.map_err(|e| respond(e.into()))
+    state.store.list_interactions(&query, state.settings.time_zone).await.map_err(respond)
 }
 
 /// Interaction types in the admin's order, for filters and pickers.
@@ -37,7 +38,7 @@ pub async fn interaction_types() -> Result<Vec<TypeBadge>, AppError> {
     use crate::server::auth::{require, state, Permission};
     let state = state().map_err(respond)?;
     require(&state, Permission::ViewInteractions).await.map_err(respond)?;
-    let types = state.store.interaction_types(false).await.map_err(|e| respond(e.into()))?;
+    let types = state.store.interaction_types(false).await.map_err(respond)?;
     Ok(types.into_iter().map(|t| t.badge).collect())
 }
 
@@ -47,7 +48,7 @@ pub async fn get_interaction(id: i64) -> Result<Option<InteractionDetail>, AppEr
     use crate::server::auth::{require, state, Permission};
     let state = state().map_err(respond)?;
     require(&state, Permission::ViewInteractions).await.map_err(respond)?;
-    state.store.interaction_detail(id, state.settings.time_zone).await.map_err(|e| respond(e.into()))
+    state.store.interaction_detail(id, state.settings.time_zone).await.map_err(respond)
 }
 
 /// Renames an interaction's description, keeping the old one as a revision.
@@ -60,14 +61,9 @@ pub async fn rename_description(id: i64, description: String) -> Result<LogRow, 
     let state = state().map_err(respond)?;
     let staff = require(&state, Permission::RenameDescriptions).await.map_err(respond)?;
     let description = validate_description(&description).map_err(|msg| respond(AppError::Validation(msg)))?;
-    state.store.rename_description(id, &description, staff.id, now_millis()).await.map_err(|e| respond(e.into()))?;
+    state.store.rename_description(id, &description, staff.id, now_millis()).await.map_err(respond)?;
     tracing::info!(interaction = id, staff = staff.id, "description renamed");
-    state
-        .store
-        .log_row(id, state.settings.time_zone)
-        .await
-        .map_err(|e| respond(e.into()))?
-        .ok_or_else(|| respond(AppError::NotFound))
+    state.store.log_row(id, state.settings.time_zone).await.map_err(respond)?.ok_or_else(|| respond(AppError::NotFound))
 }
 
 /// The staff member using the app, for the header.

@@ -1,6 +1,7 @@
 //! Server functions: thin. Each checks who is calling and what they may do,
 //! validates its input, and calls the store.
 
+mod actions;
 mod interactions;
 mod people;
 mod staff;
@@ -17,6 +18,7 @@ pub(crate) async fn allowed(
     Ok((state, staff))
 }
 
+pub use actions::*;
 pub use interactions::*;
 pub use people::*;
 pub use staff::*;

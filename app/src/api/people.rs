@@ -13,29 +13,24 @@ use crate::{
     server::auth::Permission,
 };
 
-#[cfg(feature = "ssr")]
-fn failed(error: impl Into<AppError>) -> AppError {
-    respond(error.into())
-}
-
 /// A page of people whose name, email or phone contains `q`.
 #[server(input = Json, endpoint = "search_people")]
 pub async fn search_people(q: String, offset: i64) -> Result<PeoplePage, AppError> {
     use crate::recording::MAX_PEOPLE_SEARCH_CHARS;
     let (state, _) = allowed(Permission::ViewInteractions).await?;
     if q.chars().count() > MAX_PEOPLE_SEARCH_CHARS {
-        return Err(failed(AppError::Validation(format!(
+        return Err(respond(AppError::Validation(format!(
             "Search text is limited to {MAX_PEOPLE_SEARCH_CHARS} characters."
         ))));
     }
-    state.store.search_people(&q, offset).await.map_err(failed)
+    state.store.search_people(&q, offset).await.map_err(respond)
 }
 
 /// One person; `None` when there is no such id.
 #[server(input = Json, endpoint = "get_person")]
 pub async fn get_person(id: i64) -> Result<Option<Person>, AppError> {
     let (state, _) = allowed(Permission::ViewInteractions).await?;
-    state.store.person(id).await.map_err(failed)
+    state.store.person(id).await.map_err(respond)
 }
 
 /// Adds a person; returns their id.
@@ -43,8 +38,8 @@ pub async fn get_person(id: i64) -> Result<Option<Person>, AppError> {
 pub async fn add_person(person: NewPerson) -> Result<i64, AppError> {
     use crate::server::auth::actor;
     let (state, staff) = allowed(Permission::CreateInteractions).await?;
-    let person = person.validated().map_err(|e| failed(AppError::Validation(e)))?;
-    let id = state.store.add_person(&person, &actor(&staff)).await.map_err(failed)?;
+    let person = person.validated().map_err(|e| respond(AppError::Validation(e)))?;
+    let id = state.store.add_person(&person, &actor(&staff)).await.map_err(respond)?;
     tracing::info!(staff = staff.id, person = id, "person added");
     Ok(id)
 }
@@ -60,8 +55,8 @@ pub async fn new_interaction_options(person: Option<i64>, reply_to: Option<i64>)
     let parent =
         match reply_to {
             Some(id) => {
-                Some(state.store.log_row(id, tz).await.map_err(failed)?.ok_or_else(|| {
-                    failed(AppError::Validation(format!("There is no interaction {id} to reply to.")))
+                Some(state.store.log_row(id, tz).await.map_err(respond)?.ok_or_else(|| {
+                    respond(AppError::Validation(format!("There is no interaction {id} to reply to.")))
                 })?)
             }
             None => None,
@@ -74,12 +69,12 @@ pub async fn new_interaction_options(person: Option<i64>, reply_to: Option<i64>)
                 .store
                 .person(id)
                 .await
-                .map_err(failed)?
-                .ok_or_else(|| failed(AppError::Validation(format!("There is no person with id {id}."))))?,
+                .map_err(respond)?
+                .ok_or_else(|| respond(AppError::Validation(format!("There is no person with id {id}."))))?,
         ),
         None => None,
     };
-    let types = state.store.recordable_types(staff.id).await.map_err(failed)?;
+    let types = state.store.recordable_types(staff.id).await.map_err(respond)?;
     Ok(RecordingOptions {
         person,
         types,
@@ -109,8 +104,8 @@ pub async fn mark_posted_in_error(id: i64, reason: String) -> Result<(), AppErro
     use crate::recording::validate_reason;
     use crate::server::auth::actor;
     let (state, staff) = allowed(Permission::CreateInteractions).await?;
-    let reason = validate_reason(&reason).map_err(|e| failed(AppError::Validation(e)))?;
-    state.store.mark_posted_in_error(id, &reason, &actor(&staff)).await.map_err(failed)?;
+    let reason = validate_reason(&reason).map_err(|e| respond(AppError::Validation(e)))?;
+    state.store.mark_posted_in_error(id, &reason, &actor(&staff)).await.map_err(respond)?;
     tracing::info!(interaction = id, staff = staff.id, "marked posted in error");
     Ok(())
 }
@@ -120,7 +115,7 @@ pub async fn mark_posted_in_error(id: i64, reason: String) -> Result<(), AppErro
 pub async fn withdraw_posted_in_error(id: i64) -> Result<(), AppError> {
     use crate::server::auth::actor;
     let (state, staff) = allowed(Permission::CreateInteractions).await?;
-    state.store.withdraw_posted_in_error(id, &actor(&staff)).await.map_err(failed)?;
+    state.store.withdraw_posted_in_error(id, &actor(&staff)).await.map_err(respond)?;
     tracing::info!(interaction = id, staff = staff.id, "posted in error withdrawn");
     Ok(())
 }
@@ -130,8 +125,8 @@ pub async fn withdraw_posted_in_error(id: i64) -> Result<(), AppError> {
 pub async fn api_token_settings() -> Result<(Vec<ApiToken>, Vec<(i64, String)>), AppError> {
     use crate::access::Permission as P;
     let (state, _) = allowed(Permission::ManageStaff).await?;
-    let tokens = state.store.api_tokens(state.settings.time_zone).await.map_err(failed)?;
-    let directory = state.store.staff_directory().await.map_err(failed)?;
+    let tokens = state.store.api_tokens(state.settings.time_zone).await.map_err(respond)?;
+    let directory = state.store.staff_directory().await.map_err(respond)?;
     let staff = directory
         .staff
         .into_iter()
@@ -150,14 +145,14 @@ pub async fn create_api_token(name: String, staff_id: i64) -> Result<NewApiToken
     use crate::server::auth::{actor, new_api_token, token_hash};
     let (state, staff) = allowed(Permission::ManageStaff).await?;
     let name =
-        validate_line(&name, "The token's name", MAX_TOKEN_NAME_CHARS).map_err(|e| failed(AppError::Validation(e)))?;
+        validate_line(&name, "The token's name", MAX_TOKEN_NAME_CHARS).map_err(|e| respond(AppError::Validation(e)))?;
     let token = new_api_token();
     let hint: String = token.chars().skip(token.chars().count() - 4).collect();
     let id = state
         .store
         .create_api_token(&name, &token_hash(&token), &hint, staff_id, &actor(&staff))
         .await
-        .map_err(failed)?;
+        .map_err(respond)?;
     tracing::info!(staff = staff.id, token = id, "API token created");
     Ok(NewApiToken { id, token })
 }
@@ -167,7 +162,7 @@ pub async fn create_api_token(name: String, staff_id: i64) -> Result<NewApiToken
 pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
     use crate::server::auth::actor;
     let (state, staff) = allowed(Permission::ManageStaff).await?;
-    state.store.revoke_api_token(id, &actor(&staff)).await.map_err(failed)?;
+    state.store.revoke_api_token(id, &actor(&staff)).await.map_err(respond)?;
     tracing::info!(staff = staff.id, token = id, "API token revoked");
     Ok(())
 }

@@ -34,7 +34,7 @@ fn check_team_count(team_ids: &[i64]) -> Result<(), AppError> {
 #[server(input = Json, endpoint = "staff_directory")]
 pub async fn staff_directory() -> Result<Directory, AppError> {
     let (state, _) = staff_admin().await?;
-    state.store.staff_directory().await.map_err(|e| respond(e.into()))
+    state.store.staff_directory().await.map_err(respond)
 }
 
 /// Adds a staff member who can sign in with the given password.
@@ -49,7 +49,7 @@ pub async fn add_staff_member(member: NewStaffMember) -> Result<i64, AppError> {
     check_team_count(&member.team_ids)?;
     let hash = hash_password(member.password.clone()).await.map_err(respond)?;
     let new = NewStaffMember { name, email, password: String::new(), ..member };
-    let id = state.store.add_staff_member(&new, Some(&hash), &actor(&staff)).await.map_err(|e| respond(e.into()))?;
+    let id = state.store.add_staff_member(&new, Some(&hash), &actor(&staff)).await.map_err(respond)?;
     tracing::info!(staff = staff.id, added = id, "staff member added");
     Ok(id)
 }
@@ -60,7 +60,7 @@ pub async fn update_staff_member(id: i64, role: Role, team_ids: Vec<i64>) -> Res
     use crate::server::auth::actor;
     let (state, staff) = staff_admin().await?;
     check_team_count(&team_ids)?;
-    state.store.update_staff_member(id, role, &team_ids, &actor(&staff)).await.map_err(|e| respond(e.into()))
+    state.store.update_staff_member(id, role, &team_ids, &actor(&staff)).await.map_err(respond)
 }
 
 /// Disables a staff member (ending their sessions at once) or enables them.
@@ -68,7 +68,7 @@ pub async fn update_staff_member(id: i64, role: Role, team_ids: Vec<i64>) -> Res
 pub async fn set_staff_active(id: i64, active: bool) -> Result<(), AppError> {
     use crate::server::auth::actor;
     let (state, staff) = staff_admin().await?;
-    state.store.set_staff_active(id, active, &actor(&staff)).await.map_err(|e| respond(e.into()))
+    state.store.set_staff_active(id, active, &actor(&staff)).await.map_err(respond)
 }
 
 /// Sets a new password for a staff member and signs them out everywhere.
@@ -79,7 +79,7 @@ pub async fn reset_staff_password(id: i64, password: String) -> Result<(), AppEr
     let (state, staff) = staff_admin().await?;
     validate_password(&password).map_err(invalid)?;
     let hash = hash_password(password).await.map_err(respond)?;
-    state.store.set_staff_password(id, &hash, &actor(&staff)).await.map_err(|e| respond(e.into()))
+    state.store.set_staff_password(id, &hash, &actor(&staff)).await.map_err(respond)
 }
 
 /// Adds a team.
@@ -89,7 +89,7 @@ pub async fn add_team(name: String) -> Result<i64, AppError> {
     use crate::server::auth::actor;
     let (state, staff) = staff_admin().await?;
     let name = validate_name(&name, "Team name").map_err(invalid)?;
-    state.store.add_team(&name, &actor(&staff)).await.map_err(|e| respond(e.into()))
+    state.store.add_team(&name, &actor(&staff)).await.map_err(respond)
 }
 
 /// A page of the audit log, newest first; `before` pages back.
@@ -97,5 +97,5 @@ pub async fn add_team(name: String) -> Result<i64, AppError> {
 pub async fn audit_log(before: Option<i64>) -> Result<AuditPage, AppError> {
     use crate::access::AUDIT_PAGE_SIZE;
     let (state, _) = staff_admin().await?;
-    state.store.audit_page(before, AUDIT_PAGE_SIZE).await.map_err(|e| respond(e.into()))
+    state.store.audit_page(before, AUDIT_PAGE_SIZE).await.map_err(respond)
 }

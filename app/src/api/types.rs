@@ -30,7 +30,7 @@ async fn types_admin() -> Result<(AppState, Actor), AppError> {
 #[server(input = Json, endpoint = "interaction_type_settings")]
 pub async fn interaction_type_settings() -> Result<TypeSettings, AppError> {
     let (state, _) = types_admin().await?;
-    state.store.type_settings().await.map_err(|e| respond(e.into()))
+    state.store.type_settings().await.map_err(respond)
 }
 
 /// Adds a type at the end of the order, open to every team.
@@ -42,7 +42,7 @@ pub async fn add_interaction_type(name: String, colour: String, icon: String) ->
     let name = validate_type_name(&name).map_err(invalid)?;
     let colour = normalise_colour(&colour).map_err(invalid)?;
     let icon = validate_icon(&icon).map_err(invalid)?;
-    state.store.add_interaction_type(&name, &colour, &icon, &by).await.map_err(|e| respond(e.into()))
+    state.store.add_interaction_type(&name, &colour, &icon, &by).await.map_err(respond)
 }
 
 /// Changes one thing about a type that is still at `version`.
@@ -50,7 +50,7 @@ pub async fn add_interaction_type(name: String, colour: String, icon: String) ->
 pub async fn update_interaction_type(id: i64, version: i64, change: TypeChange) -> Result<TypeSetting, AppError> {
     let (state, by) = types_admin().await?;
     let change = change.validated().map_err(|message| respond(AppError::Validation(message)))?;
-    state.store.change_interaction_type(id, version, &change, &by).await.map_err(|e| respond(e.into()))
+    state.store.change_interaction_type(id, version, &change, &by).await.map_err(respond)
 }
 
 /// Moves a type that is still at `version` to just after type `after`
@@ -58,5 +58,5 @@ pub async fn update_interaction_type(id: i64, version: i64, change: TypeChange) 
 #[server(input = Json, endpoint = "move_interaction_type")]
 pub async fn move_interaction_type(id: i64, version: i64, after: Option<i64>) -> Result<TypeSetting, AppError> {
     let (state, by) = types_admin().await?;
-    state.store.move_interaction_type(id, version, after, &by).await.map_err(|e| respond(e.into()))
+    state.store.move_interaction_type(id, version, after, &by).await.map_err(respond)
 }

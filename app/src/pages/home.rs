@@ -1,58 +1,93 @@
-//! `/`: home. Recent interactions at a glance.
+//! `/`: home. My pending actions (overdue first) and the interactions I
+//! logged lately. Split out of the main WASM bundle like the other pages.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::list_interactions;
-use crate::components::log_view::thousands;
+use crate::actions::{ActionQuery, HOME_MONTHS};
+use crate::api::get_home;
 use crate::components::type_badge::TypeIcon;
-use crate::model::LogQuery;
+use crate::pages::{actions::DueCell, settings::error_panel};
+
+lazy_page!(HomeRoute => view! { <HomePage /> });
 
 #[component]
-pub fn HomePage() -> impl IntoView {
-    crate::mark_interactive();
-    let recent = Resource::new(|| (), |_| list_interactions(LogQuery::default()));
+fn HomePage() -> impl IntoView {
+    let home = Resource::new(|| (), |_| get_home());
     view! {
         <Title text="Home" />
         <div class="page-header">
             <h1>"Home"</h1>
         </div>
-        <section class="card" aria-labelledby="recent-heading">
-            <div class="card-header">
-                <h2 id="recent-heading">"Recent interactions"</h2>
-                <a href="/log">"Open the interaction log"</a>
-            </div>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match recent.await {
-                        Ok(page) => {
-                            let total = thousands(page.total);
-                            view! {
-                                <ul class="recent-list">
-                                    {page
-                                        .rows
-                                        .into_iter()
-                                        .take(10)
-                                        .map(|row| {
-                                            view! {
-                                                <li>
-                                                    <TypeIcon kind=row.kind.clone() />
-                                                    <a href=format!("/interactions/{}", row.id)>{row.description.clone()}</a>
-                                                    <span class="muted">{row.person_name.clone()}</span>
-                                                    <time class="muted" datetime=row.occurred_at.clone()>{row.occurred_display.clone()}</time>
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match home.await {
+                    Ok(home) => {
+                        let overdue = home.actions.iter().filter(|a| a.overdue).count();
+                        let older = home.older;
+                        let empty_actions = home.actions.is_empty();
+                        let empty_recent = home.recent.is_empty();
+                        view! {
+                            <section class="card" aria-labelledby="pending-heading">
+                                <div class="card-header">
+                                    <h2 id="pending-heading">"My pending actions"</h2>
+                                    <a href=ActionQuery::default().to_url()>"All my actions"</a>
+                                </div>
+                                {(overdue > 0).then(|| view! {
+                                    <p class="overdue-summary">{match overdue {
+                                        1 => "1 action is overdue.".to_string(),
+                                        n => format!("{n} actions are overdue."),
+                                    }}</p>
+                                })}
+                                <ul class="pending-list" data-testid="pending-actions">
+                                    {home.actions.into_iter().map(|a| view! {
+                                        <li data-id=a.id class:overdue-row=a.overdue>
+                                            <span class="pending-due"><DueCell row=a.clone() /></span>
+                                            <TypeIcon kind=a.kind.clone() />
+                                            <a href=format!("/actions/{}", a.id) class="action-link">{a.instructions.clone()}</a>
+                                            <a href=format!("/people/{}", a.person_id) class="muted">{a.person_name.clone()}</a>
+                                        </li>
+                                    }).collect_view()}
                                 </ul>
-                                <p class="muted">{format!("{total} interactions on record.")}</p>
-                            }
-                                .into_any()
+                                {empty_actions.then(|| view! { <p class="empty">"Nothing is waiting for you."</p> })}
+                                {(older > 0).then(|| view! {
+                                    <p class="muted">
+                                        {format!(
+                                            "{older} older outstanding {} (due more than {HOME_MONTHS} months ago) {} on ",
+                                            if older == 1 { "action" } else { "actions" },
+                                            if older == 1 { "is" } else { "are" },
+                                        )}
+                                        <a href="/actions">"Actions"</a>
+                                        "."
+                                    </p>
+                                })}
+                            </section>
+                            <section class="card" aria-labelledby="recent-heading">
+                                <div class="card-header">
+                                    <h2 id="recent-heading">"Interactions I logged recently"</h2>
+                                    <a href="/log">"Open the interaction log"</a>
+                                </div>
+                                <ul class="recent-list">
+                                    {home.recent.into_iter().map(|row| view! {
+                                        <li>
+                                            <TypeIcon kind=row.kind.clone() />
+                                            <a href=format!("/interactions/{}", row.id)>{row.description.clone()}</a>
+                                            <a href=format!("/people/{}", row.person_id) class="muted">{row.person_name.clone()}</a>
+                                            <time class="muted" datetime=row.occurred_at.clone()>{row.occurred_display.clone()}</time>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                                {empty_recent.then(|| view! { <p class="empty">"You have not logged any interactions yet."</p> })}
+                            </section>
                         }
-                        Err(e) => view! { <p class="error-panel" role="alert">{e.to_string()}</p> }.into_any(),
+                            .into_any()
                     }
-                })}
-            </Transition>
-        </section>
+                    Err(e) => {
+                        e.sign_in_again_if_signed_out();
+                        error_panel(e)
+                    }
+                }
+            })}
+        </Transition>
     }
 }

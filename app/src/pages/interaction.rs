@@ -98,9 +98,12 @@ fn Detail(detail: InteractionDetail, from: Option<String>, reload: Callback<()>)
                 {row.tags.iter().map(|t| view! { <li class="tag">{t.clone()}</li> }).collect_view()}
             </ul>
             <h2>"Replies"</h2>
-            <IfAllowed permission=Permission::CreateInteractions>
-                <p><a class="button" href=reply_href.clone()>"Reply"</a></p>
-            </IfAllowed>
+            <p class="button-row">
+                <IfAllowed permission=Permission::CreateInteractions>
+                    <a class="button" href=reply_href.clone()>"Reply"</a>
+                </IfAllowed>
+                <crate::pages::actions::AssignActionLink person=row.person_id interaction=row.id />
+            </p>
             {if detail.replies.is_empty() {
                 view! { <p class="muted">"No replies."</p> }.into_any()
             } else {
@@ -110,6 +113,17 @@ fn Detail(detail: InteractionDetail, from: Option<String>, reload: Callback<()>)
                     </ul>
                 }.into_any()
             }}
+            {(!detail.actions.is_empty()).then(|| view! {
+                <h2>"Follow-up actions"</h2>
+                <ul class="link-list actions">
+                    {detail.actions.iter().map(|a| view! {
+                        <li>
+                            {if a.completed_here { "Completes: " } else if a.done { "Done: " } else { "Outstanding: " }}
+                            <a href=format!("/actions/{}", a.id)>{a.instructions.clone()}</a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
             <h2>"Rename history"</h2>
             {if detail.revisions.is_empty() {
                 view! { <p class="muted">"The description has not been renamed."</p> }.into_any()

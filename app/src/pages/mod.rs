@@ -23,6 +23,7 @@ macro_rules! lazy_page {
     };
 }
 
+pub mod actions;
 pub mod api_tokens;
 pub mod home;
 pub mod interaction;
@@ -30,6 +31,7 @@ pub mod interaction_types;
 pub mod log;
 pub mod login;
 pub mod not_found;
+pub mod notifications;
 pub mod people;
 pub mod record;
 pub mod settings;

@@ -243,6 +243,7 @@ fn Profile(person: Person, recorded: Option<i64>) -> impl IntoView {
                     <IfAllowed permission=Permission::CreateInteractions>
                         <a class="button primary" href=new_href.clone()>"New interaction"</a>
                     </IfAllowed>
+                    <crate::pages::actions::AssignActionLink person=person.id />
                 </div>
             </div>
         </section>

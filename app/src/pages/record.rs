@@ -72,32 +72,40 @@ fn NewInteractionPage() -> impl IntoView {
     }
 }
 
-/// The form's own state: per-field messages and a summary.
+/// A form's own state: per-field messages and a summary.
 #[derive(Clone, Debug, Default, PartialEq)]
-struct Problems {
+pub(crate) struct Problems {
     fields: Vec<(String, String)>,
     summary: Option<String>,
 }
 
 impl Problems {
-    fn from_error(error: &AppError) -> Problems {
+    /// What to show for a refusal; `what` names what was not saved ("The
+    /// interaction").
+    pub(crate) fn from_error(error: &AppError, what: &str) -> Problems {
         match error {
             AppError::Fields(fields) => Problems {
                 fields: fields.0.clone(),
-                summary: Some("The interaction was not saved. Please check the fields marked below.".into()),
+                summary: Some(format!("{what} was not saved. Please check the fields marked below.")),
             },
-            other => Problems { fields: Vec::new(), summary: Some(format!("The interaction was not saved. {other}")) },
+            other => Problems { fields: Vec::new(), summary: Some(format!("{what} was not saved. {other}")) },
         }
     }
 
-    fn field(&self, name: &str) -> Option<String> {
+    pub(crate) fn field(&self, name: &str) -> Option<String> {
         self.fields.iter().find(|(f, _)| f == name).map(|(_, m)| m.clone())
+    }
+
+    pub(crate) fn summary(&self) -> Option<String> {
+        self.summary.clone()
     }
 }
 
+const WHAT: &str = "The interaction";
+
 #[component]
 fn RecordForm(options: RecordingOptions, draft: Draft) -> impl IntoView {
-    let problems = RwSignal::new(draft.error.as_ref().map(Problems::from_error).unwrap_or_default());
+    let problems = RwSignal::new(draft.error.as_ref().map(|e| Problems::from_error(e, WHAT)).unwrap_or_default());
     let saving = RwSignal::new(false);
     let form_ref = NodeRef::<html::Form>::new();
     let navigate = use_navigate();
@@ -130,7 +138,7 @@ fn RecordForm(options: RecordingOptions, draft: Draft) -> impl IntoView {
         };
         // What can be checked here is, at once; the server checks it all again.
         if let Err(errors) = sent.checked() {
-            problems.set(Problems::from_error(&AppError::Fields(errors)));
+            problems.set(Problems::from_error(&AppError::Fields(errors), WHAT));
             return;
         }
         saving.set(true);
@@ -141,7 +149,7 @@ fn RecordForm(options: RecordingOptions, draft: Draft) -> impl IntoView {
                 Ok((id, person_id)) => navigate(&format!("/people/{person_id}?recorded={id}"), Default::default()),
                 Err(e) => {
                     e.sign_in_again_if_signed_out();
-                    problems.set(Problems::from_error(&e));
+                    problems.set(Problems::from_error(&e, WHAT));
                     saving.set(false);
                 }
             }
@@ -176,7 +184,7 @@ fn RecordForm(options: RecordingOptions, draft: Draft) -> impl IntoView {
             aria-describedby="record-summary"
         >
             <div id="record-summary" aria-live="assertive">
-                {move || problems.with(|p| p.summary.clone()).map(|s| view! { <p class="error-panel" role="alert">{s}</p> })}
+                {move || problems.with(Problems::summary).map(|s| view! { <p class="error-panel" role="alert">{s}</p> })}
             </div>
             {reply.clone().map(|parent| view! {
                 <p class="reply-to">

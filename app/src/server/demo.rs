@@ -369,6 +369,94 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
     store.analyze().await
 }
 
+const DEMO_INSTRUCTIONS: &[&str] = &[
+    "Call back about the late payment and agree a plan.",
+    "Send the housing benefit form and check it arrived.",
+    "Book a follow-up visit for next week.",
+    "Check the GP letter arrived and note what it says.",
+    "Chase the referral to family support.",
+    "Confirm the appointment by text the day before.",
+    "Ask for the missing tenancy documents.",
+    "Find out whether the school meeting went ahead.",
+];
+
+/// Follow-up actions for the demo, on a database [`seed_demo`] filled:
+/// outstanding ones (some overdue, some following an interaction) for most
+/// staff, and some completed (each recorded as an interaction, so the log
+/// grows by those). The assignees' emails are queued like any others.
+pub async fn seed_demo_actions(store: &Store, seed: u64) -> Result<(), StoreError> {
+    use super::store::{Actor, Completion, MailContext, NewAction, StaffRecord};
+    use crate::access::Role;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let now = now_millis() / (60 * 60 * 1000) * (60 * 60 * 1000);
+    let staff_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM staff_members ORDER BY id LIMIT $1")
+        .bind(DEMO_STAFF.len() as i64)
+        .fetch_all(store.pool())
+        .await?;
+    let type_ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM interaction_types ORDER BY id").fetch_all(store.pool()).await?;
+    let person_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM people ORDER BY id").fetch_all(store.pool()).await?;
+    if staff_ids.len() < DEMO_STAFF.len() || type_ids.len() < DEMO_TYPES.len() || person_ids.is_empty() {
+        return Err(StoreError::Invalid("seed the demo data first".into()));
+    }
+    let staff = |i: usize| {
+        let (name, email, role, _) = DEMO_STAFF[i];
+        StaffRecord {
+            id: staff_ids[i],
+            name: name.into(),
+            email: email.into(),
+            role: Role::parse(role).unwrap_or(Role::Staff),
+        }
+    };
+    let mail = MailContext { base_url: "http://127.0.0.1:3000".into(), time_zone: chrono_tz::UTC };
+    let today = chrono::DateTime::from_timestamp_millis(now).unwrap_or_default().date_naive();
+    // Everyone but the read-only user can be given work; the open types
+    // (not Incident or Warning) suit every team.
+    let open_types = [0, 1, 2, 3, 4, 7];
+    // (assignee, creator, days from today it is due): Tom and Priya, whom the
+    // README suggests signing in as, have overdue work waiting.
+    let mut plan: Vec<(usize, usize, i64)> = vec![(2, 1, -3), (2, 1, 0), (2, 0, 5), (2, 1, 14), (1, 0, -1), (1, 2, 7)];
+    for _ in 0..14 {
+        plan.push((rng.random_range(1..DEMO_STAFF.len() - 1), rng.random_range(0..3), rng.random_range(-12..40)));
+    }
+    let mut ids = Vec::new();
+    for (k, (assignee, creator, days)) in plan.into_iter().enumerate() {
+        let person = rng.random_range(0..person_ids.len());
+        let follows: Option<i64> = if k % 2 == 0 {
+            sqlx::query_scalar("SELECT max(id) FROM interactions WHERE person_id = $1")
+                .bind(person_ids[person])
+                .fetch_one(store.pool())
+                .await?
+        } else {
+            None
+        };
+        let new = NewAction {
+            person_id: person_ids[person],
+            interaction_id: follows,
+            type_id: type_ids[open_types[k % open_types.len()]],
+            assignee_id: staff_ids[assignee],
+            instructions: DEMO_INSTRUCTIONS[k % DEMO_INSTRUCTIONS.len()].to_string(),
+            due_on: today + chrono::Duration::days(days),
+            notify_creator: k % 3 == 0,
+        };
+        let created = now - (10 + rng.random_range(0..5)) * DAY;
+        let by = Actor { id: Some(staff_ids[creator]), address: "demo data".into(), at: created };
+        ids.push((store.assign_action(&new, &staff(creator), &by, &mail).await?, assignee, days));
+    }
+    // Some are done already.
+    for &(id, assignee, days) in ids.iter().skip(6).step_by(3) {
+        let done_on = today - chrono::Duration::days(days.clamp(1, 9));
+        let done = Completion {
+            summary: "Done as asked. Spoke to them and noted the outcome; nothing further needed for now.".into(),
+            done_on,
+            occurred_at: done_on.and_hms_opt(12, 0, 0).map(|t| t.and_utc().timestamp_millis()).unwrap_or(now),
+        };
+        let by = Actor { id: Some(staff_ids[assignee]), address: "demo data".into(), at: done.occurred_at };
+        store.complete_action(id, &done, &staff(assignee), &by, &mail).await?;
+    }
+    Ok(())
+}
+
 fn weighted_type(rng: &mut ChaCha8Rng) -> usize {
     // Calls and emails dominate a real log; incidents and complaints are rare.
     const WEIGHTS: [u32; 8] = [32, 24, 12, 8, 10, 5, 4, 5];

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod demo;
+pub mod mail;
 pub mod recording;
 pub mod store;
 pub mod tags;
@@ -23,6 +24,16 @@ pub struct OrgSettings {
     pub sessions: auth::SessionPolicy,
     /// Take the client's address from `X-Forwarded-For` (behind a proxy).
     pub trust_proxy: bool,
+    /// Where users reach Interlog (`https://interlog.example.org`): links
+    /// in emails start with it.
+    pub public_url: String,
+}
+
+impl OrgSettings {
+    /// What emails queued now need: links and the time zone.
+    pub fn mail_context(&self) -> store::MailContext {
+        store::MailContext { base_url: self.public_url.trim_end_matches('/').to_string(), time_zone: self.time_zone }
+    }
 }
 
 /// Shared by every request: handed to server functions through context.
@@ -31,4 +42,6 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
     pub settings: Arc<OrgSettings>,
+    /// Wakes the email sender when something was queued.
+    pub outbox: Arc<tokio::sync::Notify>,
 }

@@ -1,7 +1,7 @@
 //! Recording an interaction from the "New interaction" form: shared by its
 //! server function (the hydrated page) and the plain form post (no WASM).
 
-use chrono::{NaiveDateTime, TimeZone, Utc};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::store::{now_millis, Millis, NewInteraction, StaffRecord};
@@ -33,6 +33,29 @@ pub fn parse_local_time(value: &str, tz: Tz) -> Result<Millis, String> {
         .earliest()
         .ok_or_else(|| format!("{value} does not exist in {} (the clocks went forward).", tz.name()))?;
     Ok(local.timestamp_millis())
+}
+
+/// Today in `tz`.
+pub fn today(tz: Tz) -> NaiveDate {
+    Utc::now().with_timezone(&tz).date_naive()
+}
+
+/// A `YYYY-MM-DD` date that is on the calendar; `what` starts the message.
+pub fn parse_day(value: &str, what: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1900..=2999).contains(&chrono::Datelike::year(d)))
+        .ok_or_else(|| format!("{what} must be a date on the calendar, like 2026-11-27."))
+}
+
+/// When something done on `day` happened: now if that is today, otherwise
+/// noon that day, in `tz`.
+pub fn moment_of_day(day: NaiveDate, tz: Tz, now: Millis) -> Millis {
+    if day == today(tz) {
+        return now;
+    }
+    let noon = day.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default());
+    tz.from_local_datetime(&noon).earliest().map(|t| t.timestamp_millis()).unwrap_or(now)
 }
 
 /// Refuses a time later than now (beyond a small allowance for clocks).

@@ -25,6 +25,18 @@ use crate::model::{
 };
 use crate::recording::{ErrorMark, Source};
 
+/// A row's type as shown, from its `type_id`, `type_name`, `colour`, `icon`
+/// and `type_deleted` (0 or 1) columns.
+fn type_badge(r: &AnyRow) -> TypeBadge {
+    TypeBadge::new(
+        r.get("type_id"),
+        r.get("type_name"),
+        r.get("colour"),
+        r.get("icon"),
+        r.get::<i64, _>("type_deleted") != 0,
+    )
+}
+
 /// Milliseconds since the Unix epoch, UTC: how every time is stored.
 pub type Millis = i64;
 
@@ -508,7 +520,25 @@ impl Store {
             }
         })
         .collect();
+        let actions = sqlx::query(
+            "SELECT id, instructions, completion_id FROM actions WHERE interaction_id = $1 OR completion_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let completion: Option<i64> = r.get("completion_id");
+            crate::model::ActionLink {
+                id: r.get("id"),
+                instructions: r.get("instructions"),
+                completed_here: completion == Some(id),
+                done: completion.is_some(),
+            }
+        })
+        .collect();
         Ok(Some(InteractionDetail {
+            actions,
             row,
             note: extra.get("note"),
             logged_at: iso_time(logged_at),
@@ -681,13 +711,7 @@ impl Store {
                     id: r.get("id"),
                     occurred_at: iso_time(occurred),
                     occurred_display: display_time(occurred, tz),
-                    kind: TypeBadge::new(
-                        r.get("type_id"),
-                        r.get("type_name"),
-                        r.get("colour"),
-                        r.get("icon"),
-                        r.get::<i64, _>("type_deleted") != 0,
-                    ),
+                    kind: type_badge(&r),
                     description: r.get("description"),
                     person_id: r.get("person_id"),
                     person_name: r.get("person_name"),
@@ -1243,12 +1267,16 @@ pub fn sqlite_file_path(url: &str) -> Option<String> {
     (!path.is_empty() && path != ":memory:").then(|| path.to_string())
 }
 
+mod actions;
 mod people;
 mod staff;
 #[cfg(test)]
 mod tests;
 mod types;
 
+pub use actions::{
+    day_display, day_string, ActionEdit, Completion, MailContext, NewAction, OutgoingEmail, MAX_EMAIL_ATTEMPTS,
+};
 pub use people::{IdempotencyKey, Recorded};
 pub use staff::{Actor, AuditEvent, SignInFailures};
 pub use types::{first_keys, key_between};

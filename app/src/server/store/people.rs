@@ -39,7 +39,7 @@ fn person(r: &sqlx::any::AnyRow) -> Person {
 }
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern (with `ESCAPE '\'`).
-fn like_pattern(text: &str) -> String {
+pub(super) fn like_pattern(text: &str) -> String {
     let mut out = String::from("%");
     for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {
@@ -427,38 +427,7 @@ async fn replayed(conn: &mut AnyConnection, key: &IdempotencyKey) -> Result<Opti
 /// open to one of the recorder's teams; a reply is to an interaction about
 /// the same person.
 async fn check_recordable(conn: &mut AnyConnection, engine: Engine, new: &NewInteraction) -> Result<(), StoreError> {
-    let row = sqlx::query(&format!(
-        "SELECT name, deleted_at FROM interaction_types WHERE id = $1{}",
-        match engine {
-            Engine::Sqlite => "",
-            Engine::Postgres => " FOR SHARE",
-        }
-    ))
-    .bind(new.type_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| StoreError::Invalid(format!("There is no interaction type with id {}.", new.type_id)))?;
-    let name: String = row.get("name");
-    if row.get::<Option<Millis>, _>("deleted_at").is_some() {
-        return Err(StoreError::Unprocessable(format!(
-            "“{name}” has been deleted, so new interactions cannot use it. Choose another type."
-        )));
-    }
-    let open: i64 = sqlx::query_scalar(
-        "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM interaction_type_teams WHERE type_id = $1)
-                       OR EXISTS (SELECT 1 FROM interaction_type_teams tt JOIN staff_teams st ON st.team_id = tt.team_id
-                                  WHERE tt.type_id = $1 AND st.staff_id = $2)
-                     THEN 1 ELSE 0 END",
-    )
-    .bind(new.type_id)
-    .bind(new.logged_by)
-    .fetch_one(&mut *conn)
-    .await?;
-    if open == 0 {
-        return Err(StoreError::NotAllowed(format!(
-            "“{name}” is kept to teams you are not in, so you cannot record it."
-        )));
-    }
+    check_type_open(conn, engine, new.type_id, new.logged_by, None).await?;
     if let Some(parent) = new.reply_to {
         let person: Option<i64> = sqlx::query_scalar("SELECT person_id FROM interactions WHERE id = $1")
             .bind(parent)
@@ -483,4 +452,50 @@ async fn error_reason(conn: &mut AnyConnection, engine: Engine, id: i64) -> Resu
     let sql = format!("SELECT error_reason FROM interactions WHERE id = $1{}", engine.for_update());
     let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
     Ok(row.get("error_reason"))
+}
+
+/// Checks that a type exists, is live and is open to one of `staff_id`'s
+/// teams; returns its name. `whose` names that staff member in the refusal
+/// (`None`: the caller, "you").
+pub(super) async fn check_type_open(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    type_id: i64,
+    staff_id: i64,
+    whose: Option<&str>,
+) -> Result<String, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT name, deleted_at FROM interaction_types WHERE id = $1{}",
+        match engine {
+            Engine::Sqlite => "",
+            Engine::Postgres => " FOR SHARE",
+        }
+    ))
+    .bind(type_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::Invalid(format!("There is no interaction type with id {type_id}.")))?;
+    let name: String = row.get("name");
+    if row.get::<Option<Millis>, _>("deleted_at").is_some() {
+        return Err(StoreError::Unprocessable(format!(
+            "“{name}” has been deleted, so new interactions cannot use it. Choose another type."
+        )));
+    }
+    let open: i64 = sqlx::query_scalar(
+        "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM interaction_type_teams WHERE type_id = $1)
+                       OR EXISTS (SELECT 1 FROM interaction_type_teams tt JOIN staff_teams st ON st.team_id = tt.team_id
+                                  WHERE tt.type_id = $1 AND st.staff_id = $2)
+                     THEN 1 ELSE 0 END",
+    )
+    .bind(type_id)
+    .bind(staff_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if open == 0 {
+        return Err(StoreError::NotAllowed(match whose {
+            None => format!("“{name}” is kept to teams you are not in, so you cannot record it."),
+            Some(who) => format!("“{name}” is kept to teams {who} is not in, so they could not record it."),
+        }));
+    }
+    Ok(name)
 }

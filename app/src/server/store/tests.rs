@@ -68,6 +68,21 @@ macro_rules! behaviours {
     };
 }
 
+/// One integer from a query.
+async fn count(store: &Store, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(store.pool()).await.unwrap()
+}
+
+/// The id of the interaction type with this name.
+async fn type_id(store: &Store, name: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM interaction_types WHERE name = $1")
+        .bind(name)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+mod actions;
 mod people;
 mod staff;
 mod types;

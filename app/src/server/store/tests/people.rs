@@ -14,18 +14,6 @@ fn person(name: &str, email: Option<&str>, phone: Option<&str>) -> Person {
     Person { id: 0, name: name.into(), email: email.map(Into::into), phone: phone.map(Into::into) }
 }
 
-async fn type_id(store: &Store, name: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM interaction_types WHERE name = $1")
-        .bind(name)
-        .fetch_one(store.pool())
-        .await
-        .unwrap()
-}
-
-async fn count(store: &Store, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(store.pool()).await.unwrap()
-}
-
 fn new_interaction(person_id: i64, type_id: i64, logged_by: i64, description: &str) -> NewInteraction {
     NewInteraction {
         person_id,
