@@ -155,6 +155,11 @@ test.describe("follow-up actions", () => {
     await expect(page).toHaveURL(/assignee=\d+/);
     await expect(page.getByTestId("actions-total")).toHaveText("0 actions");
 
+    // Another tab starts afresh: the search box follows the URL.
+    await page.getByRole("link", { name: "Completed", exact: true }).click();
+    await expect(page).toHaveURL(/\/actions\?tab=completed$/);
+    await expect(page.getByLabel("Search instructions and summaries")).toHaveValue("");
+
     // Delete: it goes, and the audit log keeps what it said.
     await page.goto("/actions?tab=outstanding&q=kestrel");
     await hydrated(page);

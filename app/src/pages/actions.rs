@@ -71,15 +71,22 @@ fn ActionsPage() -> impl IntoView {
             go(ActionQuery { q: search_text.get_untracked(), offset: 0, ..query.get_untracked() }, true)
         });
     };
+    // A tab, Back or Forward changes the URL under the search box: follow
+    // it, unless the user is typing there right now.
+    Effect::new(move |_| {
+        let q = query.with(|q| q.q.clone());
+        let typing = document().active_element().map(|el| el.id() == "action-search").unwrap_or(false);
+        if !typing && q != search_text.get_untracked() {
+            search_text.set(q);
+        }
+    });
     let tab_link = move |tab: ActionTab| {
-        let current = query.with_untracked(|q| q.tab == tab);
         view! {
             <a
                 href=ActionQuery { tab, ..Default::default() }.to_url()
                 class="tab"
                 class:active=move || query.with(|q| q.tab == tab)
                 aria-current=move || query.with(|q| q.tab == tab).then_some("page")
-                data-current=current.to_string()
             >
                 {tab.label()}
             </a>
