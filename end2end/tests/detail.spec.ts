@@ -6,9 +6,16 @@ test.describe("the interaction detail page", () => {
     await page.getByRole("checkbox", { name: "Email" }).check();
     await page.getByRole("searchbox", { name: "Search interactions" }).fill("forms");
     await page.getByRole("columnheader", { name: /Description/ }).getByRole("link").click();
-    await expect(page).toHaveURL(/sort=description/);
+    await expect(page).toHaveURL(/q=forms.*sort=description/);
+    // The header is marked from the rows' own view: wait for the sorted,
+    // searched rows before using their Next link, and for the next page's.
+    await expect(page.getByRole("columnheader", { name: /Description/ })).toHaveAttribute("aria-sort", "ascending");
+    await expect(page.locator(".table-wrap")).toHaveAttribute("aria-busy", "false");
+    const firstOfPageOne = await rows(page).first().getAttribute("data-id");
     await page.getByRole("link", { name: "Next" }).click();
-    await expect(page).toHaveURL(/after=/);
+    await expect(page).toHaveURL(/q=forms.*sort=description.*after=/);
+    await expect(rows(page).first()).not.toHaveAttribute("data-id", firstOfPageOne!);
+    await expect(page.locator(".table-wrap")).toHaveAttribute("aria-busy", "false");
     const logUrl = page.url();
     const row = rows(page).first();
     const id = await row.getAttribute("data-id");

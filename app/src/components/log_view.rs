@@ -12,7 +12,9 @@ use leptos_router::{
 };
 
 use crate::api::{interaction_types, list_interactions};
-use crate::components::{description::EditableDescription, icons::Icon, type_badge::TypeIcon};
+use crate::components::{
+    description::EditableDescription, icons::Icon, search_box::follow_url_unless_typing, type_badge::TypeIcon,
+};
 use crate::model::{encode_component, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir, TypeBadge};
 
 /// `base?query`, or just `base` for the default view.
@@ -71,15 +73,7 @@ pub fn InteractionLog(
     // The search box keeps its own text; every keystroke updates the URL,
     // which refetches. Stale answers are dropped by the resource.
     let search_text = RwSignal::new(query.get_untracked().q);
-    // Back, forward and "Clear" change the URL under the box: follow it,
-    // unless the user is typing there right now.
-    Effect::new(move |_| {
-        let q = query.with(|q| q.q.clone());
-        let typing = document().active_element().map(|el| el.id() == "log-search").unwrap_or(false);
-        if !typing && q != search_text.get_untracked() {
-            search_text.set(q);
-        }
-    });
+    follow_url_unless_typing(move || query.with(|q| q.q.clone()), search_text, "log-search");
     // Keystrokes replace the history entry; filter changes add one, so Back
     // undoes them.
     let go = {

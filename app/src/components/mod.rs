@@ -3,4 +3,5 @@
 pub mod description;
 pub mod icons;
 pub mod log_view;
+pub mod search_box;
 pub mod type_badge;

@@ -18,7 +18,7 @@ use crate::api::{
     assign_action, assign_action_options, complete_action, delete_action, edit_action, get_action, list_actions,
     search_assignees,
 };
-use crate::components::{icons::Icon, log_view::thousands, type_badge::TypeIcon};
+use crate::components::{icons::Icon, log_view::thousands, search_box::follow_url_unless_typing, type_badge::TypeIcon};
 use crate::error::AppError;
 use crate::model::{SortDir, TypeBadge};
 use crate::pages::{not_found::NotFound, record::Problems, settings::error_panel};
@@ -71,15 +71,7 @@ fn ActionsPage() -> impl IntoView {
             go(ActionQuery { q: search_text.get_untracked(), offset: 0, ..query.get_untracked() }, true)
         });
     };
-    // A tab, Back or Forward changes the URL under the search box: follow
-    // it, unless the user is typing there right now.
-    Effect::new(move |_| {
-        let q = query.with(|q| q.q.clone());
-        let typing = document().active_element().map(|el| el.id() == "action-search").unwrap_or(false);
-        if !typing && q != search_text.get_untracked() {
-            search_text.set(q);
-        }
-    });
+    follow_url_unless_typing(move || query.with(|q| q.q.clone()), search_text, "action-search");
     let tab_link = move |tab: ActionTab| {
         view! {
             <a
