@@ -8,6 +8,7 @@ pub mod actions;
 pub mod api;
 pub mod components;
 pub mod error;
+pub mod export;
 pub mod model;
 pub mod pages;
 pub mod recording;
@@ -37,6 +38,7 @@ use crate::pages::{
     not_found::NotFound,
     notifications::NotificationsRoute,
     people::{PeopleRoute, PersonRoute},
+    print::PrintRoute,
     record::NewInteractionRoute,
     settings::{AuditPage, StaffSettingsPage},
 };
@@ -145,6 +147,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/logout") view={Lazy::<LogoutPage>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/log") view=LogPage ssr=SsrMode::Async />
+                <Route path=path!("/log/print") view={Lazy::<PrintRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/interactions/new") view={Lazy::<NewInteractionRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/interactions/:id") view={Lazy::<InteractionRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/actions") view={Lazy::<ActionsRoute>::new()} ssr=SsrMode::Async />

@@ -10,6 +10,10 @@ pub const MAX_DESCRIPTION_CHARS: usize = 200;
 pub const MAX_SEARCH_CHARS: usize = 200;
 /// The most type filters one query may carry.
 pub const MAX_TYPE_FILTERS: usize = 100;
+/// Rows in one CSV or Excel export.
+pub const MAX_EXPORT_ROWS: usize = 100_000;
+/// Rows in one PDF or print view: beyond this a document stops being read.
+pub const MAX_DOCUMENT_ROWS: usize = 5_000;
 
 /// A column the log can be sorted by. Sort columns come from this enum only,
 /// never from free text, so no user input reaches an `ORDER BY`.
@@ -181,6 +185,33 @@ impl LogQuery {
         parts.join("&")
     }
 
+    /// Reads a view from query-string pairs, with the person it is scoped
+    /// to (`person=`), as the export and print links carry it.
+    pub fn from_export_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
+        let mut query = LogQuery::from_pairs(pairs.iter().copied());
+        query.page = PageAnchor::First;
+        query.person = pairs.iter().find(|(k, _)| *k == "person").and_then(|(_, v)| v.parse().ok());
+        query
+    }
+
+    /// The link that exports or prints this whole view, from its first row:
+    /// `/log/export.csv?q=…&person=7`.
+    pub fn export_url(&self, path: &str) -> String {
+        let mut qs = LogQuery { page: PageAnchor::First, ..self.clone() }.to_query_string();
+        if let Some(person) = self.person {
+            if !qs.is_empty() {
+                qs.push('&');
+            }
+            qs.push_str(&format!("person={person}"));
+        }
+        if qs.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{qs}")
+        }
+    }
+
     /// The view sorted by `column`: a click on the active column reverses it,
     /// a click on another column sorts by that one in its default direction.
     /// Sorting always starts again from the first page.
@@ -252,6 +283,14 @@ pub struct LogRow {
     pub posted_in_error: bool,
     /// A reply to another interaction.
     pub reply: bool,
+}
+
+/// Every row of a view, for an export or a print. `rows` is empty when
+/// `total` is over the limit asked for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogExport {
+    pub total: i64,
+    pub rows: Vec<LogRow>,
 }
 
 /// One page of the log, with what the pager needs.
@@ -439,6 +478,24 @@ mod tests {
         let decoded =
             [("q", "gp visit & more"), ("sort", "person"), ("dir", "desc"), ("types", "2,5"), ("after", "42")];
         assert_eq!(LogQuery::from_pairs(decoded), query);
+    }
+
+    #[test]
+    fn export_links_carry_the_whole_view_but_not_the_page() {
+        let query = LogQuery {
+            q: "rent".into(),
+            sort: SortColumn::Type,
+            dir: None,
+            types: vec![3],
+            page: PageAnchor::After(99),
+            person: Some(7),
+        };
+        let url = query.export_url("/log/export.csv");
+        assert_eq!(url, "/log/export.csv?q=rent&sort=type&types=3&person=7");
+        let pairs = [("q", "rent"), ("sort", "type"), ("types", "3"), ("person", "7"), ("after", "5")];
+        assert_eq!(LogQuery::from_export_pairs(pairs), LogQuery { page: PageAnchor::First, ..query });
+        assert_eq!(LogQuery::default().export_url("/log/print"), "/log/print");
+        assert_eq!(LogQuery::from_export_pairs([("person", "x")]).person, None);
     }
 
     #[test]

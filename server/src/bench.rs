@@ -8,6 +8,7 @@ use std::{
 };
 
 use app::{
+    export::ExportFormat,
     model::{LogQuery, PageAnchor, SortColumn, SortDir},
     server::store::Engine,
 };
@@ -145,8 +146,51 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
         results.push(Figures { name: format!("GET {path} time to first byte"), samples });
     }
 
+    // Exports: the whole download of the biggest view each format allows,
+    // chosen from a few realistic views of this database.
+    let person: i64 = sqlx::query_scalar("SELECT person_id FROM interactions WHERE id = $1")
+        .bind(deep)
+        .fetch_one(store.pool())
+        .await?;
+    let candidates = [
+        LogQuery { types: vec![4, 6], ..Default::default() },
+        LogQuery { q: "housing".into(), ..Default::default() },
+        LogQuery { q: "2026-03".into(), ..Default::default() },
+        LogQuery { q: "housing".into(), types: vec![1], ..Default::default() },
+        LogQuery { q: "2026-03-14".into(), ..Default::default() },
+        LogQuery { person: Some(person), ..Default::default() },
+    ];
+    let mut sized = Vec::new();
+    for query in candidates {
+        let n = store.list_interactions(&query, tz).await?.total;
+        sized.push((n, query));
+    }
+    let mut exports = Vec::new();
+    for format in [ExportFormat::Csv, ExportFormat::Excel, ExportFormat::Pdf] {
+        let Some((n, query)) =
+            sized.iter().filter(|(n, _)| *n > 0 && *n <= format.limit() as i64).max_by_key(|(n, _)| *n)
+        else {
+            continue;
+        };
+        let path = query.export_url(format.path());
+        let mut samples = Vec::with_capacity(iterations);
+        let mut size = 0;
+        for _ in 0..iterations.min(5) {
+            let (path, cookie) = (path.clone(), cookie.clone());
+            let (took, bytes) = tokio::task::spawn_blocking(move || whole_response(addr, &path, &cookie)).await??;
+            samples.push(took);
+            size = bytes;
+        }
+        exports.push((format!("{} export, {n} rows, {} KB", format.label(), size / 1024), path));
+        results.push(Figures { name: format!("GET {} ({n} rows)", format.path()), samples });
+    }
+
     let _ = stop.send(());
     let _ = server.await;
+    for (what, path) in &exports {
+        println!("{what}: {path}");
+    }
+    println!();
 
     println!("{:<48} {:>10} {:>10} {:>10}", "case", "median ms", "p95 ms", "max ms");
     for figures in &results {
@@ -159,6 +203,23 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
         );
     }
     Ok(())
+}
+
+/// Sends one GET and returns the time until the whole response has
+/// arrived, and its size.
+fn whole_response(addr: std::net::SocketAddr, path: &str, cookie: &str) -> std::io::Result<(Duration, usize)> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(120)))?;
+    let started = Instant::now();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n")?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response)?;
+    let took = started.elapsed();
+    if !response.starts_with(b"HTTP/1.1 200") {
+        let head = String::from_utf8_lossy(&response[..response.len().min(300)]).into_owned();
+        return Err(std::io::Error::other(format!("GET {path} did not answer 200: {head}")));
+    }
+    Ok((took, response.len()))
 }
 
 /// Sends one GET and returns the time until the first response byte.

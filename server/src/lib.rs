@@ -4,6 +4,7 @@
 pub mod api_v1;
 pub mod bench;
 pub mod config;
+pub mod export;
 pub mod forms;
 pub mod router;
 pub mod sign_in;

@@ -153,6 +153,23 @@ fn post_json(path: &str, body: &str) -> Request<Body> {
         .unwrap()
 }
 
+/// The text a PDF shows, one string per `Tj`, decoded from WinAnsi (Latin-1
+/// for the characters these tests use).
+fn pdf_text(pdf: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(pdf);
+    text.lines()
+        .filter_map(|line| line.strip_suffix(" Tj"))
+        .map(|shown| {
+            if let Some(hex) = shown.strip_prefix('<').and_then(|s| s.strip_suffix('>')) {
+                (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as char).collect()
+            } else {
+                let literal = shown.trim_start_matches('(').trim_end_matches(')');
+                literal.replace("\\(", "(").replace("\\)", ")").replace("\\\\", "\\")
+            }
+        })
+        .collect()
+}
+
 /// Sends a request; returns the status, the `Location` header and the body.
 async fn respond(app: &TestApp, cookie: Option<&str>, mut request: Request<Body>) -> (StatusCode, String, String) {
     if let Some(cookie) = cookie {
@@ -594,6 +611,7 @@ on_both_engines! {
             ("/api/my_action_counts", "{}".into(), Access::Reads),
             ("/api/get_home", "{}".into(), Access::Reads),
             ("/api/my_notifications", "{}".into(), Access::Reads),
+            ("/api/print_log", r#"{"query":{"q":"","sort":"Timestamp","dir":null,"types":[],"page":"First","person":null}}"#.into(), Access::Reads),
         ];
         let registered: std::collections::BTreeSet<String> =
             leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
@@ -853,5 +871,107 @@ on_both_engines! {
         assert!(html.contains("0 actions"), "{html}");
         let (status, _) = send(&app, get("/actions/999999")).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    fn exports_hold_the_whole_view_and_are_audited(app) {
+        use std::io::Cursor;
+        // Signed out: to sign-in, and back to the export after.
+        let (status, location, _) = respond(&app, None, get("/log/export.csv?q=call")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(location, "/login?next=%2Flog%2Fexport.csv%3Fq%3Dcall");
+
+        // A description a spreadsheet would run as a formula stays text.
+        let ids = staff_ids(&app.store).await;
+        app.store.rename_description(7, "=HYPERLINK(\"http://evil.example\")", ids[ADMIN], app::server::store::now_millis()).await.unwrap();
+
+        let download = |path: &'static str, cookie: String| {
+            let router = app.router.clone();
+            async move {
+                let mut request = get(path);
+                request.headers_mut().insert(header::COOKIE, cookie.parse().unwrap());
+                let response = router.oneshot(request).await.unwrap();
+                let (status, headers) = (response.status(), response.headers().clone());
+                let body = to_bytes(response.into_body(), 64 * 1024 * 1024).await.unwrap().to_vec();
+                (status == StatusCode::OK, headers, body)
+            }
+        };
+        let store = app.store.clone();
+        let log_ids = move |q: app::model::LogQuery| {
+            let store = store.clone();
+            async move { store.export_interactions(&q, chrono_tz::Europe::London, 100_000).await.unwrap().rows }
+        };
+
+        // CSV: every row of the view (more than one page), in the view's order.
+        let (ok, headers, body) = download("/log/export.csv?sort=person&dir=asc", app.admin.clone()).await;
+        assert!(ok, "{}", String::from_utf8_lossy(&body));
+        assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+        let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+        assert!(disposition.starts_with("attachment; filename=\"interlog-log-") && disposition.ends_with(".csv\""), "{disposition}");
+        assert_eq!(headers[header::CACHE_CONTROL], "private, no-store");
+        assert!(body.starts_with(b"\xEF\xBB\xBF"), "UTF-8 byte-order mark for Excel");
+        let mut reader = csv::Reader::from_reader(&body[3..]);
+        assert_eq!(&reader.headers().unwrap()[1], "When (Europe/London)");
+        let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        let expected = log_ids(app::model::LogQuery { sort: app::model::SortColumn::Person, dir: Some(app::model::SortDir::Asc), ..Default::default() }).await;
+        assert_eq!(records.len(), 150, "all 150 interactions, not one page");
+        assert_eq!(records.iter().map(|r| r[0].parse::<i64>().unwrap()).collect::<Vec<_>>(), expected.iter().map(|r| r.id).collect::<Vec<_>>());
+        let seven = records.iter().find(|r| &r[0] == "7").unwrap();
+        assert_eq!(&seven[3], "'=HYPERLINK(\"http://evil.example\")");
+        assert_eq!(&seven[10], "yes", "renamed");
+        let first = &expected[0];
+        assert_eq!((&records[0][4], &records[0][6]), (first.person_name.as_str(), first.logged_by_name.as_str()));
+
+        // Excel: a real workbook, with real dates, for one type.
+        let (ok, headers, body) = download("/log/export.xlsx?types=1", app.admin.clone()).await;
+        assert!(ok, "{}", String::from_utf8_lossy(&body));
+        assert!(headers[header::CONTENT_TYPE].to_str().unwrap().contains("spreadsheetml"));
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(body)).unwrap();
+        let sheet = calamine::Reader::worksheet_range(&mut book, "Interactions").unwrap();
+        let expected = log_ids(app::model::LogQuery { types: vec![1], ..Default::default() }).await;
+        assert!(!expected.is_empty());
+        assert_eq!(sheet.height(), expected.len() + 1);
+        assert_eq!(sheet.get((0, 3)).unwrap().to_string(), "Description");
+        assert_eq!(sheet.get((1, 0)).unwrap().to_string(), expected[0].id.to_string());
+        assert_eq!(sheet.get((1, 3)).unwrap().to_string(), expected[0].description);
+        assert!(matches!(sheet.get((1, 1)).unwrap(), calamine::Data::DateTime(_)), "{:?}", sheet.get((1, 1)));
+        assert!(sheet.rows().skip(1).all(|r| r[2].to_string() == expected[0].kind.name));
+
+        // PDF, as Read-only (viewing is enough), of one person's log.
+        let person = expected[0].person_id;
+        let olivia = sign_in(&app, READ_ONLY).await;
+        let path: &'static str = Box::leak(format!("/log/export.pdf?person={person}").into_boxed_str());
+        let (ok, headers, body) = download(path, olivia).await;
+        assert!(ok, "{}", String::from_utf8_lossy(&body));
+        assert_eq!(headers[header::CONTENT_TYPE], "application/pdf");
+        assert!(body.starts_with(b"%PDF-") && body.trim_ascii_end().ends_with(b"%%EOF"));
+        let lines = pdf_text(&body);
+        assert_eq!(lines[0], "Interaction log");
+        assert_eq!(lines[1], format!("Person: {} · Sorted by Timestamp, newest first", expected[0].person_name));
+        let theirs = log_ids(app::model::LogQuery { person: Some(person), ..Default::default() }).await;
+        // Headings, then the first row's cells: id first.
+        let first_cell = lines.iter().position(|l| l == "Tags").unwrap() + 1;
+        assert_eq!(lines[first_cell], theirs[0].id.to_string());
+        assert!(lines.iter().any(|l| l == "Page 1 of 1"), "{lines:?}");
+
+        // An unknown person is 404, and nothing is exported.
+        let (status, _, body) = respond(&app, Some(&app.admin), get("/log/export.csv?person=999999")).await;
+        assert_eq!((status, body.as_str()), (StatusCode::NOT_FOUND, "Not found."));
+
+        // Each export is in the audit log: who, which format, which view.
+        let audited: Vec<(String, Option<i64>)> = sqlx::query_as(
+            "SELECT details, actor_id FROM audit_events WHERE action = 'log_exported' ORDER BY id",
+        )
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+        assert_eq!(audited.len(), 3, "{audited:?}");
+        assert_eq!(audited[0], ("CSV, 150 interactions: Sorted by Person, A to Z".to_string(), Some(ids[ADMIN])));
+        assert!(audited[1].0.starts_with(&format!("Excel, {} interactions: Types: ", expected.len())), "{:?}", audited[1]);
+        assert_eq!(audited[2].1, Some(ids[READ_ONLY]));
+
+        // The print view renders the whole view on the server, escaped.
+        let (status, html) = send(&app, get("/log/print?q=hyperlink")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("=HYPERLINK(&quot;http://evil.example&quot;)") || html.contains("=HYPERLINK(\"http://evil.example\")"), "{html}");
+        assert!(html.contains("1 interaction<"), "{html}");
     }
 }

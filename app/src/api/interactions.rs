@@ -81,3 +81,22 @@ pub async fn whoami() -> Result<Viewer, AppError> {
         time_zone: state.settings.time_zone.name().to_string(),
     })
 }
+
+/// The whole of a view, for the print view (up to `MAX_DOCUMENT_ROWS` rows).
+/// Audited as an export.
+#[server(input = Json, endpoint = "print_log")]
+pub async fn print_log(query: LogQuery) -> Result<crate::export::PrintedLog, AppError> {
+    use crate::export::{ExportFormat, PrintedLog};
+    use crate::server::auth::{caller, require, state, Permission};
+    use crate::server::export::gather;
+    let state = state().map_err(respond)?;
+    let staff = require(&state, Permission::ViewInteractions).await.map_err(respond)?;
+    let export = gather(&state, &staff, &caller().address, &query, ExportFormat::Print).await.map_err(respond)?;
+    Ok(PrintedLog {
+        printed_at: export.at_display(),
+        time_zone: export.time_zone.name().to_string(),
+        printed_by: export.by,
+        summary: export.summary,
+        export: export.export,
+    })
+}

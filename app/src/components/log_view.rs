@@ -15,6 +15,7 @@ use crate::api::{interaction_types, list_interactions};
 use crate::components::{
     description::EditableDescription, icons::Icon, search_box::follow_url_unless_typing, type_badge::TypeIcon,
 };
+use crate::export::{too_many, ExportFormat};
 use crate::model::{encode_component, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir, TypeBadge};
 
 /// `base?query`, or just `base` for the default view.
@@ -258,6 +259,32 @@ fn LogTable(
     let first = (query.page != PageAnchor::First).then(|| view_url(&base, &query.with_page(PageAnchor::First)));
     let empty = data.rows.is_empty();
     let rows = data.rows;
+    // Exports hold the whole view, whatever page is on screen. A view over a
+    // format's limit says so here rather than failing after the click.
+    let exports = ExportFormat::ALL
+        .into_iter()
+        .map(|format| {
+            if data.total > format.limit() as i64 {
+                let why = too_many(format, data.total);
+                view! { <span class="export-link disabled" title=why aria-disabled="true">{format.label()}</span> }
+                    .into_any()
+            } else {
+                let label = match format {
+                    ExportFormat::Print => "Print this view".to_string(),
+                    _ => format!("Download this view as {}", format.label()),
+                };
+                // Downloads are the server's, not routes of the app: the
+                // router leaves `rel="external"` links to the browser.
+                let rel = (format != ExportFormat::Print).then_some("external");
+                view! {
+                    <a class="export-link" href=query.export_url(format.path()) aria-label=label rel=rel>
+                        {format.label()}
+                    </a>
+                }
+                .into_any()
+            }
+        })
+        .collect_view();
 
     view! {
         <div class="log-summary">
@@ -266,6 +293,10 @@ fn LogTable(
                 {(!query.q.is_empty()).then(|| format!(" matching “{}”", query.q))}
             </p>
             <p class="time-zone">{format!("Times in {}", data.time_zone)}</p>
+            <p class="export-links">
+                <span class="muted">"Export"</span>
+                {exports}
+            </p>
         </div>
         <div class="table-wrap" aria-busy=move || pending.get().to_string()>
             <table class="log-table">

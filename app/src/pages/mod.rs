@@ -33,5 +33,6 @@ pub mod login;
 pub mod not_found;
 pub mod notifications;
 pub mod people;
+pub mod print;
 pub mod record;
 pub mod settings;

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod demo;
+pub mod export;
 pub mod mail;
 pub mod recording;
 pub mod store;

@@ -20,8 +20,8 @@ use sqlx::{
 use super::tags;
 use crate::access::Role;
 use crate::model::{
-    InteractionDetail, InteractionLink, LogPage, LogQuery, LogRow, PageAnchor, Revision, SortColumn, SortDir,
-    TypeBadge, PAGE_SIZE,
+    InteractionDetail, InteractionLink, LogExport, LogPage, LogQuery, LogRow, PageAnchor, Revision, SortColumn,
+    SortDir, TypeBadge, PAGE_SIZE,
 };
 use crate::recording::{ErrorMark, Source};
 
@@ -444,6 +444,41 @@ impl Store {
             _ => self.count(&filter).await?,
         };
         Ok(LogPage { rows, total, has_previous, has_next, time_zone: tz.name().to_string() })
+    }
+
+    /// Every row of a view, in the view's order, for an export or a print.
+    /// When more than `max` rows match, only the count comes back: an export
+    /// never silently leaves rows out.
+    pub async fn export_interactions(&self, query: &LogQuery, tz: Tz, max: usize) -> Result<LogExport, StoreError> {
+        const CHUNK: usize = 1_000;
+        let search = parse_search(&query.q, tz);
+        let matches = self.count_matches(&search, query).await?;
+        let walk_index = query.person.is_none() && matches.is_none_or(|n| n > self.search_fetch_limit);
+        let filter = Filter::new(self.engine, query, &search, walk_index);
+        let total = match matches {
+            Some(n) if filter.fts_counts => n,
+            _ => self.count(&filter).await?,
+        };
+        if total > max as i64 {
+            return Ok(LogExport { total, rows: Vec::new() });
+        }
+        let order = Order::new(self.engine, query.sort, query.direction(), false);
+        let mut rows: Vec<LogRow> = Vec::with_capacity(total.max(0) as usize);
+        let mut anchor = None;
+        loop {
+            let ids = self.page_ids(&order, &filter, anchor.as_ref(), CHUNK).await?;
+            let last_chunk = ids.len() < CHUNK;
+            if let Some(&last) = ids.last() {
+                anchor = self.anchor_keys(last).await?;
+            }
+            rows.extend(self.rows_by_id(&ids, tz).await?);
+            // Rows recorded since the count are kept, up to the limit.
+            if last_chunk || anchor.is_none() || rows.len() >= max {
+                break;
+            }
+        }
+        rows.truncate(max);
+        Ok(LogExport { total: rows.len() as i64, rows })
     }
 
     /// One row of the log by id.

@@ -479,6 +479,41 @@ behaviours! {
             store.list_interactions(&LogQuery::default().with_page(PageAnchor::After(9_999_999)), TZ).await.unwrap();
         assert_eq!(first.rows, bogus.rows);
     }
+
+    async fn an_export_holds_the_whole_view_in_its_order(engine: Engine) {
+        // More rows than one export chunk (1,000), so the walk crosses chunks.
+        let store = seeded_store(engine, 1_240).await;
+        let reference = reference_rows(&store).await;
+        for column in SortColumn::ALL {
+            for dir in [SortDir::Asc, SortDir::Desc] {
+                let query = LogQuery { sort: column, dir: Some(dir), ..Default::default() };
+                let export = store.export_interactions(&query, TZ, 100_000).await.unwrap();
+                let ids: Vec<i64> = export.rows.iter().map(|r| r.id).collect();
+                assert_eq!(ids, expected_order(reference.clone(), column, dir), "export order for {column:?} {dir:?}");
+                assert_eq!(export.total, 1_240);
+            }
+        }
+        // A search, fetched or walked, then a type filter and one person:
+        // exactly the rows the log pages through.
+        let person = reference[5].person_id;
+        let views = [
+            LogQuery { q: "call".into(), sort: SortColumn::Person, ..Default::default() },
+            LogQuery { types: vec![1, 3], sort: SortColumn::Type, dir: Some(SortDir::Desc), ..Default::default() },
+            LogQuery { person: Some(person), ..Default::default() },
+        ];
+        for s in [store.clone().with_search_fetch_limit(i64::MAX), store.clone().with_search_fetch_limit(0)] {
+            for view in &views {
+                let (paged, _) = walk_pages(&s, view).await;
+                let export = s.export_interactions(view, TZ, 100_000).await.unwrap();
+                assert!(!paged.is_empty());
+                assert_eq!(export.rows.iter().map(|r| r.id).collect::<Vec<_>>(), paged, "{view:?}");
+                assert_eq!(export.total as usize, paged.len());
+            }
+        }
+        // Over the limit: the count, and no rows rather than some of them.
+        let over = store.export_interactions(&LogQuery::default(), TZ, 1_000).await.unwrap();
+        assert_eq!((over.total, over.rows.len()), (1_240, 0));
+    }
 }
 
 #[test]
