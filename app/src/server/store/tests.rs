@@ -545,3 +545,42 @@ fn times_display_in_the_organisation_zone() {
     assert_eq!(display_time(ms, TZ), "01 Jul 2026 13:05");
     assert_eq!(iso_time(ms), "2026-07-01T12:05:00Z");
 }
+
+/// SQLite gathers the planner's statistics when the store opens, before the
+/// pool has a connection, never under a live pool: an ANALYZE there made the
+/// next write on another pooled connection fail once with "no such table".
+#[tokio::test]
+async fn sqlite_statistics_are_gathered_on_opening_not_under_a_live_pool() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite:{}", dir.path().join("interlog.db").display());
+    let stat_rows = |store: Store| async move {
+        let exists = count(&store, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").await;
+        let n = if exists == 1 {
+            count(&store, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'interactions'").await
+        } else {
+            0
+        };
+        store.close().await;
+        n
+    };
+    let store = Store::open(&url).await.unwrap();
+    seed_demo(&store, 30, 400, 5).await.unwrap();
+    assert_eq!(stat_rows(store).await, 0, "seeding must not analyse under the open pool");
+    let reopened = Store::open(&url).await.unwrap();
+    // The seeded store is written through this pool without a failure...
+    let written = reopened
+        .create_interaction(&NewInteraction {
+            person_id: 1,
+            type_id: 1,
+            description: "After reopening".into(),
+            note: "Written once the statistics were gathered.".into(),
+            occurred_at: now_millis() - 60_000,
+            logged_by: 1,
+            reply_to: None,
+            source: crate::recording::Source::Staff,
+        })
+        .await;
+    assert!(written.is_ok(), "{written:?}");
+    // ...and its indexes on `interactions` now have statistics.
+    assert!(stat_rows(reopened).await > 0, "opening analyses the seeded tables");
+}
