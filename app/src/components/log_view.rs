@@ -69,7 +69,6 @@ pub fn InteractionLog(
     let navigate = use_navigate();
     let page = Resource::new(move || query.get(), list_interactions);
     let types = Resource::new(|| (), |_| interaction_types());
-    let pending = RwSignal::new(false);
 
     // The search box keeps its own text; every keystroke updates the URL,
     // which refetches. Stale answers are dropped by the resource.
@@ -192,13 +191,10 @@ pub fn InteractionLog(
                     </Show>
                 </fieldset>
             </form>
-            <Transition
-                fallback=|| view! { <p class="loading">"Loading the log…"</p> }
-                set_pending=pending.write_only()
-            >
+            <Transition fallback=|| view! { <p class="loading">"Loading the log…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(data) => view! { <LogTable base=base.get_value() query=query.get() current=query data=data pending=pending /> }.into_any(),
+                        Ok(data) => view! { <LogTable base=base.get_value() query=query.get() current=query data=data /> }.into_any(),
                         Err(e) => {
                             e.sign_in_again_if_signed_out();
                             view! { <p class="error-panel" role="alert">{e.to_string()}</p> }.into_any()
@@ -220,8 +216,13 @@ fn LogTable(
     /// right after typing keeps the search.
     current: Memo<LogQuery>,
     data: LogPage,
-    pending: RwSignal<bool>,
 ) -> impl IntoView {
+    // The table is busy while the URL asks for a view other than the one
+    // shown. Derived, not set by the Transition: its `set_pending` runs an
+    // effect on the server too, which can race the Suspense's own bookkeeping
+    // across threads.
+    let shown = query.clone();
+    let busy = move || current.with(|now| *now != shown).to_string();
     let return_to = view_url(&base, &query);
     let link_base = base.clone();
     let header = |column: SortColumn| {
@@ -298,7 +299,7 @@ fn LogTable(
                 {exports}
             </p>
         </div>
-        <div class="table-wrap" aria-busy=move || pending.get().to_string()>
+        <div class="table-wrap" aria-busy=busy>
             <table class="log-table">
                 <thead>
                     <tr>
