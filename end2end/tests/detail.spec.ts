@@ -1,4 +1,4 @@
-import { test, expect, openHydrated, rows } from "./fixtures";
+import { test, expect, openHydrated, rows, settled } from "./fixtures";
 
 test.describe("the interaction detail page", () => {
   test("shows the full record and returns to the exact log view", async ({ page }) => {
@@ -10,12 +10,12 @@ test.describe("the interaction detail page", () => {
     // The header is marked from the rows' own view: wait for the sorted,
     // searched rows before using their Next link, and for the next page's.
     await expect(page.getByRole("columnheader", { name: /Description/ })).toHaveAttribute("aria-sort", "ascending");
-    await expect(page.locator(".table-wrap")).toHaveAttribute("aria-busy", "false");
+    await settled(page);
     const firstOfPageOne = await rows(page).first().getAttribute("data-id");
     await page.getByRole("link", { name: "Next" }).click();
     await expect(page).toHaveURL(/q=forms.*sort=description.*after=/);
     await expect(rows(page).first()).not.toHaveAttribute("data-id", firstOfPageOne!);
-    await expect(page.locator(".table-wrap")).toHaveAttribute("aria-busy", "false");
+    await settled(page);
     const logUrl = page.url();
     const row = rows(page).first();
     const id = await row.getAttribute("data-id");

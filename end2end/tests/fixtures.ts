@@ -47,6 +47,14 @@ export function rows(page: Page) {
   return page.locator("table.log-table tbody tr");
 }
 
+/**
+ * Waits until the log shows the view its URL asks for: the table is busy
+ * while the rows on screen belong to another view (a click still loading).
+ */
+export async function settled(page: Page) {
+  await expect(page.locator(".table-wrap")).toHaveAttribute("aria-busy", "false");
+}
+
 /** The log's "N interactions" total as a number. */
 export async function total(page: Page): Promise<number> {
   const text = await page.getByTestId("log-total").innerText();

@@ -1,4 +1,4 @@
-import { test, expect, openHydrated, rows, total, typeNames } from "./fixtures";
+import { test, expect, openHydrated, rows, settled, total, typeNames } from "./fixtures";
 
 test.describe("searching and filtering the log", () => {
   test("search narrows as you type and lands on the last keystroke's results", async ({ page }) => {
@@ -105,6 +105,8 @@ test.describe("searching and filtering the log", () => {
     await page.getByRole("columnheader", { name: /Person/ }).getByRole("link").click();
     await page.getByRole("columnheader", { name: /Person/ }).getByRole("link").click();
     await expect(page).toHaveURL(/q=call.*sort=person&dir=desc.*types=/);
+    await expect(page.getByRole("columnheader", { name: /Person/ })).toHaveAttribute("aria-sort", "descending");
+    await settled(page);
     const before = await page.locator("table.log-table tbody tr").evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
     const url = page.url();
 
