@@ -160,6 +160,20 @@ impl LogQuery {
 
     /// The query string for this view (without the leading `?`); defaults are
     /// left out so URLs stay short. The person scope lives in the path.
+    /// Refuses a view no user could have asked for: the same limits for
+    /// a page of the log and for an export of it.
+    pub fn check(&self) -> Result<(), crate::error::AppError> {
+        if self.q.chars().count() > MAX_SEARCH_CHARS {
+            return Err(crate::error::AppError::Validation(format!(
+                "Search text is limited to {MAX_SEARCH_CHARS} characters."
+            )));
+        }
+        if self.types.len() > MAX_TYPE_FILTERS {
+            return Err(crate::error::AppError::Validation("Too many type filters.".into()));
+        }
+        Ok(())
+    }
+
     pub fn to_query_string(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
         if !self.q.is_empty() {

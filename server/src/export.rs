@@ -239,10 +239,7 @@ fn write_pdf(export: &Export) -> Vec<u8> {
     for chunk in wrap(&export.summary, line_chars) {
         heading_lines.push((false, SIZE, chunk));
     }
-    let total = match export.export.total {
-        1 => "1 interaction".to_string(),
-        n => format!("{} interactions", app::components::log_view::thousands(n)),
-    };
+    let total = app::components::log_view::interactions_count(export.export.total);
     heading_lines.push((
         false,
         SIZE,

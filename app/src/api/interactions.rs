@@ -19,16 +19,10 @@ pub(crate) fn respond(error: impl Into<AppError>) -> AppError {
 /// One page of the log for the given view.
 #[server(input = Json, endpoint = "list_interactions")]
 pub async fn list_interactions(query: LogQuery) -> Result<LogPage, AppError> {
-    use crate::model::{MAX_SEARCH_CHARS, MAX_TYPE_FILTERS};
     use crate::server::auth::{require, state, Permission};
     let state = state().map_err(respond)?;
     require(&state, Permission::ViewInteractions).await.map_err(respond)?;
-    if query.q.chars().count() > MAX_SEARCH_CHARS {
-        return Err(respond(AppError::Validation(format!("Search text is limited to {MAX_SEARCH_CHARS} characters."))));
-    }
-    if query.types.len() > MAX_TYPE_FILTERS {
-        return Err(respond(AppError::Validation("Too many type filters.".into())));
-    }
+    query.check().map_err(respond)?;
     state.store.list_interactions(&query, state.settings.time_zone).await.map_err(respond)
 }
 

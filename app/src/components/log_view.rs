@@ -38,6 +38,14 @@ pub fn use_log_query(person: Option<i64>) -> Memo<LogQuery> {
     })
 }
 
+/// "1 interaction", "12,345 interactions".
+pub fn interactions_count(n: i64) -> String {
+    match n {
+        1 => "1 interaction".to_string(),
+        n => format!("{} interactions", thousands(n)),
+    }
+}
+
 /// 12,345
 pub fn thousands(n: i64) -> String {
     let digits = n.abs().to_string();
@@ -251,10 +259,7 @@ fn LogTable(
             </th>
         }
     };
-    let total_text = match data.total {
-        1 => "1 interaction".to_string(),
-        n => format!("{} interactions", thousands(n)),
-    };
+    let total_text = interactions_count(data.total);
     let previous = data.previous_anchor().map(|a| view_url(&base, &query.with_page(a)));
     let next = data.next_anchor().map(|a| view_url(&base, &query.with_page(a)));
     let first = (query.page != PageAnchor::First).then(|| view_url(&base, &query.with_page(PageAnchor::First)));

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::print_log;
-use crate::components::log_view::{thousands, view_url};
+use crate::components::log_view::{interactions_count, view_url};
 use crate::model::{LogQuery, LogRow};
 use crate::pages::settings::error_panel;
 
@@ -37,10 +37,7 @@ fn PrintPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match printed.await {
                     Ok(p) => {
-                        let count = match p.export.total {
-                            1 => "1 interaction".to_string(),
-                            n => format!("{} interactions", thousands(n)),
-                        };
+                        let count = interactions_count(p.export.total);
                         view! {
                             <article class="print-log">
                                 <h1>"Interaction log"</h1>

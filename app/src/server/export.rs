@@ -6,7 +6,7 @@ use super::store::{display_time, now_millis, Actor, Millis, StaffRecord};
 use super::AppState;
 use crate::error::AppError;
 use crate::export::{describe_view, too_many, ExportFormat};
-use crate::model::{LogExport, LogQuery, MAX_SEARCH_CHARS, MAX_TYPE_FILTERS};
+use crate::model::{LogExport, LogQuery};
 
 /// Everything an export of one view holds.
 #[derive(Clone, Debug)]
@@ -34,12 +34,7 @@ pub async fn gather(
     query: &LogQuery,
     format: ExportFormat,
 ) -> Result<Export, AppError> {
-    if query.q.chars().count() > MAX_SEARCH_CHARS {
-        return Err(AppError::Validation(format!("Search text is limited to {MAX_SEARCH_CHARS} characters.")));
-    }
-    if query.types.len() > MAX_TYPE_FILTERS {
-        return Err(AppError::Validation("Too many type filters.".into()));
-    }
+    query.check()?;
     let person = match query.person {
         Some(id) => Some(state.store.person(id).await?.ok_or(AppError::NotFound)?.name),
         None => None,
