@@ -21,4 +21,5 @@ else
   unset DATABASE_URL
 fi
 export LEPTOS_OUTPUT_NAME=interlog LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD
+export INTERLOG_DEMO_DATA=true
 exec target/release/interlog --data-dir "$DATA" --log-level warn "$@" serve --listen "127.0.0.1:$PORT"

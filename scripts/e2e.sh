@@ -19,7 +19,10 @@ esac
 
 ensure_build_tools
 ensure_chromium
-build_release
+# scripts/test.sh builds once for both engines and says so.
+if [ "${INTERLOG_E2E_BUILT:-}" != 1 ]; then
+  build_release
+fi
 
 if [ "$ENGINE" = postgres ] && [ -z "${INTERLOG_TEST_POSTGRES_URL:-}" ]; then
   start_postgres e2e

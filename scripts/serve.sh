@@ -11,5 +11,7 @@ build_release
 cd "$ROOT"
 export LEPTOS_OUTPUT_NAME=interlog LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}" LEPTOS_ENV=PROD
+# The binary adds demo data only when asked; this script is for trying it out.
+export INTERLOG_DEMO_DATA="${INTERLOG_DEMO_DATA:-true}"
 log "serving at http://$LEPTOS_SITE_ADDR (database: ${DATABASE_URL:-sqlite:data/interlog.db})"
 exec target/release/interlog serve "$@"

@@ -17,5 +17,7 @@ log "Rust tests (SQLite and PostgreSQL)"
 cargo test -p app --features ssr
 cargo test -p server
 
-"$ROOT/scripts/e2e.sh" sqlite
-"$ROOT/scripts/e2e.sh" postgres
+# One optimised build serves the journeys on both engines.
+build_release
+INTERLOG_E2E_BUILT=1 "$ROOT/scripts/e2e.sh" sqlite
+INTERLOG_E2E_BUILT=1 "$ROOT/scripts/e2e.sh" postgres

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{InteractionLink, SortDir, TypeBadge};
+use crate::log::{InteractionLink, SortDir, TypeBadge};
 use crate::recording::{validate_long_text, FieldErrors, Person, MAX_NOTE_CHARS};
 
 /// The longest instructions, in characters.
@@ -196,7 +196,7 @@ impl ActionQuery {
             return "/actions".into();
         }
         let query: Vec<String> =
-            params.into_iter().map(|(k, v)| format!("{k}={}", crate::model::encode_component(&v))).collect();
+            params.into_iter().map(|(k, v)| format!("{k}={}", crate::log::encode_component(&v))).collect();
         format!("/actions?{}", query.join("&"))
     }
 }
@@ -362,7 +362,7 @@ pub struct HomeSummary {
     pub actions: Vec<ActionRow>,
     /// My outstanding actions due before the window home shows.
     pub older: i64,
-    pub recent: Vec<crate::model::LogRow>,
+    pub recent: Vec<crate::log::LogRow>,
     pub today: String,
 }
 

@@ -30,6 +30,13 @@ pub enum AppError {
     /// Someone else changed the same thing first: what and how to go on.
     #[error("{0}")]
     Conflict(String),
+    /// The request is bigger than the server reads.
+    #[error("{0}")]
+    TooLarge(String),
+    /// The request is not JSON (a plain form post, which a page on another
+    /// site could send).
+    #[error("Send the request as JSON (Content-Type: application/json).")]
+    NotJson,
     #[error("Something went wrong on the server. Nothing was changed; please try again.")]
     Internal,
     #[error("Could not reach the server: {0}")]
@@ -37,7 +44,9 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// The HTTP status the error is sent with.
+    /// The HTTP status the error is sent with: the one place an error
+    /// becomes a status, for pages, server functions, forms, exports and the
+    /// JSON API alike.
     pub fn status(&self) -> u16 {
         match self {
             AppError::Validation(_) | AppError::Fields(_) => 400,
@@ -47,8 +56,17 @@ impl AppError {
             AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,
             AppError::Conflict(_) => 409,
+            AppError::TooLarge(_) => 413,
+            AppError::NotJson => 415,
             AppError::Internal | AppError::Transport(_) => 500,
         }
+    }
+
+    /// [`AppError::status`] as axum's type; 500 should a number ever not
+    /// be a status.
+    #[cfg(feature = "ssr")]
+    pub fn http_status(&self) -> axum::http::StatusCode {
+        axum::http::StatusCode::from_u16(self.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
@@ -60,7 +78,7 @@ impl AppError {
         if *self == AppError::Unauthenticated {
             let location = leptos::prelude::window().location();
             let here = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
-            let _ = location.set_href(&format!("/login?expired=1&next={}", crate::model::encode_component(&here)));
+            let _ = location.set_href(&format!("/login?expired=1&next={}", crate::log::encode_component(&here)));
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{LogExport, LogQuery, SortColumn, SortDir, MAX_DOCUMENT_ROWS, MAX_EXPORT_ROWS};
+use crate::log::{LogExport, LogQuery, SortColumn, SortDir, MAX_EXPORT_ROWS, MAX_PDF_ROWS, MAX_PRINT_ROWS};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ExportFormat {
@@ -40,7 +40,8 @@ impl ExportFormat {
     pub fn limit(self) -> usize {
         match self {
             ExportFormat::Csv | ExportFormat::Excel => MAX_EXPORT_ROWS,
-            ExportFormat::Pdf | ExportFormat::Print => MAX_DOCUMENT_ROWS,
+            ExportFormat::Pdf => MAX_PDF_ROWS,
+            ExportFormat::Print => MAX_PRINT_ROWS,
         }
     }
 }
@@ -74,9 +75,9 @@ pub fn describe_view(query: &LogQuery, type_names: &[String], person: Option<&st
 pub fn too_many(format: ExportFormat, total: i64) -> String {
     format!(
         "This view has {} interactions; a {} export holds at most {}. Narrow it with a search or the type filters.",
-        crate::components::log_view::thousands(total),
+        crate::log::thousands(total),
         format.label(),
-        crate::components::log_view::thousands(format.limit() as i64),
+        crate::log::thousands(format.limit() as i64),
     )
 }
 

@@ -9,7 +9,7 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod export;
-pub mod model;
+pub mod log;
 pub mod pages;
 pub mod recording;
 #[cfg(feature = "ssr")]
@@ -25,8 +25,7 @@ use leptos_router::{
 };
 
 use crate::access::Permission;
-use crate::error::AppError;
-use crate::model::Viewer;
+use crate::components::viewer::{ActionsChanged, ViewerResource};
 use crate::pages::{
     actions::{ActionRoute, ActionsRoute, AssignActionRoute},
     api_tokens::ApiTokensPage,
@@ -61,9 +60,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App />
+                {demo_banner()}
             </body>
         </html>
     }
+}
+
+/// On a server where demo accounts can sign in, every page says so. Rendered
+/// on the server only, after the app, so hydration never meets it.
+fn demo_banner() -> Option<impl IntoView> {
+    #[cfg(feature = "ssr")]
+    let demo = use_context::<server::AppState>().is_some_and(|state| state.settings.demo_accounts);
+    #[cfg(not(feature = "ssr"))]
+    let demo = false;
+    demo.then(|| {
+        view! {
+            <p class="demo-banner" role="note" data-testid="demo-banner">
+                <strong>"Demo server. "</strong>
+                "Its accounts share a published password: try Interlog out here, but never record real people."
+            </p>
+        }
+    })
 }
 
 /// Marks the page interactive (`<body data-hydrated="true">`), for tests and
@@ -78,52 +95,30 @@ pub fn mark_interactive() {
     });
 }
 
+/// Every page's `<title>`: `Jane Doe · Interlog`.
+///
+/// On the server `leptos_meta` writes the text into the HTML as it is, so it
+/// is escaped here: a person named `</title><script>…` must stay text. In the
+/// browser it becomes `document.title`, which is text already.
+fn page_title(text: String) -> String {
+    let title = if text.is_empty() { "Interlog".to_string() } else { format!("{text} · Interlog") };
+    if cfg!(feature = "ssr") {
+        html_escape::encode_text(&title).into_owned()
+    } else {
+        title
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
 
     view! {
-        <Title formatter=|text: String| if text.is_empty() { "Interlog".to_string() } else { format!("{text} · Interlog") } />
+        <Title formatter=page_title />
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <Frame />
         </Router>
-    }
-}
-
-/// Who is signed in, fetched once per page load and shared by the header
-/// and the pages (to show only what the viewer may do; the server checks
-/// again).
-#[derive(Clone, Copy)]
-pub struct ViewerResource(pub Resource<Result<Viewer, AppError>>);
-
-/// Bumped whenever the viewer changes an action, so what counts actions
-/// (the navigation) fetches again.
-#[derive(Clone, Copy)]
-pub struct ActionsChanged(pub RwSignal<u32>);
-
-impl ActionsChanged {
-    /// Tells the counts that actions changed.
-    pub fn bump(self) {
-        self.0.update(|n| *n += 1);
-    }
-}
-
-/// Shows `children` only to a viewer who holds `permission`.
-#[component]
-pub fn IfAllowed(permission: Permission, children: ChildrenFn) -> impl IntoView {
-    let viewer = use_context::<ViewerResource>();
-    let children = StoredValue::new(children);
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let allowed = match viewer {
-                    Some(v) => v.0.await.map(|v| v.role.grants(permission)).unwrap_or(false),
-                    None => false,
-                };
-                allowed.then(|| children.with_value(|c| c()))
-            })}
-        </Transition>
     }
 }
 

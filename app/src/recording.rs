@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::access::{validate_email, MAX_NAME_CHARS};
-use crate::model::{validate_description, validate_line, InteractionLink, TypeBadge};
+use crate::log::{validate_description, validate_line, InteractionLink, TypeBadge};
 
 /// The longest note, in characters.
 pub const MAX_NOTE_CHARS: usize = 20_000;
@@ -376,7 +376,7 @@ mod tests {
         let made = description_from_note(long);
         assert_eq!(made, "Client emailed to say the housing benefit payment has not arrived and asked us…");
         assert!(made.chars().count() <= 81);
-        assert!(crate::model::validate_description(&made).is_ok());
+        assert!(crate::log::validate_description(&made).is_ok());
     }
 
     #[test]

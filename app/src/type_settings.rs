@@ -5,8 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::access::{check_team_count, Team};
-use crate::components::icons::TYPE_ICONS;
-use crate::model::{contrast_ratio, readable_on, validate_line, TypeBadge};
+use crate::log::{contrast_ratio, readable_on, validate_line, TypeBadge};
+
+/// The icons an interaction type can use (`components::icons` draws them).
+pub const TYPE_ICONS: &[&str] = &["phone", "mail", "home", "stethoscope", "users", "alert", "flag", "message", "note"];
 
 /// The longest interaction type name, in characters.
 pub const MAX_TYPE_NAME_CHARS: usize = 60;

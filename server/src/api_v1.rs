@@ -9,12 +9,13 @@
 use std::collections::BTreeMap;
 
 use app::{
-    model::validate_description,
+    error::AppError,
+    log::validate_description,
     recording::{description_from_note, validate_note, Source},
     server::{
         auth::{token_hash, Permission},
-        recording::check_not_future,
-        store::{iso_time, now_millis, IdempotencyKey, NewInteraction, StoreError},
+        store::{IdempotencyKey, NewInteraction, StoreError},
+        time::{check_occurred_at, iso_time, now_millis},
         AppState,
     },
 };
@@ -148,44 +149,54 @@ pub struct InteractionCreated {
     pub url: String,
 }
 
-/// An error: what went wrong, and for a bad field, which one.
-#[derive(Clone, Debug, Default, Serialize, ToSchema)]
+/// An error: what went wrong, and for a bad field, which one. It answers
+/// with its own status, so every refusal of the API is made the same way.
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ApiError {
     pub error: String,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, String>,
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub status: StatusCode,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(&self)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
 }
 
 fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(ApiError { error: message.into(), fields: BTreeMap::new() })).into_response()
+    ApiError { error: message.into(), fields: BTreeMap::new(), status }.into_response()
 }
 
 fn field_error(status: StatusCode, field: &str, message: impl Into<String>) -> Response {
     let message = message.into();
     let fields = BTreeMap::from([(field.to_string(), message.clone())]);
-    (status, Json(ApiError { error: message, fields })).into_response()
+    ApiError { error: message, fields, status }.into_response()
 }
 
 fn unauthorized(message: &str) -> Response {
-    let mut response = error(StatusCode::UNAUTHORIZED, message);
-    response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    response
+    error(StatusCode::UNAUTHORIZED, message)
 }
 
-fn internal() -> Response {
-    error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on the server. Nothing was recorded; please retry.")
-}
-
+/// A store's refusal, with the status `AppError` gives it (a conflict is
+/// 409 here as everywhere); a type kept to other teams names the field.
 fn store_error(e: StoreError) -> Response {
-    match e {
-        StoreError::NotFound => error(StatusCode::NOT_FOUND, "Not found."),
-        StoreError::Invalid(m) => error(StatusCode::BAD_REQUEST, m),
-        StoreError::NotAllowed(m) => field_error(StatusCode::FORBIDDEN, "type", m),
-        StoreError::Unprocessable(m) | StoreError::Conflict(m) => error(StatusCode::UNPROCESSABLE_ENTITY, m),
-        other => {
-            tracing::error!(error = %other, "API request failed");
-            internal()
-        }
+    let field = matches!(e, StoreError::NotAllowed(_)).then_some("type");
+    let refusal = AppError::from(e);
+    let message = match refusal {
+        AppError::Internal => "Something went wrong on the server. Nothing was recorded; please retry.".to_string(),
+        ref other => other.to_string(),
+    };
+    match field {
+        Some(field) => field_error(refusal.http_status(), field, message),
+        None => error(refusal.http_status(), message),
     }
 }
 
@@ -236,11 +247,7 @@ pub async fn post_interaction(State(state): State<AppState>, request: Request) -
         return error(StatusCode::FORBIDDEN, format!("{} cannot create interactions.", staff.name));
     }
 
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
-    if !json {
+    if !crate::security::is_json(headers) {
         return error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Send the interaction as JSON (Content-Type: application/json).",
@@ -294,7 +301,7 @@ pub async fn post_interaction(State(state): State<AppState>, request: Request) -
         Some(text) => match chrono::DateTime::parse_from_rfc3339(text) {
             Ok(at) => {
                 let at = at.timestamp_millis();
-                check_not_future(at, now).map(|_| at).map_err(|e| fields.insert("occurred_at".into(), e)).ok()
+                check_occurred_at(at, now).map(|_| at).map_err(|e| fields.insert("occurred_at".into(), e)).ok()
             }
             Err(_) => {
                 fields.insert("occurred_at".into(), "Give a time in RFC 3339 form, like 2026-11-23T14:30:00Z.".into());
@@ -315,7 +322,7 @@ pub async fn post_interaction(State(state): State<AppState>, request: Request) -
     let (Some(note), Some(description), Some(occurred_at), true) = (note, description, occurred_at, fields.is_empty())
     else {
         let summary = fields.values().cloned().collect::<Vec<_>>().join(" ");
-        return (StatusCode::BAD_REQUEST, Json(ApiError { error: summary, fields })).into_response();
+        return ApiError { error: summary, fields, status: StatusCode::BAD_REQUEST }.into_response();
     };
 
     let person_id = match &request.person {
@@ -382,7 +389,7 @@ pub async fn post_interaction(State(state): State<AppState>, request: Request) -
     }
     let row = match state.store.log_row(recorded.id, state.settings.time_zone).await {
         Ok(Some(row)) => row,
-        Ok(None) => return internal(),
+        Ok(None) => return store_error(StoreError::NotFound),
         Err(e) => return store_error(e),
     };
     let body = InteractionCreated {

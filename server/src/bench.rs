@@ -9,7 +9,7 @@ use std::{
 
 use app::{
     export::ExportFormat,
-    model::{LogQuery, PageAnchor, SortColumn, SortDir},
+    log::{LogQuery, PageAnchor, SortColumn, SortDir},
     server::store::Engine,
 };
 
@@ -119,7 +119,7 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
             .fetch_one(store.pool())
             .await?;
     let token = app::server::auth::new_token();
-    let now = app::server::store::now_millis();
+    let now = app::server::time::now_millis();
     store.create_session(&app::server::auth::token_hash(&token), admin, "bench", now, now - 3_600_000, 0).await?;
     let cookie = std::sync::Arc::new(format!("{}={token}", app::server::auth::SESSION_COOKIE));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

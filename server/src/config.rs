@@ -127,8 +127,9 @@ pub struct ServeArgs {
     #[arg(long, env = "INTERLOG_LISTEN")]
     pub listen: Option<SocketAddr>,
 
-    /// Fill an empty database with demo data.
-    #[arg(long, env = "INTERLOG_DEMO_DATA", default_value_t = true, action = clap::ArgAction::Set)]
+    /// Fill an empty database with demo data (accounts with a published
+    /// password: for trying Interlog out, never for real records).
+    #[arg(long, env = "INTERLOG_DEMO_DATA", default_value_t = false, action = clap::ArgAction::Set)]
     pub demo_data: bool,
 }
 
@@ -148,6 +149,7 @@ impl Cli {
             },
             trust_proxy: self.trust_proxy,
             public_url: self.public_url.clone().unwrap_or_else(|| format!("http://{addr}")),
+            demo_accounts: false,
         }
     }
 

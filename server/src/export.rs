@@ -7,7 +7,7 @@ use app::{
     access::Permission,
     error::AppError,
     export::ExportFormat,
-    model::{LogQuery, LogRow},
+    log::{LogQuery, LogRow},
     server::{
         auth::Caller,
         export::{gather, Export},
@@ -15,8 +15,9 @@ use app::{
     },
 };
 use axum::{
+    body::Body,
     extract::{OriginalUri, State},
-    http::{header, HeaderValue, StatusCode},
+    http::{header, HeaderValue},
     response::{IntoResponse, Redirect, Response},
     Extension,
 };
@@ -58,15 +59,15 @@ async fn export(
     let date = DateTime::<Utc>::from_timestamp_millis(export.at)
         .map(|t| t.with_timezone(&export.time_zone).format("%Y-%m-%d").to_string())
         .unwrap_or_default();
+    if format == ExportFormat::Pdf {
+        return download(pdf_stream(export), "application/pdf", &format!("interlog-log-{date}.pdf"));
+    }
     // Writing 100,000 rows takes a moment of CPU: keep it off the async threads.
     let written = tokio::task::spawn_blocking(move || match format {
-        ExportFormat::Csv => {
-            write_csv(&export).map(|b| (b, "text/csv; charset=utf-8", "csv")).map_err(|e| e.to_string())
-        }
         ExportFormat::Excel => write_xlsx(&export)
             .map(|b| (b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"))
             .map_err(|e| e.to_string()),
-        ExportFormat::Pdf | ExportFormat::Print => Ok((write_pdf(&export), "application/pdf", "pdf")),
+        _ => write_csv(&export).map(|b| (b, "text/csv; charset=utf-8", "csv")).map_err(|e| e.to_string()),
     })
     .await;
     let (body, content_type, extension) = match written {
@@ -80,7 +81,23 @@ async fn export(
             return refusal(AppError::Internal);
         }
     };
-    let disposition = format!("attachment; filename=\"interlog-log-{date}.{extension}\"");
+    download(Body::from(body), content_type, &format!("interlog-log-{date}.{extension}"))
+}
+
+/// A PDF's pages as they are written, off the async threads. Writing stops
+/// when the download is abandoned.
+fn pdf_stream(export: Export) -> Body {
+    let (pages, received) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+    tokio::task::spawn_blocking(move || write_pdf(&export, |bytes| pages.blocking_send(bytes).is_ok()));
+    let chunks = futures_util::stream::unfold(received, |mut received| async move {
+        received.recv().await.map(|bytes| (Ok::<_, std::convert::Infallible>(bytes), received))
+    });
+    Body::from_stream(chunks)
+}
+
+/// A file to save: its type, its name, and never kept by a cache.
+fn download(body: Body, content_type: &'static str, file_name: &str) -> Response {
+    let disposition = format!("attachment; filename=\"{file_name}\"");
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -94,7 +111,7 @@ async fn export(
 
 /// A refused export: its status and the reason in words.
 fn refusal(error: AppError) -> Response {
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = error.http_status();
     (status, [(header::CACHE_CONTROL, "no-store")], error.to_string()).into_response()
 }
 
@@ -227,11 +244,58 @@ const CHAR_W: f32 = SIZE * 0.6;
 const COLUMNS: [(&str, usize); 7] =
     [("ID", 7), ("When", 17), ("Type", 14), ("Description", 52), ("Person", 22), ("Logged by", 18), ("Tags", 24)];
 
+/// Where a streamed PDF's bytes go, and where each object started (for the
+/// cross-reference table at the end). pdf-writer builds a whole file in
+/// memory; a 50,000-row log is sent a page at a time instead, so the objects
+/// are written one chunk each and the table is ours.
+struct PdfOut<F: FnMut(Vec<u8>) -> bool> {
+    send: F,
+    written: usize,
+    /// Object number and where it starts.
+    offsets: Vec<(i32, usize)>,
+    /// False once the reader went away: stop making pages.
+    open: bool,
+}
+
+impl<F: FnMut(Vec<u8>) -> bool> PdfOut<F> {
+    fn raw(&mut self, bytes: Vec<u8>) {
+        self.written += bytes.len();
+        if self.open {
+            self.open = (self.send)(bytes);
+        }
+    }
+
+    /// A chunk holding exactly the object `id`.
+    fn object(&mut self, id: pdf_writer::Ref, chunk: pdf_writer::Chunk) {
+        self.offsets.push((id.get(), self.written));
+        self.raw(chunk.as_bytes().to_vec());
+    }
+
+    /// The cross-reference table and trailer: objects are numbered 1 to n.
+    fn finish(mut self, catalog: pdf_writer::Ref, info: pdf_writer::Ref) {
+        self.offsets.sort_unstable();
+        let xref_at = self.written;
+        let mut tail = format!("xref\n0 {}\n0000000000 65535 f\r\n", self.offsets.len() + 1);
+        for (_, offset) in &self.offsets {
+            tail.push_str(&format!("{offset:010} 00000 n\r\n"));
+        }
+        tail.push_str(&format!(
+            "trailer\n<<\n  /Size {}\n  /Root {} 0 R\n  /Info {} 0 R\n>>\nstartxref\n{xref_at}\n%%EOF",
+            self.offsets.len() + 1,
+            catalog.get(),
+            info.get()
+        ));
+        self.raw(tail.into_bytes());
+    }
+}
+
 /// A PDF of the view: a table in the standard Courier font, which every PDF
 /// reader has, so nothing is embedded. The font covers Western European
 /// text; other characters print as `?` (the CSV and Excel files keep them).
-fn write_pdf(export: &Export) -> Vec<u8> {
-    use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+/// Written a page at a time to `send`, which answers false when nobody is
+/// reading any more; each page's text is compressed.
+fn write_pdf(export: &Export, send: impl FnMut(Vec<u8>) -> bool) {
+    use pdf_writer::{Chunk, Content, Filter, Finish, Name, Rect, Ref, Str, TextStr};
 
     let (regular, bold) = (Name(b"F1"), Name(b"F2"));
     let line_chars = ((PAGE_W - 2.0 * MARGIN) / CHAR_W) as usize;
@@ -239,7 +303,7 @@ fn write_pdf(export: &Export) -> Vec<u8> {
     for chunk in wrap(&export.summary, line_chars) {
         heading_lines.push((false, SIZE, chunk));
     }
-    let total = app::components::log_view::interactions_count(export.export.total);
+    let total = app::log::interactions_count(export.export.total);
     heading_lines.push((
         false,
         SIZE,
@@ -266,19 +330,56 @@ fn write_pdf(export: &Export) -> Vec<u8> {
         }
     }
 
-    let mut pdf = Pdf::new();
+    let mut out = PdfOut { send, written: 0, offsets: Vec::new(), open: true };
+    out.raw(b"%PDF-1.7\n%\x80\x80\x80\x80\n\n".to_vec());
     let (catalog, tree, font_regular, font_bold, info) =
         (Ref::new(1), Ref::new(2), Ref::new(3), Ref::new(4), Ref::new(5));
     let page_refs: Vec<(Ref, Ref)> =
         (0..pages.len() as i32).map(|i| (Ref::new(6 + 2 * i), Ref::new(7 + 2 * i))).collect();
-    pdf.catalog(catalog).pages(tree);
-    pdf.pages(tree).kids(page_refs.iter().map(|(page, _)| *page)).count(pages.len() as i32);
-    pdf.type1_font(font_regular).base_font(Name(b"Courier")).encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.type1_font(font_bold).base_font(Name(b"Courier-Bold")).encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.document_info(info).title(TextStr("Interaction log")).creator(TextStr("Interlog"));
+    let one = |write: &dyn Fn(&mut Chunk)| {
+        let mut chunk = Chunk::new();
+        write(&mut chunk);
+        chunk
+    };
+    out.object(
+        catalog,
+        one(&|c| {
+            c.indirect(catalog).start::<pdf_writer::writers::Catalog>().pages(tree);
+        }),
+    );
+    out.object(
+        tree,
+        one(&|c| {
+            c.pages(tree).kids(page_refs.iter().map(|(page, _)| *page)).count(pages.len() as i32);
+        }),
+    );
+    out.object(
+        font_regular,
+        one(&|c| {
+            c.type1_font(font_regular).base_font(Name(b"Courier")).encoding_predefined(Name(b"WinAnsiEncoding"));
+        }),
+    );
+    out.object(
+        font_bold,
+        one(&|c| {
+            c.type1_font(font_bold).base_font(Name(b"Courier-Bold")).encoding_predefined(Name(b"WinAnsiEncoding"));
+        }),
+    );
+    out.object(
+        info,
+        one(&|c| {
+            c.indirect(info)
+                .start::<pdf_writer::writers::DocumentInfo>()
+                .title(TextStr("Interaction log"))
+                .creator(TextStr("Interlog"));
+        }),
+    );
 
     let page_count = pages.len();
     for (index, (page_rows, (page_ref, content_ref))) in pages.iter().zip(&page_refs).enumerate() {
+        if !out.open {
+            return;
+        }
         let mut content = Content::new();
         let mut y = body_top(index == 0);
         let text = |content: &mut Content, font: Name, size: f32, x: f32, y: f32, s: &str| {
@@ -338,16 +439,26 @@ fn write_pdf(export: &Export) -> Vec<u8> {
         }
         let footer = format!("Page {} of {page_count}", index + 1);
         text(&mut content, regular, SIZE, PAGE_W - MARGIN - footer.len() as f32 * CHAR_W, MARGIN - 14.0, &footer);
-        pdf.stream(*content_ref, &content.finish());
-
-        let mut page = pdf.page(*page_ref);
-        page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
-        page.parent(tree);
-        page.contents(*content_ref);
-        page.resources().fonts().pair(regular, font_regular).pair(bold, font_bold);
-        page.finish();
+        let compressed = miniz_oxide::deflate::compress_to_vec_zlib(&content.finish(), 6);
+        out.object(
+            *content_ref,
+            one(&|c| {
+                c.stream(*content_ref, &compressed).filter(Filter::FlateDecode);
+            }),
+        );
+        out.object(
+            *page_ref,
+            one(&|c| {
+                let mut page = c.page(*page_ref);
+                page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
+                page.parent(tree);
+                page.contents(*content_ref);
+                page.resources().fonts().pair(regular, font_regular).pair(bold, font_bold);
+                page.finish();
+            }),
+        );
     }
-    pdf.finish()
+    out.finish(catalog, info);
 }
 
 /// At most `width` characters, ending in `…` when cut.

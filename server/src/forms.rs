@@ -6,13 +6,13 @@ use app::{
     access::Permission,
     error::AppError,
     recording::{InteractionForm, PostedForm},
-    server::{auth::Caller, recording::record_form, AppState},
+    server::{auth::Caller, csp::PageNonce, recording::record_form, AppState},
     shell,
 };
 use axum::{
     body::Body,
     extract::{OriginalUri, Request, State},
-    http::{HeaderMap, Method, StatusCode},
+    http::{HeaderMap, Method},
     response::{IntoResponse, Redirect, Response},
     Extension, Form,
 };
@@ -26,6 +26,7 @@ pub async fn new_interaction(
     Extension(caller): Extension<Caller>,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
+    Extension(nonce): Extension<PageNonce>,
     Form(form): Form<InteractionForm>,
 ) -> Response {
     let Some(staff) = caller.staff.clone() else {
@@ -42,7 +43,7 @@ pub async fn new_interaction(
         Ok((id, person_id)) => return Redirect::to(&format!("/people/{person_id}?recorded={id}")).into_response(),
         Err(error) => error,
     };
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let status = error.http_status();
     let posted = PostedForm { form, error };
     let options = state.leptos_options.clone();
     let render = leptos_axum::render_app_async_with_context(
@@ -51,6 +52,7 @@ pub async fn new_interaction(
             move || {
                 provide_context(state.clone());
                 provide_context(posted.clone());
+                app::server::csp::use_request_nonce();
             }
         },
         move || shell(options.clone()),
@@ -60,6 +62,7 @@ pub async fn new_interaction(
     *page.uri_mut() = uri;
     *page.headers_mut() = headers;
     page.extensions_mut().insert(caller);
+    page.extensions_mut().insert(nonce);
     let mut response = render(page).await;
     *response.status_mut() = status;
     response

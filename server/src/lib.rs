@@ -7,6 +7,7 @@ pub mod config;
 pub mod export;
 pub mod forms;
 pub mod router;
+pub mod security;
 pub mod sign_in;
 
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use leptos::prelude::{get_configuration, LeptosOptions};
 pub async fn open_state(
     database_url: &str,
     store_options: &StoreOptions,
-    settings: OrgSettings,
+    mut settings: OrgSettings,
     demo_data: bool,
     leptos_options: LeptosOptions,
 ) -> Result<AppState, String> {
@@ -39,6 +40,10 @@ pub async fn open_state(
         tracing::warn!(
             "nobody can sign in yet: create the first admin with `interlog create-admin --email … --name …`"
         );
+    }
+    settings.demo_accounts = demo::has_demo_accounts(&store).await.map_err(|e| e.to_string())?;
+    if settings.demo_accounts {
+        tracing::warn!("demo accounts can sign in with the published demo password: for trying Interlog out only");
     }
     Ok(AppState { leptos_options, store, settings: Arc::new(settings), outbox: Default::default() })
 }

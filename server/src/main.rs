@@ -21,7 +21,7 @@ async fn main() -> ExitCode {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
     let result = match &cli.command {
-        None => serve(&cli, &ServeArgs { listen: None, demo_data: true }).await,
+        None => serve(&cli, &ServeArgs::default()).await,
         Some(Command::Serve(args)) => serve(&cli, args).await,
         Some(Command::Generate { interactions, seed }) => generate(&cli, *interactions, *seed).await,
         Some(Command::CreateAdmin { email, name }) => create_admin(&cli, email, name).await,
@@ -100,7 +100,7 @@ async fn create_admin(cli: &Cli, email: &str, name: &str) -> Result<(), Box<dyn 
     let hash = hash_password(password).await.map_err(|e| e.to_string())?;
     let url = cli.database_url();
     let store = Store::open_with(&url, &cli.store_options()).await?;
-    let by = Actor { id: None, address: "create-admin command".into(), at: app::server::store::now_millis() };
+    let by = Actor { id: None, address: "create-admin command".into(), at: app::server::time::now_millis() };
     let id = store.create_admin(&name, &email, &hash, &by).await?;
     store.close().await;
     println!("{name} <{email}> is an admin (staff id {id}) and can sign in at /login");

@@ -1,11 +1,14 @@
 //! The HTTP router: pages, server functions, static files, health check.
 
 use app::error::AppError;
-use app::{server::AppState, shell, App};
+use app::{
+    server::{csp::use_request_nonce, AppState},
+    shell, App,
+};
 use axum::{
     body::{to_bytes, Body},
     extract::{Request, State},
-    http::{header, HeaderValue, StatusCode},
+    http::StatusCode,
     middleware::{self, Next},
     response::Response,
     routing::{any, get, post},
@@ -13,7 +16,13 @@ use axum::{
 };
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::{compression::CompressionLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer};
+use tower_http::{
+    compression::{
+        predicate::{DefaultPredicate, NotForContentType, Predicate},
+        CompressionLayer,
+    },
+    trace::TraceLayer,
+};
 
 pub fn build_router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -30,18 +39,24 @@ pub fn build_router(state: AppState) -> Router {
         .route("/api/v1/interactions", post(crate::api_v1::post_interaction))
         .route("/api/v1/openapi.json", get(crate::api_v1::openapi))
         .route("/api/v1/{*rest}", any(crate::api_v1::not_found))
-        .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
+        .leptos_routes_with_context(&state, routes, use_request_nonce, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            move || provide_context(fallback_state.clone()),
+            move || {
+                provide_context(fallback_state.clone());
+                use_request_nonce();
+            },
             shell,
         ))
         .layer(middleware::from_fn(error_status))
+        .layer(middleware::from_fn(crate::security::server_fn_body))
         .layer(middleware::from_fn_with_state(state.clone(), crate::sign_in::authenticate))
         .layer(middleware::from_fn(crate::sign_in::same_origin_only))
-        .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(middleware::from_fn(crate::security::headers))
+        // A PDF's pages are deflated already, and it streams as it is written.
+        .layer(
+            CompressionLayer::new()
+                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("application/pdf"))),
+        )
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -71,7 +86,7 @@ async fn error_status(request: Request, next: Next) -> Response {
         Err(_) => return Response::from_parts(parts, Body::empty()),
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status = error.http_status();
     }
     Response::from_parts(parts, Body::from(bytes))
 }

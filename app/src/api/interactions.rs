@@ -4,24 +4,17 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::model::{InteractionDetail, LogPage, LogQuery, LogRow, TypeBadge, Viewer};
+use crate::log::{InteractionDetail, LogPage, LogQuery, LogRow, TypeBadge, Viewer};
 
-/// Sets the HTTP status for an error before it is returned.
 #[cfg(feature = "ssr")]
-pub(crate) fn respond(error: impl Into<AppError>) -> AppError {
-    let error = error.into();
-    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-        options.set_status(axum::http::StatusCode::from_u16(error.status()).unwrap_or_default());
-    }
-    error
-}
+use super::{allowed, respond, signed_in};
+#[cfg(feature = "ssr")]
+use crate::access::Permission;
 
 /// One page of the log for the given view.
 #[server(input = Json, endpoint = "list_interactions")]
 pub async fn list_interactions(query: LogQuery) -> Result<LogPage, AppError> {
-    use crate::server::auth::{require, state, Permission};
-    let state = state().map_err(respond)?;
-    require(&state, Permission::ViewInteractions).await.map_err(respond)?;
+    let (state, _) = allowed(Permission::ViewInteractions).await?;
     query.check().map_err(respond)?;
     state.store.list_interactions(&query, state.settings.time_zone).await.map_err(respond)
 }
@@ -29,9 +22,7 @@ pub async fn list_interactions(query: LogQuery) -> Result<LogPage, AppError> {
 /// Interaction types in the admin's order, for filters and pickers.
 #[server(input = Json, endpoint = "interaction_types")]
 pub async fn interaction_types() -> Result<Vec<TypeBadge>, AppError> {
-    use crate::server::auth::{require, state, Permission};
-    let state = state().map_err(respond)?;
-    require(&state, Permission::ViewInteractions).await.map_err(respond)?;
+    let (state, _) = allowed(Permission::ViewInteractions).await?;
     let types = state.store.interaction_types(false).await.map_err(respond)?;
     Ok(types.into_iter().map(|t| t.badge).collect())
 }
@@ -39,9 +30,7 @@ pub async fn interaction_types() -> Result<Vec<TypeBadge>, AppError> {
 /// Everything about one interaction; `None` when there is no such id.
 #[server(input = Json, endpoint = "get_interaction")]
 pub async fn get_interaction(id: i64) -> Result<Option<InteractionDetail>, AppError> {
-    use crate::server::auth::{require, state, Permission};
-    let state = state().map_err(respond)?;
-    require(&state, Permission::ViewInteractions).await.map_err(respond)?;
+    let (state, _) = allowed(Permission::ViewInteractions).await?;
     state.store.interaction_detail(id, state.settings.time_zone).await.map_err(respond)
 }
 
@@ -49,11 +38,9 @@ pub async fn get_interaction(id: i64) -> Result<Option<InteractionDetail>, AppEr
 /// Returns the row as it now reads.
 #[server(input = Json, endpoint = "rename_description")]
 pub async fn rename_description(id: i64, description: String) -> Result<LogRow, AppError> {
-    use crate::model::validate_description;
-    use crate::server::auth::{require, state, Permission};
-    use crate::server::store::now_millis;
-    let state = state().map_err(respond)?;
-    let staff = require(&state, Permission::RenameDescriptions).await.map_err(respond)?;
+    use crate::log::validate_description;
+    use crate::server::time::now_millis;
+    let (state, staff) = allowed(Permission::RenameDescriptions).await?;
     let description = validate_description(&description).map_err(|msg| respond(AppError::Validation(msg)))?;
     state.store.rename_description(id, &description, staff.id, now_millis()).await.map_err(respond)?;
     tracing::info!(interaction = id, staff = staff.id, "description renamed");
@@ -63,10 +50,8 @@ pub async fn rename_description(id: i64, description: String) -> Result<LogRow, 
 /// The staff member using the app, for the header.
 #[server(input = Json, endpoint = "whoami")]
 pub async fn whoami() -> Result<Viewer, AppError> {
-    use crate::model::initials;
-    use crate::server::auth::{current_staff, state};
-    let state = state().map_err(respond)?;
-    let staff = current_staff().map_err(respond)?;
+    use crate::log::initials;
+    let (state, staff) = signed_in().await?;
     Ok(Viewer {
         id: staff.id,
         initials: initials(&staff.name),
@@ -76,15 +61,14 @@ pub async fn whoami() -> Result<Viewer, AppError> {
     })
 }
 
-/// The whole of a view, for the print view (up to `MAX_DOCUMENT_ROWS` rows).
+/// The whole of a view, for the print view (up to `MAX_PRINT_ROWS` rows).
 /// Audited as an export.
 #[server(input = Json, endpoint = "print_log")]
 pub async fn print_log(query: LogQuery) -> Result<crate::export::PrintedLog, AppError> {
     use crate::export::{ExportFormat, PrintedLog};
-    use crate::server::auth::{caller, require, state, Permission};
+    use crate::server::auth::caller;
     use crate::server::export::gather;
-    let state = state().map_err(respond)?;
-    let staff = require(&state, Permission::ViewInteractions).await.map_err(respond)?;
+    let (state, staff) = allowed(Permission::ViewInteractions).await?;
     let export = gather(&state, &staff, &caller().address, &query, ExportFormat::Print).await.map_err(respond)?;
     Ok(PrintedLog {
         printed_at: export.at_display(),

@@ -48,8 +48,8 @@ pub async fn add_person(person: NewPerson) -> Result<i64, AppError> {
 /// be picked) and, for a reply, the interaction replied to.
 #[server(input = Json, endpoint = "new_interaction_options")]
 pub async fn new_interaction_options(person: Option<i64>, reply_to: Option<i64>) -> Result<RecordingOptions, AppError> {
-    use crate::model::InteractionLink;
-    use crate::server::recording::now_local;
+    use crate::log::InteractionLink;
+    use crate::server::time::now_local;
     let (state, staff) = allowed(Permission::CreateInteractions).await?;
     let tz = state.settings.time_zone;
     let parent =
@@ -140,7 +140,7 @@ pub async fn api_token_settings() -> Result<(Vec<ApiToken>, Vec<(i64, String)>),
 /// and nowhere else: only its hash is stored.
 #[server(input = Json, endpoint = "create_api_token")]
 pub async fn create_api_token(name: String, staff_id: i64) -> Result<NewApiToken, AppError> {
-    use crate::model::validate_line;
+    use crate::log::validate_line;
     use crate::recording::MAX_TOKEN_NAME_CHARS;
     use crate::server::auth::{actor, new_api_token, token_hash};
     let (state, staff) = allowed(Permission::ManageStaff).await?;

@@ -10,19 +10,15 @@ use crate::type_settings::{TypeChange, TypeSetting, TypeSettings};
 
 #[cfg(feature = "ssr")]
 use crate::{
-    api::respond,
-    server::{
-        auth::{actor, require, state, Permission},
-        store::Actor,
-        AppState,
-    },
+    access::Permission,
+    api::{allowed, respond},
+    server::{auth::actor, store::Actor, AppState},
 };
 
 /// The caller, when they may manage interaction types.
 #[cfg(feature = "ssr")]
 async fn types_admin() -> Result<(AppState, Actor), AppError> {
-    let state = state().map_err(respond)?;
-    let staff = require(&state, Permission::ManageInteractionTypes).await.map_err(respond)?;
+    let (state, staff) = allowed(Permission::ManageInteractionTypes).await?;
     Ok((state, actor(&staff)))
 }
 

@@ -5,7 +5,7 @@ use leptos::{ev, html, prelude::*, task::spawn_local};
 
 use crate::api::rename_description;
 use crate::components::icons::Icon;
-use crate::model::{LogRow, MAX_DESCRIPTION_CHARS};
+use crate::log::{LogRow, MAX_DESCRIPTION_CHARS};
 
 #[component]
 pub fn EditableDescription(

@@ -13,10 +13,13 @@ use leptos_router::{
 
 use crate::api::{interaction_types, list_interactions};
 use crate::components::{
-    description::EditableDescription, icons::Icon, search_box::follow_url_unless_typing, type_badge::TypeIcon,
+    description::EditableDescription, feedback::error_panel, icons::Icon, pager::Pager,
+    search_box::follow_url_unless_typing, type_badge::TypeIcon,
 };
 use crate::export::{too_many, ExportFormat};
-use crate::model::{encode_component, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir, TypeBadge};
+use crate::log::{
+    encode_component, interactions_count, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir, TypeBadge,
+};
 
 /// `base?query`, or just `base` for the default view.
 pub fn view_url(base: &str, query: &LogQuery) -> String {
@@ -36,31 +39,6 @@ pub fn use_log_query(person: Option<i64>) -> Memo<LogQuery> {
         query.person = person;
         query
     })
-}
-
-/// "1 interaction", "12,345 interactions".
-pub fn interactions_count(n: i64) -> String {
-    match n {
-        1 => "1 interaction".to_string(),
-        n => format!("{} interactions", thousands(n)),
-    }
-}
-
-/// 12,345
-pub fn thousands(n: i64) -> String {
-    let digits = n.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
 }
 
 #[component]
@@ -137,7 +115,7 @@ pub fn InteractionLog(
                         name="q"
                         placeholder="Search description, id, date (2026-03) or tag"
                         autocomplete="off"
-                        maxlength=crate::model::MAX_SEARCH_CHARS
+                        maxlength=crate::log::MAX_SEARCH_CHARS
                         // The attribute for the server's HTML, the property after.
                         value=query.get_untracked().q
                         prop:value=move || search_text.get()
@@ -203,10 +181,7 @@ pub fn InteractionLog(
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(data) => view! { <LogTable base=base.get_value() query=query.get() current=query data=data /> }.into_any(),
-                        Err(e) => {
-                            e.sign_in_again_if_signed_out();
-                            view! { <p class="error-panel" role="alert">{e.to_string()}</p> }.into_any()
-                        }
+                        Err(e) => error_panel(e),
                     }
                 })}
             </Transition>
@@ -326,11 +301,7 @@ fn LogTable(
             </table>
             {empty.then(|| view! { <p class="empty">"No interactions match this view."</p> })}
         </div>
-        <nav class="pager" aria-label="Pages">
-            {first.map(|href| view! { <a class="button" href=href>"First page"</a> })}
-            {previous.map(|href| view! { <a class="button" href=href rel="prev">"Previous"</a> })}
-            {next.map(|href| view! { <a class="button" href=href rel="next">"Next"</a> })}
-        </nav>
+        <Pager first=first previous=previous next=next />
     }
 }
 
@@ -367,18 +338,5 @@ fn LogTableRow(row: LogRow, return_to: String) -> impl IntoView {
                 <a href=detail aria-label=view_label class="view-link">"View"</a>
             </td>
         </tr>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1234567), "1,234,567");
     }
 }

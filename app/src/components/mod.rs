@@ -1,7 +1,11 @@
 //! Reusable view pieces.
 
 pub mod description;
+pub mod feedback;
 pub mod icons;
 pub mod log_view;
+pub mod pager;
 pub mod search_box;
+pub mod search_picker;
 pub mod type_badge;
+pub mod viewer;

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::icons::Icon;
-use crate::model::TypeBadge;
+use crate::log::TypeBadge;
 
 #[component]
 pub fn TypeIcon(kind: TypeBadge) -> impl IntoView {

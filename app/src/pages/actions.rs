@@ -18,11 +18,17 @@ use crate::api::{
     assign_action, assign_action_options, complete_action, delete_action, edit_action, get_action, list_actions,
     search_assignees,
 };
-use crate::components::{icons::Icon, log_view::thousands, search_box::follow_url_unless_typing, type_badge::TypeIcon};
+use crate::components::viewer::IfAllowed;
+use crate::components::{
+    feedback::{error_panel, problems_summary, FieldError, Problems},
+    pager::Pager,
+    search_picker::SearchPicker,
+};
+use crate::components::{icons::Icon, search_box::follow_url_unless_typing, type_badge::TypeIcon};
 use crate::error::AppError;
-use crate::model::{SortDir, TypeBadge};
-use crate::pages::{not_found::NotFound, record::Problems, settings::error_panel};
-use crate::IfAllowed;
+use crate::log::thousands;
+use crate::log::{SortDir, TypeBadge};
+use crate::pages::not_found::NotFound;
 
 lazy_page!(ActionsRoute => view! { <ActionsPage /> });
 lazy_page!(AssignActionRoute => view! { <AssignPage /> });
@@ -107,7 +113,7 @@ fn ActionsPage() -> impl IntoView {
                     name="q"
                     placeholder="Search instructions and summaries"
                     autocomplete="off"
-                    maxlength=crate::model::MAX_SEARCH_CHARS
+                    maxlength=crate::log::MAX_SEARCH_CHARS
                     value=query.get_untracked().q
                     prop:value=move || search_text.get()
                     on:input=on_search
@@ -126,7 +132,6 @@ fn ActionsPage() -> impl IntoView {
                 match page.await {
                     Ok(data) => view! { <ActionTable query=query.get() data=data /> }.into_any(),
                     Err(e) => {
-                        e.sign_in_again_if_signed_out();
                         error_panel(e)
                     }
                 }
@@ -267,10 +272,7 @@ fn ActionTable(query: ActionQuery, data: ActionPage) -> impl IntoView {
             </table>
             {empty.then(|| view! { <p class="empty">"No actions match this view."</p> })}
         </div>
-        <nav class="pager" aria-label="Pages">
-            {previous.map(|href| view! { <a class="button" href=href rel="prev">"Previous"</a> })}
-            {next.map(|href| view! { <a class="button" href=href rel="next">"Next"</a> })}
-        </nav>
+        <Pager first=None previous=previous next=next />
     }
 }
 
@@ -305,26 +307,9 @@ fn TypeChoices(types: Vec<TypeBadge>, chosen: RwSignal<Option<i64>>, problems: R
     }
 }
 
-#[component]
-fn FieldError(name: &'static str, problems: RwSignal<Problems>) -> impl IntoView {
-    move || {
-        problems.with(|p| p.field(name)).map(|m| view! { <p class="field-error" id=format!("{name}-error")>{m}</p> })
-    }
-}
-
 /// Who will do it: searched by name as you type.
 #[component]
 fn AssigneeField(chosen: RwSignal<Option<StaffChoice>>, problems: RwSignal<Problems>) -> impl IntoView {
-    let search = RwSignal::new(String::new());
-    let matches = Resource::new(
-        move || search.get(),
-        |q| async move {
-            if q.trim().is_empty() {
-                return Ok(Vec::new());
-            }
-            search_assignees(q).await
-        },
-    );
     view! {
         <div class="person-field">
             {move || match chosen.get() {
@@ -337,36 +322,16 @@ fn AssigneeField(chosen: RwSignal<Option<StaffChoice>>, problems: RwSignal<Probl
                     </p>
                 }.into_any(),
                 None => view! {
-                    <label for="assignee-search">"Assigned to"</label>
-                    <input
-                        id="assignee-search"
-                        type="search"
-                        role="combobox"
-                        aria-controls="assignee-matches"
-                        aria-expanded=move || (!search.get().trim().is_empty()).to_string()
-                        aria-autocomplete="list"
-                        aria-invalid=move || problems.with(|p| p.field("assignee_id").is_some()).to_string()
+                    <SearchPicker
+                        name="assignee"
+                        label="Assigned to"
                         placeholder="Search staff by name"
-                        autocomplete="off"
-                        prop:value=move || search.get()
-                        on:input=move |ev| search.set(event_target_value(&ev))
+                        min_chars=1
+                        search=search_assignees
+                        describe=|s: &StaffChoice| s.name.clone()
+                        pick=Callback::new(move |s| chosen.set(Some(s)))
+                        invalid=Signal::derive(move || problems.with(|p| p.field("assignee_id").is_some()))
                     />
-                    <Transition fallback=|| ()>
-                        <ul id="assignee-matches" role="listbox" class="person-matches">
-                            {move || Suspend::new(async move {
-                                matches.await.map(|staff| staff.into_iter().map(|s| {
-                                    let name = s.name.clone();
-                                    view! {
-                                        <li role="option" aria-selected="false">
-                                            <button type="button" class="person-match" on:click=move |_| chosen.set(Some(s.clone()))>
-                                                {name}
-                                            </button>
-                                        </li>
-                                    }
-                                }).collect_view()).ok()
-                            })}
-                        </ul>
-                    </Transition>
                 }.into_any(),
             }}
             <FieldError name="assignee_id" problems=problems />
@@ -458,7 +423,6 @@ fn AssignPage() -> impl IntoView {
                         <NotFound message="Open “Assign action” from a person’s profile or an interaction." />
                     }.into_any(),
                     Err(e) => {
-                        e.sign_in_again_if_signed_out();
                         error_panel(e)
                     }
                 }
@@ -507,7 +471,7 @@ fn AssignForm(options: crate::actions::AssignOptions) -> impl IntoView {
         <div class="page-header"><h1>"Assign action"</h1></div>
         <form class="card record-form" on:submit=on_submit novalidate>
             <div aria-live="assertive">
-                {move || problems.with(Problems::summary).map(|s| view! { <p class="error-panel" role="alert">{s}</p> })}
+                {problems_summary(problems)}
             </div>
             <p class="chosen-person">
                 <span class="label">"About "</span>
@@ -561,7 +525,6 @@ fn ActionView() -> impl IntoView {
                     Ok(Some(detail)) => view! { <ActionDetailView detail=detail action=action notice=notice /> }.into_any(),
                     Ok(None) => view! { <NotFound message="There is no such action. It may have been deleted." /> }.into_any(),
                     Err(e) => {
-                        e.sign_in_again_if_signed_out();
                         error_panel(e)
                     }
                 }
@@ -686,7 +649,7 @@ fn EditForm(
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     const WHAT: &str = "The change";
-    let changed = use_context::<crate::ActionsChanged>();
+    let changed = use_context::<crate::components::viewer::ActionsChanged>();
     let problems = RwSignal::new(Problems::default());
     let saving = RwSignal::new(false);
     let row = detail.row.clone();
@@ -727,7 +690,7 @@ fn EditForm(
         <form class="card record-form" on:submit=on_submit novalidate aria-label="Edit action">
             <h2>"Edit action"</h2>
             <div aria-live="assertive">
-                {move || problems.with(Problems::summary).map(|s| view! { <p class="error-panel" role="alert">{s}</p> })}
+                {problems_summary(problems)}
             </div>
             {fields_view}
             <div class="form-actions">
@@ -741,7 +704,7 @@ fn EditForm(
 #[component]
 fn CompleteFormView(detail: ActionDetail, action: ActionResource, notice: RwSignal<Option<String>>) -> impl IntoView {
     const WHAT: &str = "The completion";
-    let changed = use_context::<crate::ActionsChanged>();
+    let changed = use_context::<crate::components::viewer::ActionsChanged>();
     let problems = RwSignal::new(Problems::default());
     let saving = RwSignal::new(false);
     let summary = NodeRef::<html::Textarea>::new();
@@ -784,7 +747,7 @@ fn CompleteFormView(detail: ActionDetail, action: ActionResource, notice: RwSign
             <h2 id="complete-heading">"Complete"</h2>
             <p class="muted">"The summary is recorded as a permanent interaction on the person’s profile."</p>
             <div aria-live="assertive">
-                {move || problems.with(Problems::summary).map(|s| view! { <p class="error-panel" role="alert">{s}</p> })}
+                {problems_summary(problems)}
             </div>
             <label for="complete-summary">"Summary"</label>
             <textarea id="complete-summary" node_ref=summary rows="5" maxlength=MAX_SUMMARY_CHARS aria-invalid=invalid("summary")></textarea>

@@ -6,8 +6,8 @@ use leptos::{ev, html, prelude::*};
 use leptos_meta::Title;
 
 use crate::api::{api_token_settings, create_api_token, revoke_api_token};
+use crate::components::feedback::{error_panel, status_view, Status};
 use crate::error::AppError;
-use crate::pages::settings::{error_panel, status_view, Status};
 use crate::recording::{ApiToken, NewApiToken, MAX_TOKEN_NAME_CHARS};
 
 lazy_page!(ApiTokensPage => api_tokens_view());
@@ -47,7 +47,6 @@ fn api_tokens_view() -> AnyView {
                     }
                     .into_any(),
                     Err(e) => {
-                        e.sign_in_again_if_signed_out();
                         error_panel(e)
                     }
                 }

@@ -6,8 +6,9 @@ use leptos_meta::Title;
 
 use crate::actions::{ActionQuery, HOME_MONTHS};
 use crate::api::get_home;
+use crate::components::feedback::error_panel;
 use crate::components::type_badge::TypeIcon;
-use crate::pages::{actions::DueCell, settings::error_panel};
+use crate::pages::actions::DueCell;
 
 lazy_page!(HomeRoute => view! { <HomePage /> });
 
@@ -83,7 +84,6 @@ fn HomePage() -> impl IntoView {
                             .into_any()
                     }
                     Err(e) => {
-                        e.sign_in_again_if_signed_out();
                         error_panel(e)
                     }
                 }

@@ -6,11 +6,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::access::Permission;
 use crate::api::{get_interaction, mark_posted_in_error, withdraw_posted_in_error};
-use crate::components::{description::EditableDescription, icons::Icon, type_badge::TypeChip};
-use crate::model::{encode_component, safe_return_path, InteractionDetail, InteractionLink};
+use crate::components::viewer::IfAllowed;
+use crate::components::{description::EditableDescription, feedback::error_panel, icons::Icon, type_badge::TypeChip};
+use crate::log::{encode_component, safe_return_path, InteractionDetail, InteractionLink};
 use crate::pages::not_found::NotFound;
 use crate::recording::{validate_reason, ErrorMark, MAX_REASON_CHARS};
-use crate::IfAllowed;
 
 // The detail page's code loads on demand, split out of the main bundle
 // that every page needs.
@@ -40,7 +40,7 @@ pub fn InteractionPage() -> impl IntoView {
                         view! { <Detail detail=d from=from.get() reload=reload /> }.into_any()
                     }
                     Ok(None) => view! { <NotFound message="There is no interaction with this id." /> }.into_any(),
-                    Err(e) => view! { <p class="error-panel" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => error_panel(e),
                 }
             })}
         </Transition>

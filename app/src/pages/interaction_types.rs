@@ -16,9 +16,10 @@ use leptos_meta::Title;
 
 use crate::access::Team;
 use crate::api::{add_interaction_type, interaction_type_settings, move_interaction_type, update_interaction_type};
-use crate::components::icons::{Icon, TYPE_ICONS};
+use crate::components::feedback::{error_panel, status_view, Status};
+use crate::components::icons::Icon;
 use crate::error::AppError;
-use crate::pages::settings::{error_panel, status_view, Status};
+use crate::type_settings::TYPE_ICONS;
 use crate::type_settings::{
     chip_contrast, normalise_colour, palette_name, validate_type_name, TypeChange, TypeSetting, TypeSettings, PALETTE,
 };

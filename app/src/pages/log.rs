@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use crate::access::Permission;
 use crate::components::log_view::InteractionLog;
-use crate::IfAllowed;
+use crate::components::viewer::IfAllowed;
 
 #[component]
 pub fn LogPage() -> impl IntoView {

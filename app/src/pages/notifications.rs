@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 use crate::actions::EmailStatus;
 use crate::api::my_notifications;
-use crate::pages::settings::error_panel;
+use crate::components::feedback::error_panel;
 
 lazy_page!(NotificationsRoute => view! { <NotificationsPage /> });
 
@@ -45,7 +45,6 @@ fn NotificationsPage() -> impl IntoView {
                         </ul>
                     }.into_any(),
                     Err(e) => {
-                        e.sign_in_again_if_signed_out();
                         error_panel(e)
                     }
                 }

@@ -10,12 +10,13 @@ use leptos_router::{
 
 use crate::access::Permission;
 use crate::api::{add_person, get_person, search_people};
-use crate::components::log_view::{thousands, InteractionLog};
-use crate::model::encode_component;
+use crate::components::log_view::InteractionLog;
+use crate::components::viewer::IfAllowed;
+use crate::components::{feedback::error_panel, pager::Pager};
+use crate::log::encode_component;
+use crate::log::thousands;
 use crate::pages::not_found::NotFound;
-use crate::pages::settings::error_panel;
 use crate::recording::{NewPerson, PeoplePage as Page, Person, MAX_PEOPLE_SEARCH_CHARS, PEOPLE_PAGE_SIZE};
-use crate::IfAllowed;
 
 lazy_page!(PeopleRoute => view! { <PeoplePage /> });
 lazy_page!(PersonRoute => view! { <PersonPage /> });
@@ -85,7 +86,6 @@ fn PeoplePage() -> impl IntoView {
                 match results.await {
                     Ok(page) => view! { <PeopleList page=page q=q.get_untracked() /> }.into_any(),
                     Err(e) => {
-                        e.sign_in_again_if_signed_out();
                         error_panel(e)
                     }
                 }
@@ -133,10 +133,7 @@ fn PeopleList(page: Page, q: String) -> impl IntoView {
             </table>
             {empty.then(|| view! { <p class="empty">"Nobody matches. Check the spelling, or add the person."</p> })}
         </div>
-        <nav class="pager" aria-label="Pages">
-            {previous.map(|href| view! { <a class="button" href=href rel="prev">"Previous"</a> })}
-            {next.map(|href| view! { <a class="button" href=href rel="next">"Next"</a> })}
-        </nav>
+        <Pager first=None previous=previous next=next />
     }
 }
 
@@ -208,7 +205,6 @@ fn PersonPage() -> impl IntoView {
                     Ok(Some(p)) => view! { <Profile person=p recorded=recorded.get_untracked() /> }.into_any(),
                     Ok(None) => view! { <NotFound message="There is no person with this id." /> }.into_any(),
                     Err(e) => {
-                        e.sign_in_again_if_signed_out();
                         error_panel(e)
                     }
                 }
@@ -225,7 +221,7 @@ fn Profile(person: Person, recorded: Option<i64>) -> impl IntoView {
         <p class="back"><a href="/people" class="back-link">"All people"</a></p>
         <section class="card profile" aria-labelledby="profile-name">
             <div class="profile-header">
-                <span class="avatar large" aria-hidden="true">{crate::model::initials(&person.name)}</span>
+                <span class="avatar large" aria-hidden="true">{crate::log::initials(&person.name)}</span>
                 <div>
                     <h1 id="profile-name">{person.name.clone()}</h1>
                     <dl class="facts">

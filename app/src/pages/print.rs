@@ -7,9 +7,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::print_log;
-use crate::components::log_view::{interactions_count, view_url};
-use crate::model::{LogQuery, LogRow};
-use crate::pages::settings::error_panel;
+use crate::components::feedback::error_panel;
+use crate::components::log_view::view_url;
+use crate::log::interactions_count;
+use crate::log::{LogQuery, LogRow};
 
 lazy_page!(PrintRoute => view! { <PrintPage /> });
 
@@ -68,7 +69,6 @@ fn PrintPage() -> impl IntoView {
                         .into_any()
                     }
                     Err(e) => {
-                        e.sign_in_again_if_signed_out();
                         error_panel(e)
                     }
                 }

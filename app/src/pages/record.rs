@@ -11,10 +11,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{new_interaction_options, record_interaction, search_people};
-use crate::components::icons::Icon;
+use crate::components::feedback::{error_panel, problems_summary, Problems};
+use crate::components::{icons::Icon, search_picker::SearchPicker};
 use crate::error::AppError;
-use crate::model::MAX_DESCRIPTION_CHARS;
-use crate::pages::settings::error_panel;
+use crate::log::MAX_DESCRIPTION_CHARS;
 use crate::recording::{InteractionForm, Person, RecordingOptions, MAX_NOTE_CHARS};
 
 lazy_page!(NewInteractionRoute => view! { <NewInteractionPage /> });
@@ -63,41 +63,11 @@ fn NewInteractionPage() -> impl IntoView {
                 match options.await {
                     Ok(options) => view! { <RecordForm options=options draft=draft /> }.into_any(),
                     Err(e) => {
-                        e.sign_in_again_if_signed_out();
                         error_panel(e)
                     }
                 }
             })}
         </Transition>
-    }
-}
-
-/// A form's own state: per-field messages and a summary.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct Problems {
-    fields: Vec<(String, String)>,
-    summary: Option<String>,
-}
-
-impl Problems {
-    /// What to show for a refusal; `what` names what was not saved ("The
-    /// interaction").
-    pub(crate) fn from_error(error: &AppError, what: &str) -> Problems {
-        match error {
-            AppError::Fields(fields) => Problems {
-                fields: fields.0.clone(),
-                summary: Some(format!("{what} was not saved. Please check the fields marked below.")),
-            },
-            other => Problems { fields: Vec::new(), summary: Some(format!("{what} was not saved. {other}")) },
-        }
-    }
-
-    pub(crate) fn field(&self, name: &str) -> Option<String> {
-        self.fields.iter().find(|(f, _)| f == name).map(|(_, m)| m.clone())
-    }
-
-    pub(crate) fn summary(&self) -> Option<String> {
-        self.summary.clone()
     }
 }
 
@@ -184,7 +154,7 @@ fn RecordForm(options: RecordingOptions, draft: Draft) -> impl IntoView {
             aria-describedby="record-summary"
         >
             <div id="record-summary" aria-live="assertive">
-                {move || problems.with(Problems::summary).map(|s| view! { <p class="error-panel" role="alert">{s}</p> })}
+                {problems_summary(problems)}
             </div>
             {reply.clone().map(|parent| view! {
                 <p class="reply-to">
@@ -194,7 +164,12 @@ fn RecordForm(options: RecordingOptions, draft: Draft) -> impl IntoView {
                 </p>
                 <input type="hidden" name="reply_to" value=parent.id />
             })}
-            <PersonField chosen=chosen locked=options.person.is_some() error=message("person_id") />
+            <PersonField
+                chosen=chosen
+                locked=options.person.is_some()
+                error=message("person_id")
+                invalid=Signal::derive(move || problems.with(|p| p.field("person_id").is_some()))
+            />
             <fieldset class="type-choices" aria-describedby=described("type_id") aria-invalid=invalid("type_id")>
                 <legend>"Type"</legend>
                 {types_empty.then(|| view! {
@@ -262,21 +237,11 @@ fn RecordForm(options: RecordingOptions, draft: Draft) -> impl IntoView {
 /// The person the interaction is with: fixed when the form was opened from
 /// a profile or a reply; otherwise picked by searching as you type.
 #[component]
-fn PersonField<E, V>(chosen: RwSignal<Option<Person>>, locked: bool, error: E) -> impl IntoView
+fn PersonField<E, V>(chosen: RwSignal<Option<Person>>, locked: bool, error: E, invalid: Signal<bool>) -> impl IntoView
 where
     E: Fn() -> Option<V> + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let search = RwSignal::new(String::new());
-    let matches = Resource::new(
-        move || search.get(),
-        |q| async move {
-            if q.trim().chars().count() < 2 {
-                return Ok(Default::default());
-            }
-            search_people(q, 0).await
-        },
-    );
     let person_id = move || chosen.with(|p| p.as_ref().map(|p| p.id.to_string()).unwrap_or_default());
     view! {
         <div class="person-field">
@@ -294,41 +259,23 @@ where
                     </p>
                 }.into_any(),
                 None => view! {
-                    <label for="person-search">"Person"</label>
-                    <input
-                        id="person-search"
-                        type="search"
-                        role="combobox"
-                        aria-controls="person-matches"
-                        aria-expanded=move || (!search.get().trim().is_empty()).to_string()
-                        aria-autocomplete="list"
+                    <SearchPicker
+                        name="person"
+                        label="Person"
                         placeholder="Search by name, email or phone"
-                        autocomplete="off"
-                        prop:value=move || search.get()
-                        on:input=move |ev| search.set(event_target_value(&ev))
-                    />
-                    <noscript>
-                        <p class="muted">"To choose the person, find them in " <a href="/people">"People"</a> " and use “New interaction” on their profile."</p>
-                    </noscript>
-                    <Transition fallback=|| ()>
-                        <ul id="person-matches" role="listbox" class="person-matches">
-                            {move || Suspend::new(async move {
-                                matches.await.map(|page| page.people.into_iter().map(|p| {
-                                    let label = match &p.email {
-                                        Some(e) => format!("{} · {e}", p.name),
-                                        None => p.name.clone(),
-                                    };
-                                    view! {
-                                        <li role="option" aria-selected="false">
-                                            <button type="button" class="person-match" on:click=move |_| chosen.set(Some(p.clone()))>
-                                                {label}
-                                            </button>
-                                        </li>
-                                    }
-                                }).collect_view()).ok()
-                            })}
-                        </ul>
-                    </Transition>
+                        min_chars=2
+                        search=|q| async move { search_people(q, 0).await.map(|page| page.people) }
+                        describe=|p: &Person| match &p.email {
+                            Some(e) => format!("{} · {e}", p.name),
+                            None => p.name.clone(),
+                        }
+                        pick=Callback::new(move |p| chosen.set(Some(p)))
+                        invalid=invalid
+                    >
+                        <noscript>
+                            <p class="muted">"To choose the person, find them in " <a href="/people">"People"</a> " and use “New interaction” on their profile."</p>
+                        </noscript>
+                    </SearchPicker>
                 }.into_any(),
             }}
             {error}

@@ -9,25 +9,8 @@ use crate::access::{AuditPage as Page, NewStaffMember, Role, StaffDirectory, Sta
 use crate::api::{
     add_staff_member, add_team, audit_log, reset_staff_password, set_staff_active, staff_directory, update_staff_member,
 };
+use crate::components::feedback::{error_panel, status_view, Status};
 use crate::error::AppError;
-
-/// What happened to the last change made from a form or row.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Status {
-    Idle,
-    Saving,
-    Done(String),
-    Failed(String),
-}
-
-pub(crate) fn status_view(status: RwSignal<Status>) -> impl IntoView {
-    move || match status.get() {
-        Status::Idle => None,
-        Status::Saving => Some(view! { <span class="save-status" role="status">"Saving…"</span> }.into_any()),
-        Status::Done(text) => Some(view! { <span class="save-status saved" role="status">{text}</span> }.into_any()),
-        Status::Failed(text) => Some(view! { <span class="save-status failed" role="alert">{text}</span> }.into_any()),
-    }
-}
 
 /// Runs a save, showing its progress in `status`; `then` runs on success,
 /// `undo` on failure.
@@ -54,10 +37,6 @@ fn save<F>(
             }
         }
     });
-}
-
-pub(crate) fn error_panel(e: AppError) -> AnyView {
-    view! { <p class="error-panel" role="alert">{e.to_string()}</p> }.into_any()
 }
 
 // `/settings/staff`, loaded on demand: its code is split out of the main

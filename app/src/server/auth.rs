@@ -19,7 +19,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::{
-    store::{now_millis, Actor, Millis, StaffRecord},
+    store::{Actor, StaffRecord},
+    time::{now_millis, Millis},
     AppState, Store,
 };
 pub use crate::access::Permission;
@@ -140,6 +141,8 @@ impl Default for SessionPolicy {
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "interlog_session";
+/// Its name over HTTPS (see `server::sign_in`).
+pub const SECURE_SESSION_COOKIE: &str = "__Host-interlog_session";
 
 /// The SHA-256 of a session token, as stored.
 pub fn token_hash(token: &str) -> String {

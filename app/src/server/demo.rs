@@ -7,8 +7,9 @@ use rand_chacha::ChaCha8Rng;
 use std::fmt::Write as _;
 
 use super::{
-    store::{insert_interaction, now_millis, Engine, Millis, NewInteraction, Store, StoreError},
+    store::{insert_interaction, Engine, NewInteraction, Store, StoreError},
     tags,
+    time::{now_millis, Millis},
 };
 
 const DAY: Millis = 24 * 60 * 60 * 1000;
@@ -230,6 +231,18 @@ fn interaction_text(rng: &mut ChaCha8Rng, type_name: &str, person_first: &str, s
             )
         }
     }
+}
+
+/// Whether anyone can sign in with a demo account: its password is
+/// published, so such a server must say so on every page.
+pub async fn has_demo_accounts(store: &Store) -> Result<bool, StoreError> {
+    let placeholders = (1..=DEMO_STAFF.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+    let sql = format!("SELECT count(*) FROM staff_members WHERE active = 1 AND email IN ({placeholders})");
+    let mut query = sqlx::query_scalar::<_, i64>(&sql);
+    for (_, email, _, _) in DEMO_STAFF {
+        query = query.bind(*email);
+    }
+    Ok(query.fetch_one(store.pool()).await? > 0)
 }
 
 /// Fills an empty database with the demo organisation: teams, staff, eight

@@ -2,11 +2,12 @@
 //! themselves are written by the server binary (CSV, Excel, PDF) and the
 //! print page.
 
-use super::store::{display_time, now_millis, Actor, Millis, StaffRecord};
+use super::store::{Actor, StaffRecord};
+use super::time::{display_time, now_millis, Millis};
 use super::AppState;
 use crate::error::AppError;
 use crate::export::{describe_view, too_many, ExportFormat};
-use crate::model::{LogExport, LogQuery};
+use crate::log::{LogExport, LogQuery};
 
 /// Everything an export of one view holds.
 #[derive(Clone, Debug)]

@@ -16,7 +16,8 @@ use lettre::{
 };
 use tokio::sync::Notify;
 
-use super::store::{now_millis, MailContext, Millis, OutgoingEmail, Store, StoreError, MAX_EMAIL_ATTEMPTS};
+use super::store::{MailContext, OutgoingEmail, Store, StoreError, MAX_EMAIL_ATTEMPTS};
+use super::time::{now_millis, Millis};
 
 /// How long a sender holds the emails it took before another may try them.
 const LEASE_MS: i64 = 120_000;

@@ -1,12 +1,14 @@
 //! Server-only code: the store (SQL), who is acting, tags and demo data.
 
 pub mod auth;
+pub mod csp;
 pub mod demo;
 pub mod export;
 pub mod mail;
 pub mod recording;
 pub mod store;
 pub mod tags;
+pub mod time;
 
 use std::sync::Arc;
 
@@ -28,6 +30,9 @@ pub struct OrgSettings {
     /// Where users reach Interlog (`https://interlog.example.org`): links
     /// in emails start with it.
     pub public_url: String,
+    /// Demo accounts, with their published password, can sign in: every
+    /// page says so.
+    pub demo_accounts: bool,
 }
 
 impl OrgSettings {

@@ -1,5 +1,5 @@
 //! People, recording interactions (by staff and by other systems through API
-//! tokens), and the "posted in error" mark.
+//! tokens, which `api_tokens.rs` keeps), and the "posted in error" mark.
 //!
 //! Recording checks, in the transaction that writes: the person exists, the
 //! type is live and open to one of the recorder's teams, a reply is about
@@ -8,13 +8,10 @@
 
 use sqlx::{AnyConnection, Row};
 
-use super::{
-    display_time, insert_interaction, retrying, staff::insert_audit, Actor, Engine, Millis, NewInteraction,
-    StaffRecord, Store, StoreError,
-};
-use crate::access::Role;
-use crate::model::TypeBadge;
-use crate::recording::{ApiToken, PeoplePage, Person, PEOPLE_PAGE_SIZE};
+use super::{insert_interaction, retrying, staff::insert_audit, Actor, Engine, NewInteraction, Store, StoreError};
+use crate::log::TypeBadge;
+use crate::recording::{PeoplePage, Person, PEOPLE_PAGE_SIZE};
+use crate::server::time::Millis;
 
 /// An idempotency key sent with an API request: the token it came with,
 /// the key, and a hash of the request it stands for.
@@ -271,133 +268,6 @@ impl Store {
         })
         .await
     }
-
-    // ----- API tokens ---------------------------------------------------
-
-    /// Every API token, newest first; revoked ones say so.
-    pub async fn api_tokens(&self, tz: chrono_tz::Tz) -> Result<Vec<ApiToken>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT t.id, t.name, t.hint, s.name AS staff_name, c.name AS created_by_name, t.created_at,
-                    t.last_used_at, t.revoked_at
-             FROM api_tokens t JOIN staff_members s ON s.id = t.staff_id JOIN staff_members c ON c.id = t.created_by
-             ORDER BY t.id DESC",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| ApiToken {
-                id: r.get("id"),
-                name: r.get("name"),
-                hint: r.get("hint"),
-                posts_as: r.get("staff_name"),
-                created_by: r.get("created_by_name"),
-                created_display: display_time(r.get("created_at"), tz),
-                last_used_display: r.get::<Option<Millis>, _>("last_used_at").map(|at| display_time(at, tz)),
-                revoked: r.get::<Option<Millis>, _>("revoked_at").is_some(),
-            })
-            .collect())
-    }
-
-    /// Stores a new token's hash (the token itself is never stored). It
-    /// posts as `staff_id`, who must be active and allowed to create
-    /// interactions.
-    pub async fn create_api_token(
-        &self,
-        name: &str,
-        token_hash: &str,
-        hint: &str,
-        staff_id: i64,
-        by: &Actor,
-    ) -> Result<i64, StoreError> {
-        let created_by = by.id.ok_or_else(|| StoreError::Invalid("Only staff can create API tokens.".into()))?;
-        let mut tx = self.begin_write().await?;
-        let staff = sqlx::query("SELECT name, role, active FROM staff_members WHERE id = $1")
-            .bind(staff_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::Invalid("Choose the staff member the token posts as.".into()))?;
-        let role = Role::parse(staff.get("role")).unwrap_or(Role::ReadOnly);
-        let staff_name: String = staff.get("name");
-        if staff.get::<i64, _>("active") == 0 || !role.grants(crate::access::Permission::CreateInteractions) {
-            return Err(StoreError::Invalid(format!(
-                "{staff_name} cannot create interactions, so a token cannot post as them."
-            )));
-        }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO api_tokens (name, token_hash, hint, staff_id, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(name)
-        .bind(token_hash)
-        .bind(hint)
-        .bind(staff_id)
-        .bind(created_by)
-        .bind(by.at)
-        .fetch_one(&mut *tx)
-        .await?;
-        let details = format!("name: {name}; posts as: {staff_name}; ends in: {hint}");
-        insert_audit(&mut tx, &by.event("api_token_created", &format!("API token {id}"), details)).await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    /// Revokes a token: it stops working at once. Revoking twice changes
-    /// nothing more.
-    pub async fn revoke_api_token(&self, id: i64, by: &Actor) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let row =
-            sqlx::query(&format!("SELECT name, revoked_at FROM api_tokens WHERE id = $1{}", self.engine.for_update()))
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-        if row.get::<Option<Millis>, _>("revoked_at").is_some() {
-            return Ok(());
-        }
-        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2")
-            .bind(by.at)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        let name: String = row.get("name");
-        insert_audit(&mut tx, &by.event("api_token_revoked", &format!("API token {id}"), format!("name: {name}")))
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The token with this hash, if it is live, and the active staff member
-    /// it posts as. Notes when it was last used, at most once a minute (as
-    /// sessions do), so a busy integration does not write on every call.
-    pub async fn api_token_staff(
-        &self,
-        token_hash: &str,
-        now: Millis,
-    ) -> Result<Option<(i64, StaffRecord)>, StoreError> {
-        let row = sqlx::query(
-            "SELECT t.id AS token_id, t.last_used_at, s.id, s.name, s.email, s.role FROM api_tokens t
-             JOIN staff_members s ON s.id = t.staff_id
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.active = 1",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let token_id: i64 = row.get("token_id");
-        let last_used: Option<Millis> = row.get("last_used_at");
-        if last_used.is_none_or(|at| now - at > 60_000) {
-            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(token_id)
-                .execute(&self.pool)
-                .await?;
-        }
-        let role = Role::parse(row.get("role")).unwrap_or(Role::ReadOnly);
-        Ok(Some((token_id, StaffRecord { id: row.get("id"), name: row.get("name"), email: row.get("email"), role })))
-    }
 }
 
 /// The interaction an idempotency key already produced, if any; a refusal
@@ -429,21 +299,37 @@ async fn replayed(conn: &mut AnyConnection, key: &IdempotencyKey) -> Result<Opti
 async fn check_recordable(conn: &mut AnyConnection, engine: Engine, new: &NewInteraction) -> Result<(), StoreError> {
     check_type_open(conn, engine, new.type_id, new.logged_by, None).await?;
     if let Some(parent) = new.reply_to {
-        let person: Option<i64> = sqlx::query_scalar("SELECT person_id FROM interactions WHERE id = $1")
-            .bind(parent)
-            .fetch_optional(&mut *conn)
-            .await?;
-        match person {
-            None => return Err(StoreError::Invalid(format!("There is no interaction {parent} to reply to."))),
-            Some(p) if p != new.person_id => {
-                return Err(StoreError::Invalid(
-                    "A reply is about the same person as the interaction it replies to.".into(),
-                ))
-            }
-            Some(_) => {}
-        }
+        check_same_person(
+            conn,
+            parent,
+            new.person_id,
+            &format!("There is no interaction {parent} to reply to."),
+            "A reply is about the same person as the interaction it replies to.",
+        )
+        .await?;
     }
     Ok(())
+}
+
+/// Refuses a link to an interaction (a reply's original, the interaction an
+/// action follows) that does not exist (`missing`) or is about someone other
+/// than `person_id` (`elsewhere`).
+pub(super) async fn check_same_person(
+    conn: &mut AnyConnection,
+    interaction: i64,
+    person_id: i64,
+    missing: &str,
+    elsewhere: &str,
+) -> Result<(), StoreError> {
+    let about: Option<i64> = sqlx::query_scalar("SELECT person_id FROM interactions WHERE id = $1")
+        .bind(interaction)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match about {
+        None => Err(StoreError::Invalid(missing.into())),
+        Some(p) if p != person_id => Err(StoreError::Invalid(elsewhere.into())),
+        Some(_) => Ok(()),
+    }
 }
 
 /// The current "posted in error" reason (`None` when not marked), with the

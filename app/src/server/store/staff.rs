@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 
 use sqlx::{AnyConnection, Row};
 
-use super::{iso_time, Millis, StaffRecord, Store, StoreError};
+use super::{StaffRecord, Store, StoreError};
 use crate::access::{AuditEntry, AuditPage, NewStaffMember, Role, StaffDirectory, StaffMember, Team};
+use crate::server::time::{iso_time, Millis};
 
 /// One line for the audit log. `actor_id` is `None` when nobody is signed in
 /// (a failed sign-in) or a server command acted.

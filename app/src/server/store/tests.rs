@@ -6,10 +6,24 @@ use std::cmp::Ordering;
 use chrono_tz::Tz;
 
 use super::*;
-use crate::model::{LogQuery, PageAnchor, SortColumn, SortDir};
+use chrono::{TimeZone, Utc};
+
+use crate::log::PAGE_SIZE;
+use sqlx::Row;
+
+use crate::log::{LogQuery, PageAnchor, SortColumn, SortDir};
 use crate::server::demo::seed_demo;
+use crate::server::time::{display_time, iso_time, now_millis};
 
 const TZ: Tz = chrono_tz::Europe::London;
+
+impl Store {
+    /// Records an interaction as staff do: through `record_interaction` and
+    /// every check it makes (the person, the type's teams, a reply's person).
+    async fn create_interaction(&self, new: &NewInteraction) -> Result<i64, StoreError> {
+        self.record_interaction(new, None, now_millis()).await.map(|r| r.id)
+    }
+}
 
 /// A store for one test: a fresh SQLite file, or a fresh database on the
 /// PostgreSQL server named by `INTERLOG_TEST_POSTGRES_URL` (which
@@ -451,9 +465,11 @@ behaviours! {
 
     async fn detail_shows_replies_both_ways_and_unknown_is_none(engine: Engine) {
         let store = seeded_store(engine, 5).await;
+        // A reply is about the person its original is about.
+        let person_id = store.log_row(2, TZ).await.unwrap().unwrap().person_id;
         let reply = store
             .create_interaction(&NewInteraction {
-                person_id: 1,
+                person_id,
                 type_id: 2,
                 description: "Follow-up email".into(),
                 note: "Sent the form we promised on the call.".into(),

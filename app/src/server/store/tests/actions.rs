@@ -14,6 +14,7 @@ use crate::access::Role;
 use crate::actions::{ActionQuery, ActionSort, ActionTab};
 use crate::recording::Person;
 use crate::server::mail::{deliver_due, MailSettings, Transport};
+use crate::server::time::day_string;
 
 const STAFF: [(i64, &str, &str, Role); 7] = [
     (1, "Alex Morgan", "alex.morgan@example.org", Role::Admin),
@@ -39,7 +40,7 @@ fn mail() -> MailContext {
 }
 
 fn today() -> NaiveDate {
-    crate::server::recording::today(TZ)
+    crate::server::time::today(TZ)
 }
 
 fn day(offset: i64) -> NaiveDate {
@@ -358,7 +359,7 @@ behaviours! {
         q.from.clear();
         q.to.clear();
         q.sort = Some(ActionSort::Person);
-        q.dir = Some(crate::model::SortDir::Desc);
+        q.dir = Some(crate::log::SortDir::Desc);
         let by_person = store.list_actions(&q, 1, &today_s).await.unwrap();
         assert_eq!(by_person.rows[0].person_name, "Zed Young");
         assert_eq!(by_person.rows[4].person_name, "Ada Quill");

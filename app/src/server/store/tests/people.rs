@@ -64,7 +64,7 @@ behaviours! {
         let ada = store.add_person(&person("Ada Quill", None, None), &by(1)).await.unwrap();
         let (call, incident, warning) =
             (type_id(&store, "Phone call").await, type_id(&store, "Incident").await, type_id(&store, "Warning").await);
-        let names = |types: Vec<crate::model::TypeBadge>| types.into_iter().map(|t| t.name).collect::<Vec<_>>();
+        let names = |types: Vec<crate::log::TypeBadge>| types.into_iter().map(|t| t.name).collect::<Vec<_>>();
         let grace = names(store.recordable_types(4).await.unwrap());
         let tom = names(store.recordable_types(3).await.unwrap());
         assert!(!grace.contains(&"Incident".to_string()) && !grace.contains(&"Warning".to_string()), "{grace:?}");

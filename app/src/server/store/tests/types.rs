@@ -183,7 +183,7 @@ behaviours! {
         assert!(matches!(refused, Err(StoreError::Invalid(_))));
         // The log shows the new colour at once.
         let badge = store.interaction_types(false).await.unwrap().into_iter().find(|t| t.badge.id == email).unwrap();
-        assert_eq!((badge.badge.colour.as_str(), badge.badge.ink.as_str()), ("#facc15", crate::model::DARK_INK));
+        assert_eq!((badge.badge.colour.as_str(), badge.badge.ink.as_str()), ("#facc15", crate::log::DARK_INK));
 
         // Deleted: gone from the live list, still on old interactions, kept in place.
         let used: i64 = sqlx::query_scalar("SELECT count(*) FROM interactions WHERE type_id = $1")

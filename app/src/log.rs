@@ -1,4 +1,6 @@
-//! Types that cross the wire between server and browser: no I/O here.
+//! The log's types that cross the wire between server and browser (its
+//! query string, pages, rows, the detail page) and how numbers read: no I/O
+//! here.
 
 use serde::{Deserialize, Serialize};
 
@@ -12,8 +14,12 @@ pub const MAX_SEARCH_CHARS: usize = 200;
 pub const MAX_TYPE_FILTERS: usize = 100;
 /// Rows in one CSV or Excel export.
 pub const MAX_EXPORT_ROWS: usize = 100_000;
-/// Rows in one PDF or print view: beyond this a document stops being read.
-pub const MAX_DOCUMENT_ROWS: usize = 5_000;
+/// Rows in one PDF: written page by page as it downloads, so its size is
+/// bounded by what a reader wants, not by the server's memory.
+pub const MAX_PDF_ROWS: usize = 50_000;
+/// Rows in one print view: a page the browser lays out whole (the demo's
+/// whole log fits with room to spare).
+pub const MAX_PRINT_ROWS: usize = 10_000;
 
 /// A column the log can be sorted by. Sort columns come from this enum only,
 /// never from free text, so no user input reaches an `ORDER BY`.
@@ -473,6 +479,31 @@ pub fn safe_return_path(from: Option<&str>) -> String {
     }
 }
 
+/// "1 interaction", "12,345 interactions".
+pub fn interactions_count(n: i64) -> String {
+    match n {
+        1 => "1 interaction".to_string(),
+        n => format!("{} interactions", thousands(n)),
+    }
+}
+
+/// 12,345
+pub fn thousands(n: i64) -> String {
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -574,5 +605,15 @@ mod tests {
     fn initials_use_first_and_last_names() {
         assert_eq!(initials("Priya Anand Shah"), "PS");
         assert_eq!(initials("cher"), "C");
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(interactions_count(1), "1 interaction");
+        assert_eq!(interactions_count(5005), "5,005 interactions");
     }
 }

@@ -1,0 +1,223 @@
+//! Interactions one at a time: the types they can have, recording, renaming,
+//! and everything the detail page shows.
+
+use chrono_tz::Tz;
+use sqlx::{any::AnyRow, Any, Row, Transaction};
+
+use super::{retrying, tags, InteractionTypeRecord, NewInteraction, Store, StoreError};
+use crate::log::{InteractionDetail, InteractionLink, LogRow, Revision, TypeBadge};
+use crate::recording::{ErrorMark, Source};
+use crate::server::time::{display_time, iso_time, Millis};
+
+impl Store {
+    /// Interaction types in the admin's order; deleted ones only if asked.
+    pub async fn interaction_types(&self, include_deleted: bool) -> Result<Vec<InteractionTypeRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, name, colour, icon, sort_key, CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END AS deleted
+             FROM interaction_types WHERE $1 = 1 OR deleted_at IS NULL ORDER BY sort_key, id",
+        )
+        .bind(i64::from(include_deleted))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| InteractionTypeRecord {
+                badge: TypeBadge::new(
+                    r.get("id"),
+                    r.get("name"),
+                    r.get("colour"),
+                    r.get("icon"),
+                    r.get::<i64, _>("deleted") != 0,
+                ),
+                sort_key: r.get("sort_key"),
+            })
+            .collect())
+    }
+
+    /// The keyword tags of a new interaction (the names of the person and
+    /// the staff member are not keywords), and whether its person exists.
+    pub(crate) async fn tags_for(&self, new: &NewInteraction) -> Result<(bool, String), StoreError> {
+        let (person, staff): (Option<String>, Option<String>) = sqlx::query_as(
+            "SELECT (SELECT name FROM people WHERE id = $1), (SELECT name FROM staff_members WHERE id = $2)",
+        )
+        .bind(new.person_id)
+        .bind(new.logged_by)
+        .fetch_one(&self.pool)
+        .await?;
+        let names: Vec<&str> = person.iter().chain(staff.iter()).map(String::as_str).collect();
+        let tags = tags::join_tags(&tags::extract_tags(&new.description, &new.note, &names));
+        Ok((person.is_some(), tags))
+    }
+
+    /// Renames a description, keeping the old text as a revision. The text must
+    /// already be validated. Renaming to the same text changes nothing.
+    pub async fn rename_description(
+        &self,
+        id: i64,
+        new_description: &str,
+        revised_by: i64,
+        at: Millis,
+    ) -> Result<(), StoreError> {
+        retrying(|| async {
+            let mut tx = self.begin_write().await?;
+            let sql = format!("SELECT description FROM interactions WHERE id = $1{}", self.engine.for_update());
+            let old: Option<String> = sqlx::query_scalar(&sql).bind(id).fetch_optional(&mut *tx).await?;
+            let old = old.ok_or(StoreError::NotFound)?;
+            if old == new_description {
+                return Ok(());
+            }
+            sqlx::query("UPDATE interactions SET description = $1 WHERE id = $2")
+                .bind(new_description)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO description_revisions
+                     (interaction_id, old_description, new_description, revised_by, revised_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(&old)
+            .bind(new_description)
+            .bind(revised_by)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// One row of the log by id.
+    pub async fn log_row(&self, id: i64, tz: Tz) -> Result<Option<LogRow>, StoreError> {
+        Ok(self.rows_by_id(&[id], tz).await?.pop())
+    }
+
+    /// Everything the detail page shows, or `None` for an unknown id.
+    pub async fn interaction_detail(&self, id: i64, tz: Tz) -> Result<Option<InteractionDetail>, StoreError> {
+        let Some(row) = self.log_row(id, tz).await? else {
+            return Ok(None);
+        };
+        let extra = sqlx::query(
+            "SELECT i.note, i.logged_at, i.reply_to, i.source, i.error_reason, i.error_marked_at,
+                    s.name AS error_marked_by
+             FROM interactions i LEFT JOIN staff_members s ON s.id = i.error_marked_by
+             WHERE i.id = $1",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let source = Source::parse(extra.get("source")).unwrap_or_default();
+        let error_mark =
+            match (extra.get::<Option<Millis>, _>("error_marked_at"), extra.get::<Option<String>, _>("error_reason")) {
+                (Some(at), Some(reason)) => Some(ErrorMark {
+                    reason,
+                    marked_by_name: extra.get::<Option<String>, _>("error_marked_by").unwrap_or_default(),
+                    marked_at: iso_time(at),
+                    marked_display: display_time(at, tz),
+                }),
+                _ => None,
+            };
+        let logged_at: Millis = extra.get("logged_at");
+        let reply_to_id: Option<i64> = extra.get("reply_to");
+        let link = |r: AnyRow| InteractionLink {
+            id: r.get("id"),
+            description: r.get("description"),
+            occurred_display: display_time(r.get("occurred_at"), tz),
+        };
+        let reply_to = match reply_to_id {
+            Some(parent) => sqlx::query("SELECT id, description, occurred_at FROM interactions WHERE id = $1")
+                .bind(parent)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(link),
+            None => None,
+        };
+        let replies = sqlx::query(
+            "SELECT id, description, occurred_at FROM interactions WHERE reply_to = $1 ORDER BY occurred_at, id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(link)
+        .collect();
+        let revisions = sqlx::query(
+            "SELECT r.old_description, r.new_description, r.revised_at, s.name AS staff_name
+             FROM description_revisions r JOIN staff_members s ON s.id = r.revised_by
+             WHERE r.interaction_id = $1 ORDER BY r.id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let at: Millis = r.get("revised_at");
+            Revision {
+                old_description: r.get("old_description"),
+                new_description: r.get("new_description"),
+                revised_by_name: r.get("staff_name"),
+                revised_at: iso_time(at),
+                revised_display: display_time(at, tz),
+            }
+        })
+        .collect();
+        let actions = sqlx::query(
+            "SELECT id, instructions, completion_id FROM actions WHERE interaction_id = $1 OR completion_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let completion: Option<i64> = r.get("completion_id");
+            crate::log::ActionLink {
+                id: r.get("id"),
+                instructions: r.get("instructions"),
+                completed_here: completion == Some(id),
+                done: completion.is_some(),
+            }
+        })
+        .collect();
+        Ok(Some(InteractionDetail {
+            actions,
+            row,
+            note: extra.get("note"),
+            logged_at: iso_time(logged_at),
+            logged_display: display_time(logged_at, tz),
+            reply_to,
+            replies,
+            revisions,
+            source,
+            error_mark,
+        }))
+    }
+}
+
+/// Inserts one interaction inside a transaction the caller holds.
+pub(crate) async fn insert_interaction(
+    tx: &mut Transaction<'static, Any>,
+    new: &NewInteraction,
+    tags: &str,
+    logged_at: Millis,
+) -> Result<i64, StoreError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO interactions
+             (person_id, type_id, description, note, occurred_at, logged_at, logged_by, tags, reply_to, source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(new.person_id)
+    .bind(new.type_id)
+    .bind(&new.description)
+    .bind(&new.note)
+    .bind(new.occurred_at)
+    .bind(logged_at)
+    .bind(new.logged_by)
+    .bind(tags)
+    .bind(new.reply_to)
+    .bind(new.source.as_str())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}

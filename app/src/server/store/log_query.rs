@@ -1,0 +1,600 @@
+//! The log as a query: a view's filter (person, types, search), its order,
+//! keyset pages, totals, and the rows themselves. Every order walks an index,
+//! so a page deep in the log costs what the first one does.
+
+use std::collections::HashMap;
+
+use chrono_tz::Tz;
+use sqlx::{any::AnyRow, Row};
+
+use super::search::{fts_expression, parse_search, Search};
+use super::sql::{Bind, Sql};
+use super::{tags, Engine, Store, StoreError};
+use crate::log::{LogExport, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir, TypeBadge, PAGE_SIZE};
+use crate::server::time::{display_time, iso_time, Millis};
+
+/// A row's type as shown, from its `type_id`, `type_name`, `colour`, `icon`
+/// and `type_deleted` (0 or 1) columns.
+pub(crate) fn type_badge(r: &AnyRow) -> TypeBadge {
+    TypeBadge::new(
+        r.get("type_id"),
+        r.get("type_name"),
+        r.get("colour"),
+        r.get("icon"),
+        r.get::<i64, _>("type_deleted") != 0,
+    )
+}
+
+impl Store {
+    /// One page of the log for a view: sorted, searched, filtered, keyset-paged.
+    pub async fn list_interactions(&self, query: &LogQuery, tz: Tz) -> Result<LogPage, StoreError> {
+        let plan = self.plan(query, tz).await?;
+        let filter = &plan.filter;
+        let limit = PAGE_SIZE;
+        let anchor = match query.page {
+            PageAnchor::First => None,
+            PageAnchor::After(id) | PageAnchor::Before(id) => self.anchor_keys(id).await?,
+        };
+        // Paging backwards is paging forwards in the reversed order.
+        let backwards = matches!(query.page, PageAnchor::Before(_)) && anchor.is_some();
+        let order = Order::new(self.engine, query.sort, query.direction(), backwards);
+
+        let mut ids = self.page_ids(&order, filter, anchor.as_ref(), limit + 1).await?;
+        let more = ids.len() > limit;
+        ids.truncate(limit);
+        if backwards {
+            ids.reverse();
+        }
+        let (has_previous, has_next) = match (anchor.is_some(), backwards) {
+            (false, _) => (false, more),
+            (true, false) => (true, more),
+            (true, true) => (more, true),
+        };
+        let rows = self.rows_by_id(&ids, tz).await?;
+        let total = self.total(&plan).await?;
+        Ok(LogPage { rows, total, has_previous, has_next, time_zone: tz.name().to_string() })
+    }
+
+    /// Every row of a view, in the view's order, for an export or a print.
+    /// When more than `max` rows match, only the count comes back: an export
+    /// never silently leaves rows out.
+    pub async fn export_interactions(&self, query: &LogQuery, tz: Tz, max: usize) -> Result<LogExport, StoreError> {
+        const CHUNK: usize = 1_000;
+        let plan = self.plan(query, tz).await?;
+        let total = self.total(&plan).await?;
+        if total > max as i64 {
+            return Ok(LogExport { total, rows: Vec::new() });
+        }
+        let order = Order::new(self.engine, query.sort, query.direction(), false);
+        let mut rows: Vec<LogRow> = Vec::with_capacity(total.max(0) as usize);
+        let mut anchor = None;
+        loop {
+            let ids = self.page_ids(&order, &plan.filter, anchor.as_ref(), CHUNK).await?;
+            let last_chunk = ids.len() < CHUNK;
+            if let Some(&last) = ids.last() {
+                anchor = self.anchor_keys(last).await?;
+            }
+            rows.extend(self.rows_by_id(&ids, tz).await?);
+            // Rows recorded since the count are kept, up to the limit.
+            if last_chunk || anchor.is_none() || rows.len() >= max {
+                break;
+            }
+        }
+        rows.truncate(max);
+        Ok(LogExport { total: rows.len() as i64, rows })
+    }
+
+    /// How a view is answered, shared by a page of the log and an export.
+    ///
+    /// How many rows the search words match decides how to find a page: a
+    /// few are fetched and sorted; many are met while walking the order's
+    /// index, which finds a page after a handful of rows. Each engine's
+    /// full-text index counts them, types and person included. (SQLite is
+    /// told which way; PostgreSQL's planner sees the count for itself.) One
+    /// person's rows are few enough to fetch and sort, too.
+    async fn plan(&self, query: &LogQuery, tz: Tz) -> Result<Plan, StoreError> {
+        let search = parse_search(&query.q, tz);
+        let matches = self.count_matches(&search, query).await?;
+        let walk_index = query.person.is_none() && matches.is_none_or(|n| n > self.search_fetch_limit);
+        Ok(Plan { filter: Filter::new(self.engine, query, &search, walk_index), matches })
+    }
+
+    /// How many rows the view holds: the full-text index's count when it
+    /// alone decides (it knows types and people), else counted.
+    async fn total(&self, plan: &Plan) -> Result<i64, StoreError> {
+        match plan.matches {
+            Some(n) if plan.filter.fts_counts => Ok(n),
+            _ => self.count(&plan.filter).await,
+        }
+    }
+
+    /// The sort keys of the row a page is anchored on.
+    async fn anchor_keys(&self, id: i64) -> Result<Option<AnchorKeys>, StoreError> {
+        let row = sqlx::query(
+            "SELECT i.id, i.occurred_at, i.description, i.type_id, t.sort_key, i.person_id, p.name AS person_name,
+                    i.logged_by, s.name AS staff_name
+             FROM interactions i
+             JOIN interaction_types t ON t.id = i.type_id
+             JOIN people p ON p.id = i.person_id
+             JOIN staff_members s ON s.id = i.logged_by
+             WHERE i.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| AnchorKeys {
+            id: r.get("id"),
+            occurred_at: r.get("occurred_at"),
+            description: r.get("description"),
+            type_id: r.get("type_id"),
+            type_key: r.get("sort_key"),
+            person_id: r.get("person_id"),
+            person_name: r.get("person_name"),
+            staff_id: r.get("logged_by"),
+            staff_name: r.get("staff_name"),
+        }))
+    }
+
+    /// The ids of one page, in order. Every ordering walks an index, so the
+    /// cost depends on the page size, not on how deep the page is.
+    async fn page_ids(
+        &self,
+        order: &Order,
+        filter: &Filter,
+        anchor: Option<&AnchorKeys>,
+        limit: usize,
+    ) -> Result<Vec<i64>, StoreError> {
+        let engine = self.engine;
+        match order.group {
+            None => {
+                // One index covers the whole order: (key, id).
+                let (key, cmp, d) = (order.key_column(), order.cmp(order.dir), order.dir.sql());
+                // On PostgreSQL a search in time order is answered by the
+                // search table alone: it holds each row's time, type and person.
+                let rows = match order.column == SortColumn::Timestamp && filter.search_table_answers() {
+                    true => Rows::SearchTable,
+                    false => Rows::Interactions,
+                };
+                let mut sql = Sql::new(&format!("SELECT i.id FROM {} i WHERE ", rows.table()));
+                filter.write_on(&mut sql, rows);
+                if let Some(a) = anchor {
+                    let value = sql.arg(order.anchor_value(a));
+                    let id = sql.arg(a.id);
+                    sql.push(&format!(" AND ({key}, i.id) {cmp} ({}, {id})", order.anchor_key(&value)));
+                }
+                sql.push(&format!(" ORDER BY {key} {d}, i.id {d} LIMIT {limit}"));
+                self.fetch_ids(&sql).await
+            }
+            Some(group) => {
+                // Grouped orders (type, person, logged by): groups in the
+                // group's order, newest first within a group. First the rest
+                // of the anchor's group, then the groups after it.
+                let inner = order.inner_dir();
+                let (icmp, id_) = (order.cmp(inner), inner.sql());
+                let mut ids = Vec::new();
+                if let Some(a) = anchor {
+                    let mut sql = Sql::new("SELECT i.id FROM interactions i WHERE ");
+                    filter.write(&mut sql);
+                    let (g, at, aid) = (sql.arg(group.anchor_group_id(a)), sql.arg(a.occurred_at), sql.arg(a.id));
+                    sql.push(&format!(
+                        " AND i.{} = {g} AND (i.occurred_at, i.id) {icmp} ({at}, {aid})
+                         ORDER BY i.occurred_at {id_}, i.id {id_} LIMIT {limit}",
+                        group.fk
+                    ));
+                    ids = self.fetch_ids(&sql).await?;
+                }
+                if ids.len() < limit {
+                    let (gd, gcmp, n) = (order.dir.sql(), order.cmp(order.dir), limit - ids.len());
+                    let gkey = group.key(engine);
+                    let mut sql = match (engine, filter.walk_index) {
+                        // Walk the groups in order and, inside each, the
+                        // (group, occurred_at, id) index, stopping after a
+                        // page. SQLite's CROSS JOIN fixes that loop order.
+                        (Engine::Sqlite, true) => {
+                            let mut sql = Sql::new(&format!(
+                                "SELECT i.id FROM {} g CROSS JOIN interactions i ON i.{} = g.id WHERE ",
+                                group.table, group.fk
+                            ));
+                            filter.write(&mut sql);
+                            sql
+                        }
+                        // PostgreSQL keeps only the outer order through a
+                        // join, so each group's newest rows come from a
+                        // LATERAL subquery, at most a page of them.
+                        (Engine::Postgres, true) => {
+                            let mut sql = Sql::new(&format!(
+                                "SELECT i.id FROM {} g CROSS JOIN LATERAL (SELECT i.id, i.occurred_at
+                                 FROM interactions i WHERE i.{} = g.id AND ",
+                                group.table, group.fk
+                            ));
+                            filter.write(&mut sql);
+                            sql.push(&format!(" ORDER BY i.occurred_at {id_}, i.id {id_} LIMIT {n}) i WHERE 1 = 1"));
+                            sql
+                        }
+                        // A few search matches (or one person's rows): fetch
+                        // them all, then sort.
+                        (_, false) => {
+                            let mut sql = Sql::new(&format!(
+                                "SELECT i.id FROM interactions i {} {} g ON g.id = i.{} WHERE ",
+                                engine.join_in_order(),
+                                group.table,
+                                group.fk
+                            ));
+                            filter.write(&mut sql);
+                            sql
+                        }
+                    };
+                    if let Some(a) = anchor {
+                        let (k, gid) = (sql.arg(group.anchor_group_key(a)), sql.arg(group.anchor_group_id(a)));
+                        sql.push(&format!(" AND ({gkey}, g.id) {gcmp} ({}, {gid})", group.anchor_key(engine, &k)));
+                    }
+                    sql.push(&format!(" ORDER BY {gkey} {gd}, g.id {gd}, i.occurred_at {id_}, i.id {id_} LIMIT {n}"));
+                    ids.extend(self.fetch_ids(&sql).await?);
+                }
+                Ok(ids)
+            }
+        }
+    }
+
+    /// Full rows for the given ids, in the order given.
+    pub(super) async fn rows_by_id(&self, ids: &[i64], tz: Tz) -> Result<Vec<LogRow>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = Sql::new(
+            "SELECT i.id, i.occurred_at, i.description, i.tags, i.person_id, p.name AS person_name,
+                    s.name AS staff_name, t.id AS type_id, t.name AS type_name, t.colour, t.icon,
+                    CASE WHEN t.deleted_at IS NULL THEN 0 ELSE 1 END AS type_deleted,
+                    CASE WHEN EXISTS (SELECT 1 FROM description_revisions r WHERE r.interaction_id = i.id)
+                         THEN 1 ELSE 0 END AS renamed,
+                    CASE WHEN i.error_marked_at IS NULL THEN 0 ELSE 1 END AS posted_in_error,
+                    CASE WHEN i.reply_to IS NULL THEN 0 ELSE 1 END AS reply
+             FROM interactions i
+             JOIN interaction_types t ON t.id = i.type_id
+             JOIN people p ON p.id = i.person_id
+             JOIN staff_members s ON s.id = i.logged_by
+             WHERE i.id IN (",
+        );
+        sql.args(ids.iter().copied());
+        sql.push(")");
+        let mut by_id: HashMap<i64, LogRow> = sql
+            .query()
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let occurred: Millis = r.get("occurred_at");
+                let row = LogRow {
+                    id: r.get("id"),
+                    occurred_at: iso_time(occurred),
+                    occurred_display: display_time(occurred, tz),
+                    kind: type_badge(&r),
+                    description: r.get("description"),
+                    person_id: r.get("person_id"),
+                    person_name: r.get("person_name"),
+                    logged_by_name: r.get("staff_name"),
+                    tags: tags::split_tags(r.get("tags")),
+                    renamed: r.get::<i64, _>("renamed") != 0,
+                    posted_in_error: r.get::<i64, _>("posted_in_error") != 0,
+                    reply: r.get::<i64, _>("reply") != 0,
+                };
+                (row.id, row)
+            })
+            .collect();
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    /// How many interactions match the filter. Without search or person the
+    /// live per-type counts answer at once.
+    async fn count(&self, filter: &Filter) -> Result<i64, StoreError> {
+        let mut sql;
+        if filter.counts_by_type_only {
+            // PostgreSQL's sum of BIGINTs is a NUMERIC: cast it back.
+            sql = Sql::new("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM interaction_counts");
+            if !filter.types.is_empty() {
+                sql.push(" WHERE type_id IN (");
+                sql.args(filter.types.iter().copied());
+                sql.push(")");
+            }
+        } else {
+            let rows = if filter.search_table_answers() { Rows::SearchTable } else { Rows::Interactions };
+            sql = Sql::new(&format!("SELECT count(*) FROM {} i WHERE ", rows.table()));
+            filter.write_on(&mut sql, rows);
+        }
+        Ok(sql.query_scalar().fetch_one(&self.pool).await?)
+    }
+
+    /// How many rows the search words match, narrowed by type and person,
+    /// counted by the full-text index alone; `None` without words.
+    async fn count_matches(&self, search: &Search, query: &LogQuery) -> Result<Option<i64>, StoreError> {
+        if search.words.is_empty() {
+            return Ok(None);
+        }
+        let mut sql;
+        match self.engine {
+            Engine::Sqlite => {
+                sql = Sql::new("SELECT count(*) FROM interactions_fts WHERE interactions_fts MATCH ");
+                let expression = sql.arg(fts_expression(&search.words, &query.types, query.person));
+                sql.push(&expression);
+            }
+            Engine::Postgres => {
+                // The words with the view's types and person; dates and ids aside.
+                let words = Search { words: search.words.clone(), ..Search::default() };
+                sql = Sql::new("SELECT count(*) FROM interaction_search i WHERE ");
+                Filter::new(self.engine, query, &words, true).write_on(&mut sql, Rows::SearchTable);
+            }
+        }
+        Ok(Some(sql.query_scalar().fetch_one(&self.pool).await?))
+    }
+
+    async fn fetch_ids(&self, sql: &Sql) -> Result<Vec<i64>, StoreError> {
+        Ok(sql.query_scalar().fetch_all(&self.pool).await?)
+    }
+}
+
+/// A view's filter, and how many rows its search words match (`None`
+/// without words).
+struct Plan {
+    filter: Filter,
+    matches: Option<i64>,
+}
+
+struct AnchorKeys {
+    id: i64,
+    occurred_at: Millis,
+    description: String,
+    type_id: i64,
+    type_key: String,
+    person_id: i64,
+    person_name: String,
+    staff_id: i64,
+    staff_name: String,
+}
+
+/// A table whose rows group the log when sorting by type, person or staff.
+#[derive(Clone, Copy)]
+struct Group {
+    table: &'static str,
+    /// The interactions column that points at it.
+    fk: &'static str,
+    column: SortColumn,
+}
+
+impl Group {
+    /// The expression groups are ordered by (then by id): the admin's order
+    /// for types, names (case-insensitively) for people and staff.
+    fn key(&self, engine: Engine) -> String {
+        match self.column {
+            SortColumn::Type => "g.sort_key".into(),
+            _ => engine.nocase("g.name"),
+        }
+    }
+
+    /// The same expression applied to the anchor's bound value.
+    fn anchor_key(&self, engine: Engine, placeholder: &str) -> String {
+        match self.column {
+            SortColumn::Type => placeholder.into(),
+            _ => engine.nocase(placeholder),
+        }
+    }
+
+    fn anchor_group_id(&self, a: &AnchorKeys) -> i64 {
+        match self.column {
+            SortColumn::Type => a.type_id,
+            SortColumn::Person => a.person_id,
+            _ => a.staff_id,
+        }
+    }
+
+    fn anchor_group_key(&self, a: &AnchorKeys) -> String {
+        match self.column {
+            SortColumn::Type => a.type_key.clone(),
+            SortColumn::Person => a.person_name.clone(),
+            _ => a.staff_name.clone(),
+        }
+    }
+}
+
+/// The order rows are fetched in. `dir` is the direction of the sort column
+/// (or of the groups); when paging backwards everything is reversed.
+struct Order {
+    engine: Engine,
+    column: SortColumn,
+    dir: SortDir,
+    group: Option<Group>,
+    backwards: bool,
+}
+
+impl SortDir {
+    fn sql(self) -> &'static str {
+        match self {
+            SortDir::Asc => "ASC",
+            SortDir::Desc => "DESC",
+        }
+    }
+}
+
+impl Order {
+    fn new(engine: Engine, column: SortColumn, dir: SortDir, backwards: bool) -> Order {
+        let group = match column {
+            SortColumn::Type => Some(Group { table: "interaction_types", fk: "type_id", column }),
+            SortColumn::Person => Some(Group { table: "people", fk: "person_id", column }),
+            SortColumn::LoggedBy => Some(Group { table: "staff_members", fk: "logged_by", column }),
+            SortColumn::Timestamp | SortColumn::Description => None,
+        };
+        Order { engine, column, dir: if backwards { dir.reversed() } else { dir }, group, backwards }
+    }
+
+    fn key_column(&self) -> String {
+        match self.column {
+            SortColumn::Description => self.engine.nocase("i.description"),
+            _ => "i.occurred_at".into(),
+        }
+    }
+
+    fn anchor_value(&self, a: &AnchorKeys) -> Bind {
+        match self.column {
+            SortColumn::Description => Bind::Text(a.description.clone()),
+            _ => Bind::Int(a.occurred_at),
+        }
+    }
+
+    /// The key expression applied to the anchor's bound value.
+    fn anchor_key(&self, placeholder: &str) -> String {
+        match self.column {
+            SortColumn::Description => self.engine.nocase(placeholder),
+            _ => placeholder.into(),
+        }
+    }
+
+    /// Within a group, newest first (oldest first when paging backwards).
+    fn inner_dir(&self) -> SortDir {
+        if self.backwards {
+            SortDir::Asc
+        } else {
+            SortDir::Desc
+        }
+    }
+
+    /// The comparison that selects rows after the anchor in direction `dir`.
+    fn cmp(&self, dir: SortDir) -> &'static str {
+        match dir {
+            SortDir::Asc => ">",
+            SortDir::Desc => "<",
+        }
+    }
+}
+
+/// The table a filter's conditions are written against, aliased `i`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rows {
+    /// `interactions`: every condition applies.
+    Interactions,
+    /// PostgreSQL's `interaction_search`: search words with each row's id,
+    /// time, type and person.
+    SearchTable,
+}
+
+impl Rows {
+    fn table(self) -> &'static str {
+        match self {
+            Rows::Interactions => "interactions",
+            Rows::SearchTable => "interaction_search",
+        }
+    }
+}
+
+/// The WHERE clause of a view: person scope, type filter and search.
+struct Filter {
+    engine: Engine,
+    person: Option<i64>,
+    types: Vec<i64>,
+    ranges: Vec<(Millis, Millis)>,
+    id: Option<i64>,
+    /// The search words, as the engine's full-text query: an FTS5
+    /// expression on SQLite, the words themselves on PostgreSQL.
+    text: Option<String>,
+    /// True when only the type filter applies, so per-type counts answer.
+    counts_by_type_only: bool,
+    /// True when the full-text query alone decides which rows match.
+    fts_counts: bool,
+    /// Walk the sort order's index and test each row against the search,
+    /// rather than fetching every match and sorting (SQLite; PostgreSQL's
+    /// planner chooses for itself).
+    walk_index: bool,
+}
+
+impl Filter {
+    fn new(engine: Engine, query: &LogQuery, search: &Search, walk_index: bool) -> Filter {
+        let text = (!search.words.is_empty()).then(|| match engine {
+            Engine::Sqlite => fts_expression(&search.words, &query.types, query.person),
+            Engine::Postgres => search.words.join(" "),
+        });
+        Filter {
+            engine,
+            person: query.person,
+            types: query.types.clone(),
+            ranges: search.ranges.clone(),
+            id: search.id,
+            counts_by_type_only: query.person.is_none() && search.is_empty(),
+            fts_counts: search.ranges.is_empty() && search.id.is_none() && text.is_some(),
+            text,
+            walk_index,
+        }
+    }
+
+    /// PostgreSQL's search table holds the search words with each row's id,
+    /// time, type and person: enough for every condition but an id search.
+    fn search_table_answers(&self) -> bool {
+        self.engine == Engine::Postgres && self.text.is_some() && self.id.is_none()
+    }
+
+    /// Appends the conditions on `interactions i`, binding their values.
+    fn write(&self, sql: &mut Sql) {
+        self.write_on(sql, Rows::Interactions);
+    }
+
+    /// Appends the conditions on `rows` aliased `i`, binding their values.
+    fn write_on(&self, sql: &mut Sql, rows: Rows) {
+        sql.push("1 = 1");
+        if let Some(person) = self.person {
+            let p = sql.arg(person);
+            sql.push(&format!(" AND i.person_id = {p}"));
+        }
+        if !self.types.is_empty() {
+            // SQLite keeps walking the sort order's index and filters,
+            // instead of collecting every row of the types and sorting them.
+            sql.push(&format!(" AND {} IN (", self.engine.filter_only("i.type_id")));
+            sql.args(self.types.iter().copied());
+            sql.push(")");
+        }
+        for (from, to) in &self.ranges {
+            let (f, t) = (sql.arg(*from), sql.arg(*to));
+            sql.push(&format!(" AND i.occurred_at >= {f} AND i.occurred_at < {t}"));
+        }
+        // Rows the search words match, as a condition on `i.id`.
+        let matching = |sql: &mut Sql, text: &str| {
+            let q = sql.arg(text.to_string());
+            match self.engine {
+                // `+i.id` stops SQLite from looking matches up by id, so it
+                // tests membership while walking the index instead.
+                Engine::Sqlite if self.walk_index => {
+                    format!("+i.id IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH {q})")
+                }
+                Engine::Sqlite => {
+                    format!("i.id IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH {q})")
+                }
+                Engine::Postgres if rows == Rows::SearchTable => format!("i.words @@ interlog_prefix_query({q})"),
+                Engine::Postgres => {
+                    format!(
+                        "i.id IN (SELECT s.id FROM interaction_search s WHERE s.words @@ interlog_prefix_query({q}))"
+                    )
+                }
+            }
+        };
+        match (self.id, self.text.as_deref()) {
+            // PostgreSQL would test an OR on every row; ids it can look up.
+            (Some(id), Some(text)) if self.engine == Engine::Postgres => {
+                let (id, q) = (sql.arg(id), sql.arg(text.to_string()));
+                sql.push(&format!(
+                    " AND i.id IN (SELECT CAST({id} AS BIGINT) UNION ALL
+                     SELECT s.id FROM interaction_search s WHERE s.words @@ interlog_prefix_query({q}))"
+                ));
+            }
+            (Some(id), Some(text)) => {
+                let id = sql.arg(id);
+                let member = matching(sql, text);
+                sql.push(&format!(" AND (i.id = {id} OR {member})"));
+            }
+            (None, Some(text)) => {
+                let member = matching(sql, text);
+                sql.push(&format!(" AND {member}"));
+            }
+            (Some(id), None) => {
+                let id = sql.arg(id);
+                sql.push(&format!(" AND i.id = {id}"));
+            }
+            (None, None) => {}
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! What every answer carries to keep a browser safe (the
+//! Content-Security-Policy, caching, framing and feature rules), and what a
+//! server-function call must look like before anything reads it.
+
+use app::{error::AppError, server::csp::PageNonce};
+use axum::{
+    body::{to_bytes, Body},
+    extract::Request,
+    http::{header, HeaderMap, HeaderValue, Method},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+/// The largest server-function request read, in bytes: the longest note
+/// (20,000 characters) fits several times over.
+pub const MAX_SERVER_FN_BYTES: usize = 256 * 1024;
+
+/// Files and probes that never depend on who asks: they may be cached, and
+/// no session is looked up for them.
+pub fn is_static(path: &str) -> bool {
+    matches!(path, "/healthz" | "/favicon.svg") || path.starts_with("/pkg/")
+}
+
+/// Headers on every answer. Each request gets a nonce of its own: a page
+/// renders its scripts with it (`csp::use_request_nonce`), and every HTML
+/// answer carries the Content-Security-Policy that names it.
+pub async fn headers(mut request: Request, next: Next) -> Response {
+    let cacheable = is_static(request.uri().path());
+    let nonce = PageNonce::new();
+    request.extensions_mut().insert(nonce.clone());
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if is_html(headers) {
+        if let Ok(policy) = HeaderValue::from_str(&nonce.policy()) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
+    if !cacheable && !headers.contains_key(header::CACHE_CONTROL) {
+        // Staff-only data: never kept by the browser or anything between.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    for (name, value) in [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "same-origin"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    headers.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static(
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), \
+             midi=(), display-capture=()",
+        ),
+    );
+    response
+}
+
+fn is_html(headers: &HeaderMap) -> bool {
+    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"))
+}
+
+/// Server functions (`POST /api/…`, the JSON API aside) read JSON only, and
+/// only so much of it. A plain form or `text/plain` post — what a page on
+/// another site can make a browser send — is refused with 415 before it is
+/// read, and a body over [`MAX_SERVER_FN_BYTES`] with 413.
+pub async fn server_fn_body(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if request.method() != Method::POST || !path.starts_with("/api/") || path.starts_with("/api/v1/") {
+        return next.run(request).await;
+    }
+    if !is_json(request.headers()) {
+        return refuse(AppError::NotJson);
+    }
+    let too_large =
+        || refuse(AppError::TooLarge(format!("A request is limited to {} KB.", MAX_SERVER_FN_BYTES / 1024)));
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_SERVER_FN_BYTES) {
+        return too_large();
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_SERVER_FN_BYTES).await else {
+        return too_large();
+    };
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+/// `Content-Type: application/json`, with or without parameters.
+pub fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// A refused server-function call: the error as its JSON, with its status.
+fn refuse(error: AppError) -> Response {
+    let body = serde_json::to_string(&error).unwrap_or_default();
+    (error.http_status(), [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
