@@ -24,11 +24,16 @@ use tower::ServiceExt;
 
 /// One runtime for every test here: Leptos' server-side executor is global,
 /// as in the real server, which runs on one runtime.
+///
+/// A test that has not finished after two minutes fails, rather than holding
+/// up the whole run.
 fn run(test: impl std::future::Future<Output = ()>) {
     static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime")
     });
-    RUNTIME.block_on(test)
+    RUNTIME
+        .block_on(async { tokio::time::timeout(std::time::Duration::from_secs(120), test).await })
+        .expect("the test did not finish within two minutes")
 }
 
 struct TestApp {
