@@ -26,11 +26,14 @@ pub fn is_static(path: &str) -> bool {
 /// answer carries the Content-Security-Policy that names it.
 pub async fn headers(mut request: Request, next: Next) -> Response {
     let cacheable = is_static(request.uri().path());
-    let nonce = PageNonce::new();
-    request.extensions_mut().insert(nonce.clone());
+    // Static files are never pages: no nonce is made for each `/pkg` file.
+    let nonce = (!cacheable).then(PageNonce::new);
+    if let Some(nonce) = &nonce {
+        request.extensions_mut().insert(nonce.clone());
+    }
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    if is_html(headers) {
+    if let (true, Some(nonce)) = (is_html(headers), &nonce) {
         if let Ok(policy) = HeaderValue::from_str(&nonce.policy()) {
             headers.insert(header::CONTENT_SECURITY_POLICY, policy);
         }
