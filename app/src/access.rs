@@ -27,10 +27,12 @@ pub enum Permission {
     SeeAllActions,
     ManageInteractionTypes,
     ManageStaff,
+    /// Read every interaction, whatever its visibility.
+    SeeRestricted,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 8] = [
         Permission::ViewInteractions,
         Permission::CreateInteractions,
         Permission::RenameDescriptions,
@@ -38,6 +40,7 @@ impl Permission {
         Permission::SeeAllActions,
         Permission::ManageInteractionTypes,
         Permission::ManageStaff,
+        Permission::SeeRestricted,
     ];
 
     pub fn label(self) -> &'static str {
@@ -49,6 +52,7 @@ impl Permission {
             Permission::SeeAllActions => "see everyone's outstanding actions",
             Permission::ManageInteractionTypes => "manage interaction types",
             Permission::ManageStaff => "manage staff",
+            Permission::SeeRestricted => "see restricted records",
         }
     }
 }
@@ -92,7 +96,7 @@ impl Role {
         use Permission as P;
         match self {
             Role::Admin => true,
-            Role::Manager => !matches!(permission, P::ManageInteractionTypes | P::ManageStaff),
+            Role::Manager => !matches!(permission, P::ManageInteractionTypes | P::ManageStaff | P::SeeRestricted),
             Role::Staff => {
                 matches!(
                     permission,
@@ -233,6 +237,8 @@ mod tests {
     fn roles_bundle_permissions() {
         assert!(Permission::ALL.iter().all(|p| Role::Admin.grants(*p)));
         assert!(!Role::Manager.grants(Permission::ManageStaff));
+        assert!(!Role::Manager.grants(Permission::SeeRestricted));
+        assert!(!Role::Staff.grants(Permission::SeeRestricted));
         assert!(Role::Manager.grants(Permission::SeeAllActions));
         assert!(!Role::Staff.grants(Permission::SeeAllActions));
         assert!(Role::Staff.grants(Permission::RenameDescriptions));

@@ -303,6 +303,9 @@ pub struct LogRow {
     pub posted_in_error: bool,
     /// A reply to another interaction.
     pub reply: bool,
+    /// Who may read it, in words ("Private", "Teams: Outreach"); `None`
+    /// for all staff.
+    pub restricted: Option<String>,
 }
 
 /// Every row of a view, for an export or a print. `rows` is empty when
@@ -341,6 +344,60 @@ impl LogPage {
     }
 }
 
+/// Who may read an interaction.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Visibility {
+    /// Everyone who may view interactions (the default).
+    #[default]
+    AllStaff,
+    /// Members of these teams (and its author).
+    Teams(Vec<i64>),
+    /// Its author only.
+    Private,
+}
+
+impl Visibility {
+    /// The form's value for this choice: `all`, `teams` or `private`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Visibility::AllStaff => "all",
+            Visibility::Teams(_) => "teams",
+            Visibility::Private => "private",
+        }
+    }
+
+    /// A visibility from the form's choice and team ids, or why it is refused.
+    pub fn from_choice(choice: &str, team_ids: &[i64]) -> Result<Visibility, String> {
+        match choice.trim() {
+            "" | "all" | "all_staff" => Ok(Visibility::AllStaff),
+            "private" => Ok(Visibility::Private),
+            "teams" if team_ids.is_empty() => Err("Choose at least one team that may read it.".into()),
+            "teams" if team_ids.len() > crate::access::MAX_TEAMS => Err("Too many teams.".into()),
+            "teams" => {
+                let mut ids = team_ids.to_vec();
+                ids.sort_unstable();
+                ids.dedup();
+                Ok(Visibility::Teams(ids))
+            }
+            _ => Err("Visibility is one of all, teams or private.".into()),
+        }
+    }
+
+    /// The words on its lock badge, given the teams' names; `None` for all staff.
+    pub fn label(&self, team_name: impl Fn(i64) -> Option<String>) -> Option<String> {
+        match self {
+            Visibility::AllStaff => None,
+            Visibility::Private => Some("Private".into()),
+            Visibility::Teams(ids) => {
+                let mut names: Vec<String> =
+                    ids.iter().map(|id| team_name(*id).unwrap_or_else(|| format!("team {id}"))).collect();
+                names.sort_by_key(|n| n.to_lowercase());
+                Some(format!("Teams: {}", names.join(", ")))
+            }
+        }
+    }
+}
+
 /// A rename of a description, kept for ever.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Revision {
@@ -367,6 +424,8 @@ pub struct InteractionDetail {
     pub logged_at: String,
     pub logged_display: String,
     pub reply_to: Option<InteractionLink>,
+    /// It replies to an interaction the reader may not open.
+    pub reply_to_restricted: bool,
     pub replies: Vec<InteractionLink>,
     pub revisions: Vec<Revision>,
     pub source: crate::recording::Source,
@@ -374,6 +433,11 @@ pub struct InteractionDetail {
     /// Follow-up actions assigned from this interaction, and the action
     /// whose completion recorded it.
     pub actions: Vec<ActionLink>,
+    pub visibility: Visibility,
+    /// The reader is its author or a manager: they may widen or narrow who reads it.
+    pub can_change_visibility: bool,
+    /// The teams a visibility can name (for the change control).
+    pub teams: Vec<crate::access::Team>,
 }
 
 /// A follow-up action, as an interaction's page links to it.

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::access::{validate_email, MAX_NAME_CHARS};
-use crate::log::{validate_description, validate_line, InteractionLink, TypeBadge};
+use crate::log::{validate_description, validate_line, InteractionLink, TypeBadge, Visibility};
 
 /// The longest note, in characters.
 pub const MAX_NOTE_CHARS: usize = 20_000;
@@ -145,6 +145,35 @@ pub struct InteractionForm {
     pub occurred_at: String,
     #[serde(default)]
     pub reply_to: String,
+    /// Who may read it: `all` (or empty), `teams` or `private`.
+    #[serde(default)]
+    pub visibility: String,
+    /// The teams that may read it, when `visibility` is `teams`.
+    #[serde(default)]
+    pub teams: Vec<String>,
+}
+
+impl InteractionForm {
+    /// The form as a browser posts it (`application/x-www-form-urlencoded`
+    /// pairs; `teams` may come several times).
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> InteractionForm {
+        let mut form = InteractionForm::default();
+        for (key, value) in pairs {
+            let value = value.to_string();
+            match key {
+                "person_id" => form.person_id = value,
+                "type_id" => form.type_id = value,
+                "description" => form.description = value,
+                "note" => form.note = value,
+                "occurred_at" => form.occurred_at = value,
+                "reply_to" => form.reply_to = value,
+                "visibility" => form.visibility = value,
+                "teams" if form.teams.len() <= crate::access::MAX_TEAMS => form.teams.push(value),
+                _ => {}
+            }
+        }
+        form
+    }
 }
 
 /// The form's fields, checked; the time is still as typed.
@@ -156,6 +185,7 @@ pub struct CheckedForm {
     pub note: String,
     pub occurred_at: String,
     pub reply_to: Option<i64>,
+    pub visibility: Visibility,
 }
 
 impl InteractionForm {
@@ -188,9 +218,16 @@ impl InteractionForm {
                 parsed
             }
         };
-        match (person_id, type_id, description, note) {
-            (Some(person_id), Some(type_id), Some(description), Some(note)) if errors.is_empty() => {
-                Ok(CheckedForm { person_id, type_id, description, note, occurred_at, reply_to })
+        let teams: Option<Vec<i64>> = self.teams.iter().map(|t| id(t)).collect();
+        let visibility = match teams {
+            Some(teams) => Visibility::from_choice(&self.visibility, &teams),
+            None => Err("Choose teams from the list.".to_string()),
+        }
+        .map_err(|e| errors.add("visibility", &e))
+        .ok();
+        match (person_id, type_id, description, note, visibility) {
+            (Some(person_id), Some(type_id), Some(description), Some(note), Some(visibility)) if errors.is_empty() => {
+                Ok(CheckedForm { person_id, type_id, description, note, occurred_at, reply_to, visibility })
             }
             _ => Err(errors),
         }
@@ -286,6 +323,10 @@ pub struct RecordingOptions {
     pub person: Option<Person>,
     pub types: Vec<TypeBadge>,
     pub reply_to: Option<InteractionLink>,
+    /// Every team, for the visibility choice.
+    pub teams: Vec<crate::access::Team>,
+    /// The visibility chosen at first: the original's, for a reply.
+    pub visibility: Visibility,
     /// `YYYY-MM-DDTHH:MM`: the default and the latest allowed.
     pub now_local: String,
     pub time_zone: String,
@@ -359,8 +400,28 @@ mod tests {
             note: "Line one\r\nLine two\n".into(),
             occurred_at: "2026-11-01T09:30".into(),
             reply_to: "".into(),
+            ..Default::default()
         };
         let checked = good.checked().unwrap();
+        assert_eq!(checked.visibility, Visibility::AllStaff);
+        let teams = InteractionForm::from_pairs([
+            ("visibility", "teams"),
+            ("teams", "3"),
+            ("teams", "1"),
+            ("teams", "3"),
+            ("person_id", "3"),
+            ("type_id", "2"),
+            ("description", "x"),
+            ("note", "y"),
+            ("occurred_at", "2026-11-01T09:30"),
+        ]);
+        assert_eq!(teams.checked().unwrap().visibility, Visibility::Teams(vec![1, 3]));
+        let no_team = InteractionForm { teams: Vec::new(), ..teams.clone() };
+        assert!(no_team.checked().unwrap_err().get("visibility").is_some());
+        let bad_team = InteractionForm { teams: vec!["x".into()], ..teams.clone() };
+        assert!(bad_team.checked().unwrap_err().get("visibility").is_some());
+        let odd = InteractionForm { visibility: "everyone".into(), ..teams };
+        assert!(odd.checked().unwrap_err().get("visibility").is_some());
         assert_eq!((checked.description.as_str(), checked.note.as_str()), ("Rang back", "Line one\nLine two"));
         let long = InteractionForm { note: "x".repeat(MAX_NOTE_CHARS + 1), ..good.clone() };
         assert!(long.checked().unwrap_err().get("note").unwrap().contains("limit is 20000"));

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use app::{
     error::AppError,
-    log::validate_description,
+    log::{validate_description, Visibility},
     recording::{description_from_note, validate_note, Source},
     server::{
         auth::{token_hash, Permission},
@@ -128,6 +128,15 @@ pub struct NewInteractionRequest {
     #[schema(example = "2026-11-23T14:30:00Z")]
     pub occurred_at: Option<String>,
     pub source: SourceName,
+    /// Who may read it: `all_staff` (the default), `teams` (members of
+    /// `teams`, and the token's staff member) or `private` (the token's
+    /// staff member only).
+    #[serde(default)]
+    #[schema(example = "all_staff")]
+    pub visibility: Option<String>,
+    /// Team ids, when `visibility` is `teams`.
+    #[serde(default)]
+    pub teams: Vec<i64>,
 }
 
 /// The interaction as recorded.
@@ -145,6 +154,8 @@ pub struct InteractionCreated {
     pub logged_by: i64,
     pub source: SourceName,
     pub tags: Vec<String>,
+    /// Who may read it: `all_staff`, `teams` or `private`.
+    pub visibility: String,
     /// The interaction's page in Interlog.
     pub url: String,
 }
@@ -319,7 +330,17 @@ pub async fn post_interaction(State(state): State<AppState>, request: Request) -
             fields.insert("type".into(), "Give the type's id or name.".into());
         }
     }
-    let (Some(note), Some(description), Some(occurred_at), true) = (note, description, occurred_at, fields.is_empty())
+    let visibility = match (request.visibility.as_deref().unwrap_or("all_staff"), request.teams.is_empty()) {
+        ("all_staff" | "private", false) => Err("Send teams only with the visibility teams.".to_string()),
+        ("all_staff" | "teams" | "private", _) => {
+            Visibility::from_choice(request.visibility.as_deref().unwrap_or(""), &request.teams)
+        }
+        _ => Err("Visibility is one of all_staff, teams or private.".to_string()),
+    }
+    .map_err(|e| fields.insert("visibility".into(), e))
+    .ok();
+    let (Some(note), Some(description), Some(occurred_at), Some(visibility), true) =
+        (note, description, occurred_at, visibility, fields.is_empty())
     else {
         let summary = fields.values().cloned().collect::<Vec<_>>().join(" ");
         return ApiError { error: summary, fields, status: StatusCode::BAD_REQUEST }.into_response();
@@ -374,6 +395,7 @@ pub async fn post_interaction(State(state): State<AppState>, request: Request) -
         logged_by: staff.id,
         reply_to: None,
         source: request.source.into(),
+        visibility,
     };
     let idempotency = key.map(|key| IdempotencyKey {
         token_id,
@@ -387,7 +409,18 @@ pub async fn post_interaction(State(state): State<AppState>, request: Request) -
     if !recorded.replayed {
         tracing::info!(interaction = recorded.id, token = token_id, staff = staff.id, "interaction captured");
     }
-    let row = match state.store.log_row(recorded.id, state.settings.time_zone).await {
+    // The token's staff member recorded it, so they may read it; a replay
+    // is read as they may read it now.
+    let reader = match state.store.reader(&staff).await {
+        Ok(reader) => reader,
+        Err(e) => return store_error(e),
+    };
+    let visibility = match state.store.visibility(recorded.id, &reader).await {
+        Ok(Some(v)) => v,
+        Ok(None) => return store_error(StoreError::NotFound),
+        Err(e) => return store_error(e),
+    };
+    let row = match state.store.log_row(recorded.id, &reader, state.settings.time_zone).await {
         Ok(Some(row)) => row,
         Ok(None) => return store_error(StoreError::NotFound),
         Err(e) => return store_error(e),
@@ -402,6 +435,12 @@ pub async fn post_interaction(State(state): State<AppState>, request: Request) -
         logged_by: staff.id,
         source: request.source,
         tags: row.tags,
+        visibility: match visibility {
+            Visibility::AllStaff => "all_staff",
+            Visibility::Teams(_) => "teams",
+            Visibility::Private => "private",
+        }
+        .into(),
         url: format!("/interactions/{}", row.id),
     };
     let mut response = (StatusCode::CREATED, Json(body)).into_response();

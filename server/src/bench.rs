@@ -10,7 +10,10 @@ use std::{
 use app::{
     export::ExportFormat,
     log::{LogQuery, PageAnchor, SortColumn, SortDir},
-    server::store::Engine,
+    server::{
+        demo::RESTRICTED_TEAM,
+        store::{Engine, Reader},
+    },
 };
 
 use crate::{config::Cli, leptos_options, open_state, redact_password, router::build_router};
@@ -98,19 +101,61 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
         LogQuery { page: PageAnchor::Before(deep), ..Default::default() },
     ));
 
+    // Each query as an admin (who sees every row) and, interleaved, as a
+    // staff member outside the team the restricted rows are kept to.
+    let everything = Reader::everything();
+    let outsider: i64 = sqlx::query_scalar(
+        "SELECT id FROM staff_members WHERE role = 'staff' AND active = 1 AND id NOT IN
+           (SELECT s.staff_id FROM staff_teams s JOIN teams t ON t.id = s.team_id WHERE t.name = $1)
+         ORDER BY id LIMIT 1",
+    )
+    .bind(RESTRICTED_TEAM)
+    .fetch_one(store.pool())
+    .await?;
+    let outsider_teams: Vec<i64> = sqlx::query_scalar("SELECT team_id FROM staff_teams WHERE staff_id = $1")
+        .bind(outsider)
+        .fetch_all(store.pool())
+        .await?;
+    let outsider = Reader { staff_id: outsider, sees_all: false, teams: outsider_teams };
+    let restricted: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM interactions WHERE access <> ''").fetch_one(store.pool()).await?;
+    println!("restricted rows: {restricted}, of which the outsider may open some of their own\n");
     let mut results = Vec::new();
+    let mut compared = Vec::new();
     for (name, query) in cases {
-        // One untimed run warms the cache, as a busy server's would be.
-        store.list_interactions(&query, tz).await?;
-        let mut samples = Vec::with_capacity(iterations);
+        // One untimed run each warms the cache, as a busy server's would be.
+        let seen = store.list_interactions(&query, &everything, tz).await?.total;
+        let open = store.list_interactions(&query, &outsider, tz).await?.total;
+        let mut samples = [Vec::with_capacity(iterations), Vec::with_capacity(iterations)];
         for _ in 0..iterations {
-            let started = Instant::now();
-            let page = store.list_interactions(&query, tz).await?;
-            samples.push(started.elapsed());
-            std::hint::black_box(page);
+            for (reader, samples) in [&everything, &outsider].into_iter().zip(samples.iter_mut()) {
+                let started = Instant::now();
+                let page = store.list_interactions(&query, reader, tz).await?;
+                samples.push(started.elapsed());
+                std::hint::black_box(page);
+            }
         }
-        results.push(Figures { name, samples });
+        let [admin, staff] = samples;
+        compared.push((
+            format!("{name} ({seen} / {open})"),
+            Figures { name: name.clone(), samples: admin },
+            Figures { name, samples: staff },
+        ));
     }
+    println!("log queries: totals as (admin / outsider); ms as admin | as outsider");
+    println!("{:<64} {:>8} {:>8} | {:>8} {:>8} {:>6}", "case", "median", "p95", "median", "p95", "ratio");
+    for (name, admin, staff) in &compared {
+        println!(
+            "{:<64} {:>8.2} {:>8.2} | {:>8.2} {:>8.2} {:>5.2}x",
+            name,
+            admin.percentile(0.5),
+            admin.percentile(0.95),
+            staff.percentile(0.5),
+            staff.percentile(0.95),
+            staff.percentile(0.95) / admin.percentile(0.95).max(0.001)
+        );
+    }
+    println!();
 
     // The page itself, over HTTP: time to first byte of `/log`, signed in as
     // an admin (so each request also looks up its session).
@@ -162,7 +207,7 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
     ];
     let mut sized = Vec::new();
     for query in candidates {
-        let n = store.list_interactions(&query, tz).await?.total;
+        let n = store.list_interactions(&query, &everything, tz).await?.total;
         sized.push((n, query));
     }
     let mut exports = Vec::new();

@@ -116,7 +116,7 @@ fn refusal(error: AppError) -> Response {
 }
 
 /// The columns of the CSV and Excel files.
-fn headings(export: &Export) -> [String; 11] {
+fn headings(export: &Export) -> [String; 12] {
     [
         "ID".into(),
         format!("When ({})", export.time_zone.name()),
@@ -129,7 +129,13 @@ fn headings(export: &Export) -> [String; 11] {
         "Reply".into(),
         "Posted in error".into(),
         "Renamed".into(),
+        "Who can read it".into(),
     ]
+}
+
+/// Who may read a row, in words.
+fn readers(row: &LogRow) -> &str {
+    row.restricted.as_deref().unwrap_or("All staff")
 }
 
 /// `2026-03-04 14:05` in the organisation's time zone: sorts as text too.
@@ -181,6 +187,7 @@ fn write_csv(export: &Export) -> Result<Vec<u8>, csv::Error> {
             yes(row.reply),
             yes(row.posted_in_error),
             yes(row.renamed),
+            &inert(readers(row)),
         ])?;
     }
     out.into_inner().map_err(|e| e.into_error().into())
@@ -221,12 +228,13 @@ fn write_xlsx(export: &Export) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         sheet.write_string(r, 8, yes(row.reply))?;
         sheet.write_string(r, 9, yes(row.posted_in_error))?;
         sheet.write_string(r, 10, yes(row.renamed))?;
+        sheet.write_string(r, 11, readers(row))?;
     }
-    for (col, width) in [8.0, 17.0, 16.0, 48.0, 24.0, 10.0, 20.0, 30.0, 7.0, 14.0, 9.0].into_iter().enumerate() {
+    for (col, width) in [8.0, 17.0, 16.0, 48.0, 24.0, 10.0, 20.0, 30.0, 7.0, 14.0, 9.0, 24.0].into_iter().enumerate() {
         sheet.set_column_width(col as u16, width)?;
     }
     sheet.set_freeze_panes(1, 0)?;
-    sheet.autofilter(0, 0, export.export.rows.len() as u32, 10)?;
+    sheet.autofilter(0, 0, export.export.rows.len() as u32, 11)?;
     book.save_to_buffer()
 }
 
@@ -411,6 +419,10 @@ fn write_pdf(export: &Export, send: impl FnMut(Vec<u8>) -> bool) {
                 (false, true) => format!("[Posted in error] {}", row.description),
                 (true, false) => format!("Reply: {}", row.description),
                 (false, false) => row.description.clone(),
+            };
+            let description = match &row.restricted {
+                Some(label) => format!("[{label}] {description}"),
+                None => description,
             };
             let cells = [
                 row.id.to_string(),

@@ -14,7 +14,7 @@ use axum::{
     extract::{OriginalUri, Request, State},
     http::{HeaderMap, Method},
     response::{IntoResponse, Redirect, Response},
-    Extension, Form,
+    Extension,
 };
 use leptos::prelude::provide_context;
 
@@ -27,8 +27,12 @@ pub async fn new_interaction(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     Extension(nonce): Extension<PageNonce>,
-    Form(form): Form<InteractionForm>,
+    body: axum::body::Bytes,
 ) -> Response {
+    // Parsed by hand: a form sends `teams` once per ticked team.
+    let form = InteractionForm::from_pairs(
+        form_urlencoded::parse(&body).collect::<Vec<_>>().iter().map(|(k, v)| (k.as_ref(), v.as_ref())),
+    );
     let Some(staff) = caller.staff.clone() else {
         let next = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/interactions/new");
         let query = form_urlencoded::Serializer::new(String::new()).append_pair("next", next).finish();

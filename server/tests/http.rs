@@ -725,6 +725,7 @@ on_both_engines! {
             ("/api/get_interaction", r#"{"id":7}"#.into(), Access::Reads),
             ("/api/whoami", "{}".into(), Access::Reads),
             ("/api/rename_description", r#"{"id":7,"description":"Changed by the check"}"#.into(), Access::Changes),
+            ("/api/change_visibility", r#"{"id":7,"visibility":"Private"}"#.into(), Access::Changes),
             ("/api/staff_directory", "{}".into(), Access::AdminReads),
             ("/api/audit_log", r#"{"before":null}"#.into(), Access::AdminReads),
             ("/api/add_staff_member", r#"{"member":{"name":"Nia Adams","email":"nia@example.org","role":"Admin","team_ids":[],"password":"long enough password"}}"#.into(), Access::Changes),
@@ -951,6 +952,123 @@ on_both_engines! {
         assert_eq!(snapshot(&app.store).await, before, "nothing refused was recorded");
     }
 
+    fn a_restricted_record_is_not_found_by_anyone_it_is_kept_from(app) {
+        const GRACE: &str = "grace.okafor@example.org";
+        let grace = sign_in(&app, GRACE).await;
+        let tom = sign_in(&app, STAFF).await;
+        let team = |name: &str| {
+            let store = app.store.clone();
+            let name = name.to_string();
+            async move {
+                sqlx::query_scalar::<_, i64>("SELECT id FROM teams WHERE name = $1").bind(name).fetch_one(store.pool()).await.unwrap()
+            }
+        };
+        let (health, front) = (team("Health and wellbeing").await.to_string(), team("Front desk").await.to_string());
+        // Recorded with the plain form (no WASM), kept to two teams.
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("person_id", "3"),
+                ("type_id", "1"),
+                ("description", "Kestrel team-only visit"),
+                ("note", "Kestrel details."),
+                ("occurred_at", "2026-01-05T09:30"),
+                ("visibility", "teams"),
+                ("teams", health.as_str()),
+                ("teams", front.as_str()),
+            ])
+            .finish();
+        let request = Request::post("/interactions/new?person=3")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let (status, _, _) = respond(&app, Some(&grace), request).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let id: i64 = sqlx::query_scalar("SELECT max(id) FROM interactions").fetch_one(app.store.pool()).await.unwrap();
+        let path = format!("/interactions/{id}");
+
+        // Grace (the team) reads it, with its lock in words; Tom finds
+        // nothing there at all: not the page, the log, a search, an export
+        // or the server function.
+        let (status, html) = send_as(&app, Some(&grace), get(&path)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Teams: Front desk, Health and wellbeing"), "{html}");
+        let (status, html) = send_as(&app, Some(&tom), get(&path)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(html.contains("There is no interaction with this id.") && !html.contains("Kestrel"));
+        for page in ["/log?q=kestrel", "/people/3", "/log/export.csv?q=kestrel", "/log/print?q=kestrel"] {
+            let (status, seen) = send_as(&app, Some(&grace), get(page)).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            assert!(seen.contains("Kestrel"), "{page} for the team");
+            let (status, unseen) = send_as(&app, Some(&tom), get(page)).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            assert!(!unseen.contains("Kestrel"), "{page} for someone outside the team");
+        }
+        let (status, text) = send_as(&app, Some(&tom), post_json("/api/get_interaction", &format!(r#"{{"id":{id}}}"#))).await;
+        assert_eq!((status, text.as_str()), (StatusCode::OK, "null"));
+        let (status, _) = send_as(&app, Some(&tom), post_json("/api/change_visibility", &format!(r#"{{"id":{id},"visibility":"AllStaff"}}"#))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = send_as(&app, Some(&tom), post_json("/api/rename_description", &format!(r#"{{"id":{id},"description":"Seen"}}"#))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        // Bad choices are refused, naming the field, and write nothing.
+        let before = snapshot(&app.store).await;
+        for (visibility, teams) in [("teams", vec![]), ("teams", vec!["999999"]), ("everyone", vec![]), ("teams", vec!["x"])] {
+            let mut pairs = vec![
+                ("person_id", "3"), ("type_id", "1"), ("description", "Refused"), ("note", "Refused."),
+                ("occurred_at", "2026-01-05T09:30"), ("visibility", visibility),
+            ];
+            pairs.extend(teams.iter().map(|t| ("teams", *t)));
+            let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+            let request = Request::post("/interactions/new?person=3")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap();
+            let (status, _, html) = respond(&app, Some(&grace), request).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{visibility} {teams:?}: {html}");
+            assert!(html.contains("Who can read it"), "the form again");
+        }
+        let (status, text) = send_as(&app, Some(&grace), post_json("/api/change_visibility", &format!(r#"{{"id":{id},"visibility":{{"Teams":[]}}}}"#))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+        let (status, text) = send_as(&app, Some(&grace), post_json("/api/change_visibility", &format!(r#"{{"id":{id},"visibility":{{"Teams":[999999]}}}}"#))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+        assert_eq!(snapshot(&app.store).await, before, "nothing refused was written");
+
+        // Tom may not change someone else's record; Grace widens hers.
+        let (status, _) = send_as(&app, Some(&tom), post_json("/api/change_visibility", r#"{"id":7,"visibility":"Private"}"#)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, row) = send_as(&app, Some(&grace), post_json("/api/change_visibility", &format!(r#"{{"id":{id},"visibility":"AllStaff"}}"#))).await;
+        assert_eq!(status, StatusCode::OK, "{row}");
+        let (status, _) = send_as(&app, Some(&tom), get(&path)).await;
+        assert_eq!(status, StatusCode::OK);
+
+        // The JSON API takes a visibility too.
+        let grace_id: i64 = sqlx::query_scalar("SELECT id FROM staff_members WHERE email = $1").bind(GRACE).fetch_one(app.store.pool()).await.unwrap();
+        let (_, made) = send(&app, post_json("/api/create_api_token", &format!(r#"{{"name":"Clinic feed","staff_id":{grace_id}}}"#))).await;
+        let token = serde_json::from_str::<serde_json::Value>(&made).unwrap()["token"].as_str().unwrap().to_string();
+        let api = |body: String| {
+            Request::post("/api/v1/interactions")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::from(body))
+                .unwrap()
+        };
+        let (status, made) = send_as(&app, None, api(r#"{"person":3,"type":1,"note":"Kestrel by API","source":"call","visibility":"private"}"#.into())).await;
+        assert_eq!(status, StatusCode::CREATED, "{made}");
+        let made: serde_json::Value = serde_json::from_str(&made).unwrap();
+        assert_eq!(made["visibility"], "private");
+        let (status, _) = send_as(&app, Some(&tom), get(made["url"].as_str().unwrap())).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, made) = send_as(&app, None, api(format!(r#"{{"person":3,"type":1,"note":"Kestrel","source":"call","visibility":"teams","teams":[{health}]}}"#))).await;
+        assert_eq!(status, StatusCode::CREATED, "{made}");
+        for bad in [r#""visibility":"teams""#, r#""visibility":"secret""#, r#""teams":[1]"#] {
+            let (status, text) = send_as(&app, None, api(format!(r#"{{"person":3,"type":1,"note":"x","source":"call",{bad}}}"#))).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {text}");
+            assert!(text.contains(r#""visibility""#), "{text}");
+        }
+        let (status, text) = send_as(&app, None, api(r#"{"person":3,"type":1,"note":"x","source":"call","visibility":"teams","teams":[999999]}"#.into())).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    }
+
     fn people_pages_are_server_rendered(app) {
         let (status, _) = send(&app, post_json("/api/add_person", r#"{"person":{"name":"Zed <Quill>","email":"","phone":"020 7946 0000"}}"#)).await;
         assert_eq!(status, StatusCode::OK);
@@ -1032,7 +1150,7 @@ on_both_engines! {
 
         // A description a spreadsheet would run as a formula stays text.
         let ids = staff_ids(&app.store).await;
-        app.store.rename_description(7, "=HYPERLINK(\"http://evil.example\")", ids[ADMIN], app::server::time::now_millis()).await.unwrap();
+        app.store.rename_description(7, "=HYPERLINK(\"http://evil.example\")", &app::server::store::Reader::everything(), ids[ADMIN], app::server::time::now_millis()).await.unwrap();
 
         let download = |path: &'static str, cookie: String| {
             let router = app.router.clone();
@@ -1046,10 +1164,11 @@ on_both_engines! {
             }
         };
         let store = app.store.clone();
-        let log_ids = move |q: app::log::LogQuery| {
+        let log_ids_as = move |q: app::log::LogQuery, reader: app::server::store::Reader| {
             let store = store.clone();
-            async move { store.export_interactions(&q, chrono_tz::Europe::London, 100_000).await.unwrap().rows }
+            async move { store.export_interactions(&q, &reader, chrono_tz::Europe::London, 100_000).await.unwrap().rows }
         };
+        let log_ids = |q: app::log::LogQuery| log_ids_as(q, app::server::store::Reader::everything());
 
         // CSV: every row of the view (more than one page), in the view's order.
         let (ok, headers, body) = download("/log/export.csv?sort=person&dir=asc", app.admin.clone()).await;
@@ -1106,7 +1225,12 @@ on_both_engines! {
         let lines = pdf_text(&body);
         assert_eq!(lines[0], "Interaction log");
         assert_eq!(lines[1], format!("Person: {} · Sorted by Timestamp, newest first", expected[0].person_name));
-        let theirs = log_ids(app::log::LogQuery { person: Some(person), ..Default::default() }).await;
+        // Olivia reads what she may open: the restricted rows are not hers.
+        let olivia_id = staff_ids(&app.store).await[READ_ONLY];
+        let olivia_teams: Vec<i64> = sqlx::query_scalar("SELECT team_id FROM staff_teams WHERE staff_id = $1")
+            .bind(olivia_id).fetch_all(app.store.pool()).await.unwrap();
+        let as_olivia = app::server::store::Reader { staff_id: olivia_id, sees_all: false, teams: olivia_teams };
+        let theirs = log_ids_as(app::log::LogQuery { person: Some(person), ..Default::default() }, as_olivia).await;
         // Headings, then the first row's cells: id first.
         let first_cell = lines.iter().position(|l| l == "Tags").unwrap() + 1;
         assert_eq!(lines[first_cell], theirs[0].id.to_string());

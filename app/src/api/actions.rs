@@ -11,7 +11,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use crate::{
-    api::{allowed, respond},
+    api::{allowed, reading, respond},
     server::auth::Permission,
 };
 
@@ -43,7 +43,7 @@ fn due_date(value: &str, tz: chrono_tz::Tz) -> Result<chrono::NaiveDate, AppErro
 pub async fn assign_action_options(person: i64, interaction: Option<i64>) -> Result<AssignOptions, AppError> {
     use crate::log::InteractionLink;
     use crate::server::time::{day_string, today};
-    let (state, staff) = allowed(Permission::AssignActions).await?;
+    let (state, staff, reader) = reading(Permission::AssignActions).await?;
     let tz = state.settings.time_zone;
     let person = state
         .store
@@ -53,10 +53,13 @@ pub async fn assign_action_options(person: i64, interaction: Option<i64>) -> Res
         .ok_or_else(|| respond(AppError::Validation(format!("There is no person with id {person}."))))?;
     let follows = match interaction {
         Some(id) => {
-            let row =
-                state.store.log_row(id, tz).await.map_err(respond)?.filter(|r| r.person_id == person.id).ok_or_else(
-                    || respond(AppError::Validation(format!("{} has no interaction {id}.", person.name))),
-                )?;
+            let row = state
+                .store
+                .log_row(id, &reader, tz)
+                .await
+                .map_err(respond)?
+                .filter(|r| r.person_id == person.id)
+                .ok_or_else(|| respond(AppError::Validation(format!("{} has no interaction {id}.", person.name))))?;
             Some(InteractionLink { id: row.id, description: row.description, occurred_display: row.occurred_display })
         }
         None => None,
@@ -109,9 +112,9 @@ pub async fn assign_action(form: ActionForm) -> Result<i64, AppError> {
 #[server(input = Json, endpoint = "get_action")]
 pub async fn get_action(id: i64) -> Result<Option<ActionDetail>, AppError> {
     use crate::server::time::{day_string, today};
-    let (state, staff) = allowed(Permission::ViewInteractions).await?;
+    let (state, staff, reader) = reading(Permission::ViewInteractions).await?;
     let tz = state.settings.time_zone;
-    state.store.action_detail(id, &staff, &day_string(today(tz)), tz).await.map_err(respond)
+    state.store.action_detail(id, &staff, &reader, &day_string(today(tz)), tz).await.map_err(respond)
 }
 
 /// Changes an outstanding action (its creator or a manager), made against
@@ -222,11 +225,11 @@ pub async fn my_action_counts() -> Result<ActionCounts, AppError> {
 #[server(input = Json, endpoint = "get_home")]
 pub async fn get_home() -> Result<HomeSummary, AppError> {
     use crate::server::time::{day_string, today};
-    let (state, staff) = allowed(Permission::ViewInteractions).await?;
+    let (state, staff, reader) = reading(Permission::ViewInteractions).await?;
     let tz = state.settings.time_zone;
     let today = today(tz);
     let (actions, older) = state.store.home_actions(staff.id, today).await.map_err(respond)?;
-    let recent = state.store.recent_logged_by(staff.id, 8, tz).await.map_err(respond)?;
+    let recent = state.store.recent_logged_by(staff.id, 8, &reader, tz).await.map_err(respond)?;
     Ok(HomeSummary { actions, older, recent, today: day_string(today) })
 }
 

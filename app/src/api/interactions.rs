@@ -4,19 +4,19 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::log::{InteractionDetail, LogPage, LogQuery, LogRow, TypeBadge, Viewer};
+use crate::log::{InteractionDetail, LogPage, LogQuery, LogRow, TypeBadge, Viewer, Visibility};
 
 #[cfg(feature = "ssr")]
-use super::{allowed, respond, signed_in};
+use super::{allowed, reading, respond, signed_in};
 #[cfg(feature = "ssr")]
 use crate::access::Permission;
 
 /// One page of the log for the given view.
 #[server(input = Json, endpoint = "list_interactions")]
 pub async fn list_interactions(query: LogQuery) -> Result<LogPage, AppError> {
-    let (state, _) = allowed(Permission::ViewInteractions).await?;
+    let (state, _, reader) = reading(Permission::ViewInteractions).await?;
     query.check().map_err(respond)?;
-    state.store.list_interactions(&query, state.settings.time_zone).await.map_err(respond)
+    state.store.list_interactions(&query, &reader, state.settings.time_zone).await.map_err(respond)
 }
 
 /// Interaction types in the admin's order, for filters and pickers.
@@ -27,11 +27,29 @@ pub async fn interaction_types() -> Result<Vec<TypeBadge>, AppError> {
     Ok(types.into_iter().map(|t| t.badge).collect())
 }
 
-/// Everything about one interaction; `None` when there is no such id.
+/// Everything about one interaction; `None` when there is no such id, or
+/// the caller may not open it (so its existence is not told either).
 #[server(input = Json, endpoint = "get_interaction")]
 pub async fn get_interaction(id: i64) -> Result<Option<InteractionDetail>, AppError> {
-    let (state, _) = allowed(Permission::ViewInteractions).await?;
-    state.store.interaction_detail(id, state.settings.time_zone).await.map_err(respond)
+    let (state, staff, reader) = reading(Permission::ViewInteractions).await?;
+    state.store.interaction_detail(id, &staff, &reader, state.settings.time_zone).await.map_err(respond)
+}
+
+/// Widens or narrows who may read an interaction (its author or a
+/// manager). Narrowed, it may no longer open to the caller: nothing is
+/// returned.
+#[server(input = Json, endpoint = "change_visibility")]
+pub async fn change_visibility(id: i64, visibility: Visibility) -> Result<(), AppError> {
+    use crate::server::auth::actor;
+    let (state, staff, reader) = reading(Permission::CreateInteractions).await?;
+    let visibility = match &visibility {
+        Visibility::Teams(ids) => Visibility::from_choice("teams", ids),
+        other => Ok(other.clone()),
+    }
+    .map_err(|msg| respond(AppError::Validation(msg)))?;
+    state.store.change_visibility(id, &visibility, &staff, &reader, &actor(&staff)).await.map_err(respond)?;
+    tracing::info!(interaction = id, staff = staff.id, "visibility changed");
+    Ok(())
 }
 
 /// Renames an interaction's description, keeping the old one as a revision.
@@ -40,11 +58,16 @@ pub async fn get_interaction(id: i64) -> Result<Option<InteractionDetail>, AppEr
 pub async fn rename_description(id: i64, description: String) -> Result<LogRow, AppError> {
     use crate::log::validate_description;
     use crate::server::time::now_millis;
-    let (state, staff) = allowed(Permission::RenameDescriptions).await?;
+    let (state, staff, reader) = reading(Permission::RenameDescriptions).await?;
     let description = validate_description(&description).map_err(|msg| respond(AppError::Validation(msg)))?;
-    state.store.rename_description(id, &description, staff.id, now_millis()).await.map_err(respond)?;
+    state.store.rename_description(id, &description, &reader, staff.id, now_millis()).await.map_err(respond)?;
     tracing::info!(interaction = id, staff = staff.id, "description renamed");
-    state.store.log_row(id, state.settings.time_zone).await.map_err(respond)?.ok_or_else(|| respond(AppError::NotFound))
+    state
+        .store
+        .log_row(id, &reader, state.settings.time_zone)
+        .await
+        .map_err(respond)?
+        .ok_or_else(|| respond(AppError::NotFound))
 }
 
 /// The staff member using the app, for the header.

@@ -40,6 +40,21 @@ pub(crate) async fn allowed(
     Ok((state, staff))
 }
 
+/// [`allowed`], and the caller as a reader of interactions: what every read
+/// of interactions passes to the store, which leaves out what they may not
+/// open.
+#[cfg(feature = "ssr")]
+pub(crate) async fn reading(
+    permission: crate::access::Permission,
+) -> Result<
+    (crate::server::AppState, crate::server::store::StaffRecord, crate::server::store::Reader),
+    crate::error::AppError,
+> {
+    let (state, staff) = allowed(permission).await?;
+    let reader = state.store.reader(&staff).await.map_err(respond)?;
+    Ok((state, staff, reader))
+}
+
 pub use actions::*;
 pub use interactions::*;
 pub use people::*;

@@ -9,7 +9,7 @@ use crate::recording::{ApiToken, InteractionForm, NewApiToken, NewPerson, People
 
 #[cfg(feature = "ssr")]
 use crate::{
-    api::{allowed, respond},
+    api::{allowed, reading, respond},
     server::auth::Permission,
 };
 
@@ -50,12 +50,12 @@ pub async fn add_person(person: NewPerson) -> Result<i64, AppError> {
 pub async fn new_interaction_options(person: Option<i64>, reply_to: Option<i64>) -> Result<RecordingOptions, AppError> {
     use crate::log::InteractionLink;
     use crate::server::time::now_local;
-    let (state, staff) = allowed(Permission::CreateInteractions).await?;
+    let (state, staff, reader) = reading(Permission::CreateInteractions).await?;
     let tz = state.settings.time_zone;
     let parent =
         match reply_to {
             Some(id) => {
-                Some(state.store.log_row(id, tz).await.map_err(respond)?.ok_or_else(|| {
+                Some(state.store.log_row(id, &reader, tz).await.map_err(respond)?.ok_or_else(|| {
                     respond(AppError::Validation(format!("There is no interaction {id} to reply to.")))
                 })?)
             }
@@ -75,9 +75,16 @@ pub async fn new_interaction_options(person: Option<i64>, reply_to: Option<i64>)
         None => None,
     };
     let types = state.store.recordable_types(staff.id).await.map_err(respond)?;
+    // A reply is read by whoever may read what it replies to, unless changed.
+    let visibility = match &parent {
+        Some(p) => state.store.visibility(p.id, &reader).await.map_err(respond)?.unwrap_or_default(),
+        None => Default::default(),
+    };
     Ok(RecordingOptions {
         person,
         types,
+        teams: state.store.teams().await.map_err(respond)?,
+        visibility,
         reply_to: parent.map(|p| InteractionLink {
             id: p.id,
             description: p.description,
@@ -103,9 +110,9 @@ pub async fn record_interaction(form: InteractionForm) -> Result<(i64, i64), App
 pub async fn mark_posted_in_error(id: i64, reason: String) -> Result<(), AppError> {
     use crate::recording::validate_reason;
     use crate::server::auth::actor;
-    let (state, staff) = allowed(Permission::CreateInteractions).await?;
+    let (state, staff, reader) = reading(Permission::CreateInteractions).await?;
     let reason = validate_reason(&reason).map_err(|e| respond(AppError::Validation(e)))?;
-    state.store.mark_posted_in_error(id, &reason, &actor(&staff)).await.map_err(respond)?;
+    state.store.mark_posted_in_error(id, &reason, &reader, &actor(&staff)).await.map_err(respond)?;
     tracing::info!(interaction = id, staff = staff.id, "marked posted in error");
     Ok(())
 }
@@ -114,8 +121,8 @@ pub async fn mark_posted_in_error(id: i64, reason: String) -> Result<(), AppErro
 #[server(input = Json, endpoint = "withdraw_posted_in_error")]
 pub async fn withdraw_posted_in_error(id: i64) -> Result<(), AppError> {
     use crate::server::auth::actor;
-    let (state, staff) = allowed(Permission::CreateInteractions).await?;
-    state.store.withdraw_posted_in_error(id, &actor(&staff)).await.map_err(respond)?;
+    let (state, staff, reader) = reading(Permission::CreateInteractions).await?;
+    state.store.withdraw_posted_in_error(id, &reader, &actor(&staff)).await.map_err(respond)?;
     tracing::info!(interaction = id, staff = staff.id, "posted in error withdrawn");
     Ok(())
 }

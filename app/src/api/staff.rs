@@ -96,6 +96,7 @@ pub async fn add_team(name: String) -> Result<i64, AppError> {
 #[server(input = Json, endpoint = "audit_log")]
 pub async fn audit_log(before: Option<i64>) -> Result<AuditPage, AppError> {
     use crate::access::AUDIT_PAGE_SIZE;
-    let (state, _) = staff_admin().await?;
-    state.store.audit_page(before, AUDIT_PAGE_SIZE).await.map_err(respond)
+    let (state, staff) = staff_admin().await?;
+    let reader = state.store.reader(&staff).await.map_err(respond)?;
+    state.store.audit_page(before, AUDIT_PAGE_SIZE, &reader).await.map_err(respond)
 }

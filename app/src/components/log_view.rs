@@ -14,7 +14,7 @@ use leptos_router::{
 use crate::api::{interaction_types, list_interactions};
 use crate::components::{
     description::EditableDescription, feedback::error_panel, icons::Icon, pager::Pager,
-    search_box::follow_url_unless_typing, type_badge::TypeIcon,
+    search_box::follow_url_unless_typing, type_badge::TypeIcon, visibility::LockBadge,
 };
 use crate::export::{too_many, ExportFormat};
 use crate::log::{
@@ -326,6 +326,7 @@ fn LogTableRow(row: LogRow, return_to: String) -> impl IntoView {
                 })}
                 <EditableDescription id=row.id description=row.description.clone() renamed=row.renamed />
                 {row.posted_in_error.then(|| view! { <span class="error-badge">"Posted in error"</span> })}
+                {row.restricted.clone().map(|label| view! { <LockBadge label=label /> })}
             </td>
             <td class="col-person"><a href=format!("/people/{}", row.person_id)>{row.person_name.clone()}</a></td>
             <td class="col-staff">{row.logged_by_name.clone()}</td>

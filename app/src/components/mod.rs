@@ -9,3 +9,4 @@ pub mod search_box;
 pub mod search_picker;
 pub mod type_badge;
 pub mod viewer;
+pub mod visibility;

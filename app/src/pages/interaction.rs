@@ -5,10 +5,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::access::Permission;
-use crate::api::{get_interaction, mark_posted_in_error, withdraw_posted_in_error};
+use crate::access::Team;
+use crate::api::{change_visibility, get_interaction, mark_posted_in_error, withdraw_posted_in_error};
 use crate::components::viewer::IfAllowed;
+use crate::components::visibility::{LockBadge, VisibilityChoice, VisibilityField};
 use crate::components::{description::EditableDescription, feedback::error_panel, icons::Icon, type_badge::TypeChip};
-use crate::log::{encode_component, safe_return_path, InteractionDetail, InteractionLink};
+use crate::log::{encode_component, safe_return_path, InteractionDetail, InteractionLink, Visibility};
 use crate::pages::not_found::NotFound;
 use crate::recording::{validate_reason, ErrorMark, MAX_REASON_CHARS};
 
@@ -81,6 +83,9 @@ fn Detail(detail: InteractionDetail, from: Option<String>, reload: Callback<()>)
             {detail.reply_to.as_ref().map(|parent| view! {
                 <p class="reply-to">"Replying to: " {link_to(parent, &back)}</p>
             })}
+            {detail.reply_to_restricted.then(|| view! {
+                <p class="reply-to">"Replying to: " <span class="muted">"a restricted interaction"</span></p>
+            })}
             <dl class="facts">
                 <div><dt>"Interaction"</dt><dd>{format!("#{}", row.id)}</dd></div>
                 <div><dt>"Person"</dt><dd><a href=format!("/people/{}", row.person_id)>{row.person_name.clone()}</a></dd></div>
@@ -90,7 +95,16 @@ fn Detail(detail: InteractionDetail, from: Option<String>, reload: Callback<()>)
                     {format!(" by {}", row.logged_by_name)}
                 </dd></div>
                 <div><dt>"Source"</dt><dd>{detail.source.label()}</dd></div>
+                <div><dt>"Who can read it"</dt><dd>
+                    {match row.restricted.clone() {
+                        Some(label) => view! { <LockBadge label=label /> }.into_any(),
+                        None => view! { <span data-testid="visibility-all">"All staff"</span> }.into_any(),
+                    }}
+                </dd></div>
             </dl>
+            {detail.can_change_visibility.then(|| view! {
+                <VisibilityPanel id=row.id visibility=detail.visibility.clone() teams=detail.teams.clone() reload=reload />
+            }.into_any())}
             <h2>"Note"</h2>
             <div class="note">{detail.note.clone()}</div>
             <h2>"Tags"</h2>
@@ -144,6 +158,66 @@ fn Detail(detail: InteractionDetail, from: Option<String>, reload: Callback<()>)
             }}
         </article>
     }
+}
+
+/// "Change who can read it", for its author or a manager: the same choice
+/// as when recording, saved at once and audited.
+#[component]
+fn VisibilityPanel(id: i64, visibility: Visibility, teams: Vec<Team>, reload: Callback<()>) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let chosen = VisibilityChoice::new(&visibility);
+    let error = RwSignal::new(None::<String>);
+    let saving = RwSignal::new(false);
+    let on_save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let visibility = match chosen.visibility() {
+            Ok(v) => v,
+            Err(e) => return error.set(Some(e)),
+        };
+        error.set(None);
+        saving.set(true);
+        leptos::task::spawn_local(async move {
+            match change_visibility(id, visibility).await {
+                Ok(_) => {
+                    open.set(false);
+                    reload.run(());
+                }
+                Err(e) => {
+                    e.sign_in_again_if_signed_out();
+                    error.set(Some(e.to_string()));
+                }
+            }
+            saving.set(false);
+        });
+    };
+    let teams = StoredValue::new(teams);
+    view! {
+        <div class="visibility-panel">
+            <Show
+                when=move || open.get()
+                fallback=move || view! {
+                    <button type="button" class="button small" on:click=move |_| open.set(true)>
+                        "Change who can read it"
+                    </button>
+                }
+            >
+                <form class="card visibility-form" on:submit=on_save>
+                    <VisibilityField
+                        chosen=chosen
+                        teams=teams.get_value()
+                        prefix="change"
+                        error=move || error.get().map(|e| view! { <p class="field-error" id="visibility-error" role="alert">{e}</p> })
+                        invalid=Signal::derive(move || error.with(Option::is_some))
+                    />
+                    <div class="form-actions">
+                        <button type="submit" class="button small primary" disabled=move || saving.get()>"Save who can read it"</button>
+                        <button type="button" class="button small link" on:click=move |_| open.set(false)>"Cancel"</button>
+                    </div>
+                </form>
+            </Show>
+        </div>
+    }
+    .into_any()
 }
 
 /// "Posted in error": the mark with who, when and why, and Withdraw; or a

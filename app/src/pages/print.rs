@@ -90,6 +90,7 @@ fn print_row(row: LogRow) -> impl IntoView {
                 {row.reply.then_some("Reply: ")}
                 {row.description}
                 {row.posted_in_error.then(|| view! { <span class="error-badge">"Posted in error"</span> })}
+                {row.restricted.map(|label| view! { <span class="lock-badge">{format!("Restricted: {label}")}</span> })}
             </td>
             <td>{row.person_name}</td>
             <td>{row.logged_by_name}</td>

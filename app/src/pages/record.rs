@@ -12,6 +12,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{new_interaction_options, record_interaction, search_people};
 use crate::components::feedback::{error_panel, problems_summary, Problems};
+use crate::components::visibility::{VisibilityChoice, VisibilityField};
 use crate::components::{icons::Icon, search_picker::SearchPicker};
 use crate::error::AppError;
 use crate::log::MAX_DESCRIPTION_CHARS;
@@ -82,6 +83,12 @@ fn RecordForm(options: RecordingOptions, draft: Draft) -> impl IntoView {
     let chosen = RwSignal::new(options.person.clone());
     let reply = options.reply_to.clone();
     let typed = draft.form.clone();
+    // A refused post shows the choice as sent; otherwise the default (a
+    // reply's is its original's).
+    let visibility = match draft.error {
+        Some(_) => VisibilityChoice::from_form(&typed.visibility, &typed.teams),
+        None => VisibilityChoice::new(&options.visibility),
+    };
     let picked_type = typed.type_id.trim().parse::<i64>().ok();
     let action = match (&options.person, &reply) {
         (_, Some(parent)) => format!("/interactions/new?reply_to={}", parent.id),
@@ -98,6 +105,7 @@ fn RecordForm(options: RecordingOptions, draft: Draft) -> impl IntoView {
         let Some(form) = form_ref.get() else { return };
         let Ok(data) = leptos::web_sys::FormData::new_with_form(&form) else { return };
         let field = |name: &str| data.get(name).as_string().unwrap_or_default();
+        let (chosen_visibility, teams) = visibility.form_values();
         let sent = InteractionForm {
             person_id: field("person_id"),
             type_id: field("type_id"),
@@ -105,6 +113,8 @@ fn RecordForm(options: RecordingOptions, draft: Draft) -> impl IntoView {
             note: field("note"),
             occurred_at: field("occurred_at"),
             reply_to: field("reply_to"),
+            visibility: chosen_visibility,
+            teams,
         };
         // What can be checked here is, at once; the server checks it all again.
         if let Err(errors) = sent.checked() {
@@ -223,6 +233,12 @@ fn RecordForm(options: RecordingOptions, draft: Draft) -> impl IntoView {
                 aria-invalid=invalid("occurred_at")
             />
             {message("occurred_at")}
+            <VisibilityField
+                chosen=visibility
+                teams=options.teams.clone()
+                error=message("visibility")
+                invalid=Signal::derive(move || problems.with(|p| p.field("visibility").is_some()))
+            />
             {message("reply_to")}
             <div class="form-actions">
                 <button type="submit" class="button primary" disabled=move || saving.get()>

@@ -6,13 +6,38 @@ use rand_chacha::ChaCha8Rng;
 
 use std::fmt::Write as _;
 
+use crate::log::Visibility;
+
 use super::{
-    store::{insert_interaction, Engine, NewInteraction, Store, StoreError},
+    store::{access_for, insert_interaction, Engine, NewInteraction, Reader, Store, StoreError},
     tags,
     time::{now_millis, Millis},
 };
 
 const DAY: Millis = 24 * 60 * 60 * 1000;
+
+/// The team the demo's and the generator's team-only records are kept to.
+pub const RESTRICTED_TEAM: &str = "Health and wellbeing";
+
+/// Who may read a generated record: one in ten is kept to
+/// [`RESTRICTED_TEAM`], one in a hundred is private to its author. Drawn
+/// from its own generator, so the records themselves stay as they were.
+fn generated_visibility(rng: &mut ChaCha8Rng, team: i64) -> Visibility {
+    match rng.random_range(0..100) {
+        0 => Visibility::Private,
+        1..=10 => Visibility::Teams(vec![team]),
+        _ => Visibility::AllStaff,
+    }
+}
+
+/// The id of [`RESTRICTED_TEAM`].
+async fn restricted_team(conn: &mut sqlx::AnyConnection) -> Result<i64, StoreError> {
+    sqlx::query_scalar("SELECT id FROM teams WHERE name = $1")
+        .bind(RESTRICTED_TEAM)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| StoreError::Invalid("seed the demo data first".into()))
+}
 
 /// The demo staff: (name, email, role, teams).
 pub const DEMO_STAFF: &[(&str, &str, &str, &[&str])] = &[
@@ -335,6 +360,8 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
     let mut by_person: Vec<Vec<i64>> = vec![Vec::new(); people];
     let mut interaction_ids = Vec::with_capacity(interactions);
     let staff_firsts: Vec<&str> = DEMO_STAFF.iter().map(|s| s.0.split(' ').next().unwrap_or("Staff")).collect();
+    let team = restricted_team(&mut tx).await?;
+    let mut visibility_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7669_7369);
     for occurred_at in times {
         let person = rng.random_range(0..people);
         let type_index = weighted_type(&mut rng);
@@ -354,6 +381,7 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
             logged_by: staff_ids[staff_index],
             reply_to,
             source: crate::recording::Source::Staff,
+            visibility: generated_visibility(&mut visibility_rng, team),
         };
         let tags = tags::join_tags(&tags::extract_tags(
             &new.description,
@@ -377,7 +405,7 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
             .fetch_one(store.pool())
             .await?;
         let new = if k % 2 == 0 { format!("{old} (follow-up needed)") } else { format!("Urgent: {old}") };
-        store.rename_description(id, &new, by, now - rng.random_range(0..30) * DAY).await?;
+        store.rename_description(id, &new, &Reader::everything(), by, now - rng.random_range(0..30) * DAY).await?;
     }
     store.analyze().await
 }
@@ -522,9 +550,11 @@ pub async fn generate_large_log(store: &Store, count: usize, seed: u64) -> Resul
         pool_texts.push((*type_id, d, n, t));
     }
 
+    let team = restricted_team(&mut *store.pool().acquire().await?).await?;
+    let mut visibility_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7669_7369);
     let now = now_millis();
     let start = now - 5 * 365 * DAY;
-    // Rows per INSERT: 8 parameters each, within each engine's limit.
+    // Rows per INSERT: 9 parameters each, within each engine's limit.
     let batch = match store.engine() {
         Engine::Sqlite => 90,
         Engine::Postgres => 1000,
@@ -536,16 +566,17 @@ pub async fn generate_large_log(store: &Store, count: usize, seed: u64) -> Resul
         while done < chunk_end {
             let n = batch.min(chunk_end - done);
             let mut sql = String::from(
-                "INSERT INTO interactions (person_id, type_id, description, note, occurred_at, logged_at, logged_by, tags) VALUES ",
+                "INSERT INTO interactions (person_id, type_id, description, note, occurred_at, logged_at, logged_by, tags, access) VALUES ",
             );
             for row in 0..n {
-                let params: Vec<String> = (1..=8).map(|k| format!("${}", row * 8 + k)).collect();
+                let params: Vec<String> = (1..=9).map(|k| format!("${}", row * 9 + k)).collect();
                 let _ = write!(sql, "{}({})", if row == 0 { "" } else { "," }, params.join(", "));
             }
             let mut q = sqlx::query(&sql);
             for _ in 0..n {
                 let (type_id, d, note, t) = &pool_texts[rng.random_range(0..pool_texts.len())];
                 let occurred = rng.random_range(start..now);
+                let by = staff[rng.random_range(0..staff.len())];
                 q = q
                     .bind(people[rng.random_range(0..people.len())])
                     .bind(*type_id)
@@ -553,8 +584,9 @@ pub async fn generate_large_log(store: &Store, count: usize, seed: u64) -> Resul
                     .bind(note.as_str())
                     .bind(occurred)
                     .bind(occurred + 60_000)
-                    .bind(staff[rng.random_range(0..staff.len())])
-                    .bind(t.as_str());
+                    .bind(by)
+                    .bind(t.as_str())
+                    .bind(access_for(&generated_visibility(&mut visibility_rng, team), by));
             }
             q.execute(&mut *tx).await?;
             done += n;

@@ -45,7 +45,8 @@ pub async fn gather(
         types.iter().filter(|t| query.types.contains(&t.badge.id)).map(|t| t.badge.name.clone()).collect();
     let summary = describe_view(query, &type_names, person.as_deref());
     let tz = state.settings.time_zone;
-    let export = state.store.export_interactions(query, tz, format.limit()).await?;
+    let reader = state.store.reader(staff).await?;
+    let export = state.store.export_interactions(query, &reader, tz, format.limit()).await?;
     if export.total > format.limit() as i64 {
         return Err(AppError::Unprocessable(too_many(format, export.total)));
     }

@@ -42,6 +42,7 @@ pub async fn record_form(
         logged_by: staff.id,
         reply_to: checked.reply_to,
         source: Source::Staff,
+        visibility: checked.visibility,
     };
     let recorded = state.store.record_interaction(&new, None, now).await?;
     tracing::info!(interaction = recorded.id, staff = staff.id, person = new.person_id, "interaction recorded");

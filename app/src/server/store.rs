@@ -14,7 +14,7 @@ use sqlx::{
 };
 
 use crate::access::Role;
-use crate::log::TypeBadge;
+use crate::log::{TypeBadge, Visibility};
 use crate::recording::Source;
 use crate::server::time::Millis;
 use engine::{POSTGRES_SETTINGS, SQLITE_PRAGMAS};
@@ -84,6 +84,8 @@ pub struct NewInteraction {
     pub logged_by: i64,
     pub reply_to: Option<i64>,
     pub source: Source,
+    /// Who may read it.
+    pub visibility: Visibility,
 }
 
 /// An interaction type as the admin configured it.
@@ -260,6 +262,7 @@ mod staff;
 #[cfg(test)]
 mod tests;
 mod types;
+mod visibility;
 
 use super::tags;
 pub use engine::{sqlite_file_path, Engine};
@@ -274,3 +277,5 @@ pub use outbox::{MailContext, OutgoingEmail, MAX_EMAIL_ATTEMPTS};
 pub use people::{IdempotencyKey, Recorded};
 pub use staff::{Actor, AuditEvent, SignInFailures};
 pub use types::{first_keys, key_between};
+pub(crate) use visibility::access_for;
+pub use visibility::Reader;

@@ -77,7 +77,7 @@ on_both_engines! {
         let today = now.date_naive();
 
         let mut accepted = 0;
-        let (mut person, mut interaction, mut action) = (1, 1, 1);
+        let (mut person, mut interaction, mut action, mut team) = (1, 1, 1, 1);
         for (i, payload) in payloads().iter().enumerate() {
             let text = |field: &str| format!("{payload} {field} {i}");
             let mut calls: Vec<(&str, serde_json::Value)> = vec![
@@ -96,9 +96,13 @@ on_both_engines! {
                     if path == "/api/add_person" && body["person"]["name"].as_str().unwrap().contains("person") {
                         person = answer.parse().unwrap();
                     }
+                    if path == "/api/add_team" {
+                        team = answer.parse().unwrap();
+                    }
                 }
             }
-            let form = serde_json::json!({ "form": { "person_id": person.to_string(), "type_id": "1", "description": text("description"), "note": text("note"), "occurred_at": when, "reply_to": "" } });
+            // Kept to the hostile team, so its name is on each row's lock badge.
+            let form = serde_json::json!({ "form": { "person_id": person.to_string(), "type_id": "1", "description": text("description"), "note": text("note"), "occurred_at": when, "reply_to": "", "visibility": "teams", "teams": [team.to_string()] } });
             let (status, answer) = send(&app, post_json("/api/record_interaction", &form.to_string())).await;
             assert!(status.is_success() || status.is_client_error(), "record with {payload:?}: {status} {answer}");
             if status.is_success() {

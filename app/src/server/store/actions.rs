@@ -10,6 +10,7 @@ use chrono::{Months, NaiveDate};
 use chrono_tz::Tz;
 use sqlx::{any::AnyRow, AnyConnection, Row};
 
+use super::visibility::{access_for, reader_of, visibility_of, Reader};
 use super::{
     insert_interaction,
     outbox::{enqueue_email, MailContext},
@@ -23,7 +24,7 @@ use crate::actions::{
     ActionCounts, ActionDetail, ActionPage, ActionQuery, ActionRow, ActionSort, ActionTab, StaffChoice,
     ACTIONS_PAGE_SIZE, HOME_MONTHS,
 };
-use crate::log::{initials, InteractionLink, SortDir, TypeBadge};
+use crate::log::{initials, InteractionLink, SortDir, TypeBadge, Visibility};
 use crate::recording::{description_from_note, Source};
 use crate::server::time::{day_display, day_string, display_time, Millis};
 
@@ -293,10 +294,12 @@ impl Store {
             let mut tx = self.begin_write().await?;
             let person = person_name(&mut tx, new.person_id).await?;
             if let Some(follows) = new.interaction_id {
+                let reader = reader_of(&mut tx, by.id).await?;
                 check_same_person(
                     &mut tx,
                     follows,
                     new.person_id,
+                    &reader,
                     &format!("There is no interaction {follows}."),
                     "An action is about the same person as the interaction it follows.",
                 )
@@ -476,6 +479,7 @@ impl Store {
             logged_by: by.id,
             reply_to: None,
             source: Source::Staff,
+            visibility: Visibility::AllStaff,
         };
         let (_, tags) = self.tags_for(&draft).await?;
         retrying(|| async {
@@ -499,11 +503,24 @@ impl Store {
                     "The type “{type_name}” has been deleted since this action was assigned. Edit the action to choose another type, then complete it."
                 )));
             }
+            // What completing records is read by whoever may read what it
+            // follows up.
+            let visibility = match old.interaction_id {
+                Some(follows) => {
+                    let access: String = sqlx::query_scalar("SELECT access FROM interactions WHERE id = $1")
+                        .bind(follows)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    visibility_of(&access)
+                }
+                None => Visibility::AllStaff,
+            };
             let new = NewInteraction {
                 person_id: old.person_id,
                 type_id: old.type_id,
                 reply_to: old.interaction_id,
                 description: completion_description(&old.instructions),
+                visibility,
                 ..draft.clone()
             };
             let interaction = insert_interaction(&mut tx, &new, &tags, actor.at).await?;
@@ -525,14 +542,22 @@ impl Store {
             if old.notify_creator && old.created_by != by.id {
                 let person = person_name(&mut tx, old.person_id).await?;
                 let subject = format!("Action completed: {person}");
+                // The summary is the recorded interaction's note: quoted
+                // only to someone who may open that interaction.
+                let creator = reader_of(&mut tx, old.created_by).await?;
+                let summary = match creator.opens(&access_for(&new.visibility, by.id)) {
+                    true => format!("Summary:\n{}\n\nThe instructions were:\n{}\n\n", done.summary, old.instructions),
+                    false => format!(
+                        "The summary is in a restricted interaction.\n\nThe instructions were:\n{}\n\n",
+                        old.instructions
+                    ),
+                };
                 let body = format!(
                     "{} completed the action you assigned about {person} ({type_name}), on {}.\n\n\
-                     Summary:\n{}\n\nThe instructions were:\n{}\n\nOpen it: {base}/actions/{id}\n\
+                     {summary}Open it: {base}/actions/{id}\n\
                      The interaction it recorded: {base}/interactions/{interaction}\n",
                     by.name,
                     day_display(&done_on),
-                    done.summary,
-                    old.instructions,
                     base = mail.base_url
                 );
                 enqueue_email(&mut tx, "completed", old.created_by, &subject, &body, Some(id), actor.at).await?;
@@ -549,6 +574,7 @@ impl Store {
         &self,
         id: i64,
         viewer: &StaffRecord,
+        reader: &Reader,
         today: &str,
         tz: Tz,
     ) -> Result<Option<ActionDetail>, StoreError> {
@@ -570,7 +596,7 @@ impl Store {
         let completed_at: Option<Millis> = extra.get("completed_at");
         let outstanding = completed_at.is_none();
         let follows = match extra.get::<Option<i64>, _>("interaction_id") {
-            Some(i) => self.log_row(i, tz).await?.map(|l| InteractionLink {
+            Some(i) => self.log_row(i, reader, tz).await?.map(|l| InteractionLink {
                 id: l.id,
                 description: l.description,
                 occurred_display: l.occurred_display,
@@ -700,6 +726,7 @@ impl Store {
         &self,
         staff_id: i64,
         limit: i64,
+        reader: &Reader,
         tz: Tz,
     ) -> Result<Vec<crate::log::LogRow>, StoreError> {
         let ids: Vec<i64> = sqlx::query_scalar(
@@ -709,6 +736,6 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        self.rows_by_id(&ids, tz).await
+        self.rows_by_id(&ids, reader, tz).await
     }
 }

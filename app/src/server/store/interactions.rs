@@ -4,8 +4,11 @@
 use chrono_tz::Tz;
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 
-use super::{retrying, tags, InteractionTypeRecord, NewInteraction, Store, StoreError};
-use crate::log::{InteractionDetail, InteractionLink, LogRow, Revision, TypeBadge};
+use super::staff::insert_audit;
+use super::visibility::{access_for, access_label, check_teams, visibility_of, Reader};
+use super::{retrying, tags, Actor, InteractionTypeRecord, NewInteraction, Sql, StaffRecord, Store, StoreError};
+use crate::access::Permission;
+use crate::log::{InteractionDetail, InteractionLink, LogRow, Revision, TypeBadge, Visibility};
 use crate::recording::{ErrorMark, Source};
 use crate::server::time::{display_time, iso_time, Millis};
 
@@ -55,14 +58,16 @@ impl Store {
         &self,
         id: i64,
         new_description: &str,
+        reader: &Reader,
         revised_by: i64,
         at: Millis,
     ) -> Result<(), StoreError> {
         retrying(|| async {
             let mut tx = self.begin_write().await?;
-            let sql = format!("SELECT description FROM interactions WHERE id = $1{}", self.engine.for_update());
-            let old: Option<String> = sqlx::query_scalar(&sql).bind(id).fetch_optional(&mut *tx).await?;
-            let old = old.ok_or(StoreError::NotFound)?;
+            let sql = format!("SELECT description, access FROM interactions WHERE id = $1{}", self.engine.for_update());
+            let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *tx).await?;
+            let old: String =
+                row.filter(|r| reader.opens(r.get("access"))).ok_or(StoreError::NotFound)?.get("description");
             if old == new_description {
                 return Ok(());
             }
@@ -89,19 +94,83 @@ impl Store {
         .await
     }
 
-    /// One row of the log by id.
-    pub async fn log_row(&self, id: i64, tz: Tz) -> Result<Option<LogRow>, StoreError> {
-        Ok(self.rows_by_id(&[id], tz).await?.pop())
+    /// One row of the log by id, if `reader` may open it.
+    pub async fn log_row(&self, id: i64, reader: &Reader, tz: Tz) -> Result<Option<LogRow>, StoreError> {
+        Ok(self.rows_by_id(&[id], reader, tz).await?.pop())
     }
 
-    /// Everything the detail page shows, or `None` for an unknown id.
-    pub async fn interaction_detail(&self, id: i64, tz: Tz) -> Result<Option<InteractionDetail>, StoreError> {
-        let Some(row) = self.log_row(id, tz).await? else {
+    /// Who may read an interaction, if `reader` may open it.
+    pub async fn visibility(&self, id: i64, reader: &Reader) -> Result<Option<Visibility>, StoreError> {
+        let access: Option<String> = sqlx::query_scalar("SELECT access FROM interactions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(access.filter(|a| reader.opens(a)).map(|a| visibility_of(&a)))
+    }
+
+    /// Widens or narrows who may read an interaction. Only its author or a
+    /// manager may; someone who may not open it finds nothing. Audited with
+    /// before → after.
+    pub async fn change_visibility(
+        &self,
+        id: i64,
+        visibility: &Visibility,
+        by: &StaffRecord,
+        reader: &Reader,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let teams = self.teams().await?;
+        retrying(|| async {
+            let mut tx = self.begin_write().await?;
+            let sql = format!("SELECT access, logged_by FROM interactions WHERE id = $1{}", self.engine.for_update());
+            let row = sqlx::query(&sql)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .filter(|r| reader.opens(r.get("access")))
+                .ok_or(StoreError::NotFound)?;
+            let author: i64 = row.get("logged_by");
+            if !may_change_visibility(by, author) {
+                return Err(StoreError::NotAllowed(
+                    "Only its author or a manager can change who may read this interaction.".into(),
+                ));
+            }
+            check_teams(&mut tx, visibility).await?;
+            let old: String = row.get("access");
+            let new = access_for(visibility, author);
+            if old == new {
+                return Ok(());
+            }
+            sqlx::query("UPDATE interactions SET access = $1 WHERE id = $2")
+                .bind(&new)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let words = |access: &str| access_label(access, &teams).unwrap_or_else(|| "All staff".into());
+            let details = format!("visibility: {} → {}", words(&old), words(&new));
+            let event = actor.event("visibility_changed", &format!("interaction {id}"), details).about(id);
+            insert_audit(&mut tx, &event).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Everything the detail page shows to `staff`, or `None` for an unknown
+    /// id or one they may not open.
+    pub async fn interaction_detail(
+        &self,
+        id: i64,
+        staff: &StaffRecord,
+        reader: &Reader,
+        tz: Tz,
+    ) -> Result<Option<InteractionDetail>, StoreError> {
+        let Some(row) = self.log_row(id, reader, tz).await? else {
             return Ok(None);
         };
         let extra = sqlx::query(
             "SELECT i.note, i.logged_at, i.reply_to, i.source, i.error_reason, i.error_marked_at,
-                    s.name AS error_marked_by
+                    i.access, i.logged_by, s.name AS error_marked_by
              FROM interactions i LEFT JOIN staff_members s ON s.id = i.error_marked_by
              WHERE i.id = $1",
         )
@@ -126,23 +195,22 @@ impl Store {
             description: r.get("description"),
             occurred_display: display_time(r.get("occurred_at"), tz),
         };
+        // The original and the replies, as far as the reader may open them.
+        let mut sql = Sql::new("SELECT i.id, i.description, i.occurred_at FROM interactions i WHERE i.id = ");
+        let parent = sql.arg(reply_to_id.unwrap_or(0));
+        sql.push(&parent);
+        reader.write_condition(&mut sql, "i");
         let reply_to = match reply_to_id {
-            Some(parent) => sqlx::query("SELECT id, description, occurred_at FROM interactions WHERE id = $1")
-                .bind(parent)
-                .fetch_optional(&self.pool)
-                .await?
-                .map(link),
+            Some(_) => sql.query().fetch_optional(&self.pool).await?.map(link),
             None => None,
         };
-        let replies = sqlx::query(
-            "SELECT id, description, occurred_at FROM interactions WHERE reply_to = $1 ORDER BY occurred_at, id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .into_iter()
-        .map(link)
-        .collect();
+        let reply_to_restricted = reply_to_id.is_some() && reply_to.is_none();
+        let mut sql = Sql::new("SELECT i.id, i.description, i.occurred_at FROM interactions i WHERE i.reply_to = ");
+        let this = sql.arg(id);
+        sql.push(&this);
+        reader.write_condition(&mut sql, "i");
+        sql.push(" ORDER BY i.occurred_at, i.id");
+        let replies = sql.query().fetch_all(&self.pool).await?.into_iter().map(link).collect();
         let revisions = sqlx::query(
             "SELECT r.old_description, r.new_description, r.revised_at, s.name AS staff_name
              FROM description_revisions r JOIN staff_members s ON s.id = r.revised_by
@@ -180,6 +248,7 @@ impl Store {
             }
         })
         .collect();
+        let author: i64 = extra.get("logged_by");
         Ok(Some(InteractionDetail {
             actions,
             row,
@@ -187,12 +256,22 @@ impl Store {
             logged_at: iso_time(logged_at),
             logged_display: display_time(logged_at, tz),
             reply_to,
+            reply_to_restricted,
+            visibility: visibility_of(extra.get("access")),
+            can_change_visibility: may_change_visibility(staff, author),
+            teams: self.teams().await?,
             replies,
             revisions,
             source,
             error_mark,
         }))
     }
+}
+
+/// Who may change an interaction's visibility: its author, or a manager
+/// (someone who sees everyone's actions or every record).
+pub fn may_change_visibility(staff: &StaffRecord, author: i64) -> bool {
+    staff.id == author || staff.role.grants(Permission::SeeAllActions) || staff.role.grants(Permission::SeeRestricted)
 }
 
 /// Inserts one interaction inside a transaction the caller holds.
@@ -204,8 +283,8 @@ pub(crate) async fn insert_interaction(
 ) -> Result<i64, StoreError> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO interactions
-             (person_id, type_id, description, note, occurred_at, logged_at, logged_by, tags, reply_to, source)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+             (person_id, type_id, description, note, occurred_at, logged_at, logged_by, tags, reply_to, source, access)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(new.person_id)
     .bind(new.type_id)
@@ -217,6 +296,7 @@ pub(crate) async fn insert_interaction(
     .bind(tags)
     .bind(new.reply_to)
     .bind(new.source.as_str())
+    .bind(access_for(&new.visibility, new.logged_by))
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)

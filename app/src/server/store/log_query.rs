@@ -9,6 +9,7 @@ use sqlx::{any::AnyRow, Row};
 
 use super::search::{fts_expression, parse_search, Search};
 use super::sql::{Bind, Sql};
+use super::visibility::{access_label, Reader};
 use super::{tags, Engine, Store, StoreError};
 use crate::log::{LogExport, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir, TypeBadge, PAGE_SIZE};
 use crate::server::time::{display_time, iso_time, Millis};
@@ -27,13 +28,13 @@ pub(crate) fn type_badge(r: &AnyRow) -> TypeBadge {
 
 impl Store {
     /// One page of the log for a view: sorted, searched, filtered, keyset-paged.
-    pub async fn list_interactions(&self, query: &LogQuery, tz: Tz) -> Result<LogPage, StoreError> {
-        let plan = self.plan(query, tz).await?;
+    pub async fn list_interactions(&self, query: &LogQuery, reader: &Reader, tz: Tz) -> Result<LogPage, StoreError> {
+        let plan = self.plan(query, reader, tz).await?;
         let filter = &plan.filter;
         let limit = PAGE_SIZE;
         let anchor = match query.page {
             PageAnchor::First => None,
-            PageAnchor::After(id) | PageAnchor::Before(id) => self.anchor_keys(id).await?,
+            PageAnchor::After(id) | PageAnchor::Before(id) => self.anchor_keys(id, reader).await?,
         };
         // Paging backwards is paging forwards in the reversed order.
         let backwards = matches!(query.page, PageAnchor::Before(_)) && anchor.is_some();
@@ -50,7 +51,7 @@ impl Store {
             (true, false) => (true, more),
             (true, true) => (more, true),
         };
-        let rows = self.rows_by_id(&ids, tz).await?;
+        let rows = self.rows_by_id(&ids, reader, tz).await?;
         let total = self.total(&plan).await?;
         Ok(LogPage { rows, total, has_previous, has_next, time_zone: tz.name().to_string() })
     }
@@ -58,9 +59,15 @@ impl Store {
     /// Every row of a view, in the view's order, for an export or a print.
     /// When more than `max` rows match, only the count comes back: an export
     /// never silently leaves rows out.
-    pub async fn export_interactions(&self, query: &LogQuery, tz: Tz, max: usize) -> Result<LogExport, StoreError> {
+    pub async fn export_interactions(
+        &self,
+        query: &LogQuery,
+        reader: &Reader,
+        tz: Tz,
+        max: usize,
+    ) -> Result<LogExport, StoreError> {
         const CHUNK: usize = 1_000;
-        let plan = self.plan(query, tz).await?;
+        let plan = self.plan(query, reader, tz).await?;
         let total = self.total(&plan).await?;
         if total > max as i64 {
             return Ok(LogExport { total, rows: Vec::new() });
@@ -72,9 +79,9 @@ impl Store {
             let ids = self.page_ids(&order, &plan.filter, anchor.as_ref(), CHUNK).await?;
             let last_chunk = ids.len() < CHUNK;
             if let Some(&last) = ids.last() {
-                anchor = self.anchor_keys(last).await?;
+                anchor = self.anchor_keys(last, reader).await?;
             }
-            rows.extend(self.rows_by_id(&ids, tz).await?);
+            rows.extend(self.rows_by_id(&ids, reader, tz).await?);
             // Rows recorded since the count are kept, up to the limit.
             if last_chunk || anchor.is_none() || rows.len() >= max {
                 break;
@@ -92,11 +99,11 @@ impl Store {
     /// full-text index counts them, types and person included. (SQLite is
     /// told which way; PostgreSQL's planner sees the count for itself.) One
     /// person's rows are few enough to fetch and sort, too.
-    async fn plan(&self, query: &LogQuery, tz: Tz) -> Result<Plan, StoreError> {
+    async fn plan(&self, query: &LogQuery, reader: &Reader, tz: Tz) -> Result<Plan, StoreError> {
         let search = parse_search(&query.q, tz);
-        let matches = self.count_matches(&search, query).await?;
+        let matches = self.count_matches(&search, query, reader).await?;
         let walk_index = query.person.is_none() && matches.is_none_or(|n| n > self.search_fetch_limit);
-        Ok(Plan { filter: Filter::new(self.engine, query, &search, walk_index), matches })
+        Ok(Plan { filter: Filter::new(self.engine, query, reader, &search, walk_index), matches })
     }
 
     /// How many rows the view holds: the full-text index's count when it
@@ -108,20 +115,22 @@ impl Store {
         }
     }
 
-    /// The sort keys of the row a page is anchored on.
-    async fn anchor_keys(&self, id: i64) -> Result<Option<AnchorKeys>, StoreError> {
-        let row = sqlx::query(
+    /// The sort keys of the row a page is anchored on (if the reader may
+    /// open it: a hidden row's place in the log is not told either).
+    async fn anchor_keys(&self, id: i64, reader: &Reader) -> Result<Option<AnchorKeys>, StoreError> {
+        let mut sql = Sql::new(
             "SELECT i.id, i.occurred_at, i.description, i.type_id, t.sort_key, i.person_id, p.name AS person_name,
                     i.logged_by, s.name AS staff_name
              FROM interactions i
              JOIN interaction_types t ON t.id = i.type_id
              JOIN people p ON p.id = i.person_id
              JOIN staff_members s ON s.id = i.logged_by
-             WHERE i.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
+             WHERE i.id = ",
+        );
+        let id = sql.arg(id);
+        sql.push(&id);
+        reader.write_condition(&mut sql, "i");
+        let row = sql.query().fetch_optional(&self.pool).await?;
         Ok(row.map(|r| AnchorKeys {
             id: r.get("id"),
             occurred_at: r.get("occurred_at"),
@@ -236,8 +245,9 @@ impl Store {
         }
     }
 
-    /// Full rows for the given ids, in the order given.
-    pub(super) async fn rows_by_id(&self, ids: &[i64], tz: Tz) -> Result<Vec<LogRow>, StoreError> {
+    /// Full rows for the given ids, in the order given, leaving out any the
+    /// reader may not open.
+    pub(super) async fn rows_by_id(&self, ids: &[i64], reader: &Reader, tz: Tz) -> Result<Vec<LogRow>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -248,7 +258,7 @@ impl Store {
                     CASE WHEN EXISTS (SELECT 1 FROM description_revisions r WHERE r.interaction_id = i.id)
                          THEN 1 ELSE 0 END AS renamed,
                     CASE WHEN i.error_marked_at IS NULL THEN 0 ELSE 1 END AS posted_in_error,
-                    CASE WHEN i.reply_to IS NULL THEN 0 ELSE 1 END AS reply
+                    CASE WHEN i.reply_to IS NULL THEN 0 ELSE 1 END AS reply, i.access
              FROM interactions i
              JOIN interaction_types t ON t.id = i.type_id
              JOIN people p ON p.id = i.person_id
@@ -257,10 +267,13 @@ impl Store {
         );
         sql.args(ids.iter().copied());
         sql.push(")");
-        let mut by_id: HashMap<i64, LogRow> = sql
-            .query()
-            .fetch_all(&self.pool)
-            .await?
+        reader.write_condition(&mut sql, "i");
+        let found = sql.query().fetch_all(&self.pool).await?;
+        let teams = match found.iter().any(|r| !r.get::<&str, _>("access").is_empty()) {
+            true => self.teams().await?,
+            false => Vec::new(),
+        };
+        let mut by_id: HashMap<i64, LogRow> = found
             .into_iter()
             .map(|r| {
                 let occurred: Millis = r.get("occurred_at");
@@ -277,6 +290,7 @@ impl Store {
                     renamed: r.get::<i64, _>("renamed") != 0,
                     posted_in_error: r.get::<i64, _>("posted_in_error") != 0,
                     reply: r.get::<i64, _>("reply") != 0,
+                    restricted: access_label(r.get("access"), &teams),
                 };
                 (row.id, row)
             })
@@ -285,17 +299,30 @@ impl Store {
     }
 
     /// How many interactions match the filter. Without search or person the
-    /// live per-type counts answer at once.
+    /// live per-type counts answer at once: every row of the types, less the
+    /// restricted rows the reader may not open, counted by their keys.
     async fn count(&self, filter: &Filter) -> Result<i64, StoreError> {
         let mut sql;
         if filter.counts_by_type_only {
+            let types = |sql: &mut Sql| {
+                sql.push(" WHERE 1 = 1");
+                if !filter.types.is_empty() {
+                    sql.push(" AND type_id IN (");
+                    sql.args(filter.types.iter().copied());
+                    sql.push(")");
+                }
+            };
             // PostgreSQL's sum of BIGINTs is a NUMERIC: cast it back.
-            sql = Sql::new("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM interaction_counts");
-            if !filter.types.is_empty() {
-                sql.push(" WHERE type_id IN (");
-                sql.args(filter.types.iter().copied());
-                sql.push(")");
+            sql = Sql::new("SELECT CAST(COALESCE((SELECT SUM(n) FROM interaction_counts");
+            types(&mut sql);
+            sql.push("), 0)");
+            sql.push(" - COALESCE((SELECT SUM(n) FROM restricted_counts r");
+            types(&mut sql);
+            match filter.reader.condition(&mut sql, "r") {
+                Some(opens) => sql.push(&format!(" AND NOT {opens}")),
+                None => sql.push(" AND 1 = 0"),
             }
+            sql.push("), 0) AS BIGINT)");
         } else {
             let rows = if filter.search_table_answers() { Rows::SearchTable } else { Rows::Interactions };
             sql = Sql::new(&format!("SELECT count(*) FROM {} i WHERE ", rows.table()));
@@ -306,7 +333,12 @@ impl Store {
 
     /// How many rows the search words match, narrowed by type and person,
     /// counted by the full-text index alone; `None` without words.
-    async fn count_matches(&self, search: &Search, query: &LogQuery) -> Result<Option<i64>, StoreError> {
+    async fn count_matches(
+        &self,
+        search: &Search,
+        query: &LogQuery,
+        reader: &Reader,
+    ) -> Result<Option<i64>, StoreError> {
         if search.words.is_empty() {
             return Ok(None);
         }
@@ -314,14 +346,14 @@ impl Store {
         match self.engine {
             Engine::Sqlite => {
                 sql = Sql::new("SELECT count(*) FROM interactions_fts WHERE interactions_fts MATCH ");
-                let expression = sql.arg(fts_expression(&search.words, &query.types, query.person));
+                let expression = sql.arg(fts_expression(&search.words, &query.types, query.person, reader));
                 sql.push(&expression);
             }
             Engine::Postgres => {
                 // The words with the view's types and person; dates and ids aside.
                 let words = Search { words: search.words.clone(), ..Search::default() };
                 sql = Sql::new("SELECT count(*) FROM interaction_search i WHERE ");
-                Filter::new(self.engine, query, &words, true).write_on(&mut sql, Rows::SearchTable);
+                Filter::new(self.engine, query, reader, &words, true).write_on(&mut sql, Rows::SearchTable);
             }
         }
         Ok(Some(sql.query_scalar().fetch_one(&self.pool).await?))
@@ -487,6 +519,8 @@ impl Rows {
 /// The WHERE clause of a view: person scope, type filter and search.
 struct Filter {
     engine: Engine,
+    /// Only rows this reader may open.
+    reader: Reader,
     person: Option<i64>,
     types: Vec<i64>,
     ranges: Vec<(Millis, Millis)>,
@@ -505,13 +539,14 @@ struct Filter {
 }
 
 impl Filter {
-    fn new(engine: Engine, query: &LogQuery, search: &Search, walk_index: bool) -> Filter {
+    fn new(engine: Engine, query: &LogQuery, reader: &Reader, search: &Search, walk_index: bool) -> Filter {
         let text = (!search.words.is_empty()).then(|| match engine {
-            Engine::Sqlite => fts_expression(&search.words, &query.types, query.person),
+            Engine::Sqlite => fts_expression(&search.words, &query.types, query.person, reader),
             Engine::Postgres => search.words.join(" "),
         });
         Filter {
             engine,
+            reader: reader.clone(),
             person: query.person,
             types: query.types.clone(),
             ranges: search.ranges.clone(),
@@ -596,5 +631,6 @@ impl Filter {
             }
             (None, None) => {}
         }
+        self.reader.write_condition(sql, "i");
     }
 }

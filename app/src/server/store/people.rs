@@ -8,6 +8,7 @@
 
 use sqlx::{AnyConnection, Row};
 
+use super::visibility::{check_teams, reader_of, Reader};
 use super::{insert_interaction, retrying, staff::insert_audit, Actor, Engine, NewInteraction, Store, StoreError};
 use crate::log::TypeBadge;
 use crate::recording::{PeoplePage, Person, PEOPLE_PAGE_SIZE};
@@ -217,11 +218,17 @@ impl Store {
 
     /// Marks an interaction "posted in error" with a reason (already
     /// validated), or changes the reason. Audited.
-    pub async fn mark_posted_in_error(&self, id: i64, reason: &str, by: &Actor) -> Result<(), StoreError> {
+    pub async fn mark_posted_in_error(
+        &self,
+        id: i64,
+        reason: &str,
+        reader: &Reader,
+        by: &Actor,
+    ) -> Result<(), StoreError> {
         let marked_by = by.id.ok_or_else(|| StoreError::Invalid("Only staff can mark interactions.".into()))?;
         retrying(|| async {
             let mut tx = self.begin_write().await?;
-            let old = error_reason(&mut tx, self.engine, id).await?;
+            let old = error_reason(&mut tx, self.engine, id, reader).await?;
             if old.as_deref() == Some(reason) {
                 return Ok(());
             }
@@ -238,7 +245,8 @@ impl Store {
                 Some(old) => format!("reason: {old} → {reason}"),
                 None => format!("reason: {reason}"),
             };
-            insert_audit(&mut tx, &by.event("posted_in_error_marked", &format!("interaction {id}"), details)).await?;
+            let event = by.event("posted_in_error_marked", &format!("interaction {id}"), details).about(id);
+            insert_audit(&mut tx, &event).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -247,10 +255,10 @@ impl Store {
 
     /// Withdraws the "posted in error" mark. Audited, with the reason that
     /// was withdrawn. Withdrawing a mark that is not there changes nothing.
-    pub async fn withdraw_posted_in_error(&self, id: i64, by: &Actor) -> Result<(), StoreError> {
+    pub async fn withdraw_posted_in_error(&self, id: i64, reader: &Reader, by: &Actor) -> Result<(), StoreError> {
         retrying(|| async {
             let mut tx = self.begin_write().await?;
-            let Some(old) = error_reason(&mut tx, self.engine, id).await? else {
+            let Some(old) = error_reason(&mut tx, self.engine, id, reader).await? else {
                 return Ok(());
             };
             sqlx::query(
@@ -261,8 +269,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let details = format!("reason was: {old}");
-            insert_audit(&mut tx, &by.event("posted_in_error_withdrawn", &format!("interaction {id}"), details))
-                .await?;
+            let event = by.event("posted_in_error_withdrawn", &format!("interaction {id}"), details).about(id);
+            insert_audit(&mut tx, &event).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -298,11 +306,14 @@ async fn replayed(conn: &mut AnyConnection, key: &IdempotencyKey) -> Result<Opti
 /// the same person.
 async fn check_recordable(conn: &mut AnyConnection, engine: Engine, new: &NewInteraction) -> Result<(), StoreError> {
     check_type_open(conn, engine, new.type_id, new.logged_by, None).await?;
+    check_teams(conn, &new.visibility).await?;
     if let Some(parent) = new.reply_to {
+        let reader = reader_of(conn, new.logged_by).await?;
         check_same_person(
             conn,
             parent,
             new.person_id,
+            &reader,
             &format!("There is no interaction {parent} to reply to."),
             "A reply is about the same person as the interaction it replies to.",
         )
@@ -312,19 +323,21 @@ async fn check_recordable(conn: &mut AnyConnection, engine: Engine, new: &NewInt
 }
 
 /// Refuses a link to an interaction (a reply's original, the interaction an
-/// action follows) that does not exist (`missing`) or is about someone other
-/// than `person_id` (`elsewhere`).
+/// action follows) that does not exist or `reader` may not open
+/// (`missing`), or is about someone other than `person_id` (`elsewhere`).
 pub(super) async fn check_same_person(
     conn: &mut AnyConnection,
     interaction: i64,
     person_id: i64,
+    reader: &Reader,
     missing: &str,
     elsewhere: &str,
 ) -> Result<(), StoreError> {
-    let about: Option<i64> = sqlx::query_scalar("SELECT person_id FROM interactions WHERE id = $1")
+    let row = sqlx::query("SELECT person_id, access FROM interactions WHERE id = $1")
         .bind(interaction)
         .fetch_optional(&mut *conn)
         .await?;
+    let about = row.filter(|r| reader.opens(r.get("access"))).map(|r| r.get::<i64, _>("person_id"));
     match about {
         None => Err(StoreError::Invalid(missing.into())),
         Some(p) if p != person_id => Err(StoreError::Invalid(elsewhere.into())),
@@ -333,10 +346,21 @@ pub(super) async fn check_same_person(
 }
 
 /// The current "posted in error" reason (`None` when not marked), with the
-/// row locked for the change that follows.
-async fn error_reason(conn: &mut AnyConnection, engine: Engine, id: i64) -> Result<Option<String>, StoreError> {
-    let sql = format!("SELECT error_reason FROM interactions WHERE id = $1{}", engine.for_update());
-    let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
+/// row locked for the change that follows. Not found when `reader` may not
+/// open it.
+async fn error_reason(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    id: i64,
+    reader: &Reader,
+) -> Result<Option<String>, StoreError> {
+    let sql = format!("SELECT error_reason, access FROM interactions WHERE id = $1{}", engine.for_update());
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .filter(|r| reader.opens(r.get("access")))
+        .ok_or(StoreError::NotFound)?;
     Ok(row.get("error_reason"))
 }
 

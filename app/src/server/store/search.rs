@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Tz;
 
+use super::visibility::Reader;
 use crate::server::time::Millis;
 
 /// What a search box text means: words (full-text, prefix match on
@@ -50,7 +51,7 @@ pub(crate) fn parse_search(q: &str, tz: Tz) -> Search {
 /// all answered by the index. Words match description and tags only; each is
 /// quoted (so no FTS syntax gets through) and prefix-matched, so results
 /// refine with every keystroke.
-pub(crate) fn fts_expression(words: &[String], types: &[i64], person: Option<i64>) -> String {
+pub(crate) fn fts_expression(words: &[String], types: &[i64], person: Option<i64>, reader: &Reader) -> String {
     let terms: Vec<String> = words.iter().map(|w| format!("\"{}\"*", w.replace('"', "\"\""))).collect();
     let mut expression = format!("{{description tags}} : ({})", terms.join(" AND "));
     if !types.is_empty() {
@@ -60,7 +61,11 @@ pub(crate) fn fts_expression(words: &[String], types: &[i64], person: Option<i64
     if let Some(person) = person {
         let _ = write!(expression, " AND person : person{person}");
     }
-    expression
+    // Rows the reader may not open are no match at all.
+    match reader.fts_filter() {
+        filter if filter.is_empty() => expression,
+        filter => format!("({expression}){filter}"),
+    }
 }
 
 /// The UTC range of a calendar year, month or day in the organisation's zone.

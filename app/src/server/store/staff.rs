@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use sqlx::{AnyConnection, Row};
 
-use super::{StaffRecord, Store, StoreError};
+use super::{Reader, StaffRecord, Store, StoreError};
 use crate::access::{AuditEntry, AuditPage, NewStaffMember, Role, StaffDirectory, StaffMember, Team};
 use crate::server::time::{iso_time, Millis};
 
@@ -21,6 +21,15 @@ pub struct AuditEvent {
     pub subject: String,
     pub details: String,
     pub address: String,
+    /// The interaction it is about, if any.
+    pub interaction_id: Option<i64>,
+}
+
+impl AuditEvent {
+    /// The same event, about interaction `id`.
+    pub fn about(self, id: i64) -> AuditEvent {
+        AuditEvent { interaction_id: Some(id), ..self }
+    }
 }
 
 /// Recent failed sign-ins for one account and from one address.
@@ -50,13 +59,15 @@ impl Actor {
             subject: subject.to_string(),
             details,
             address: self.address.clone(),
+            interaction_id: None,
         }
     }
 }
 
 pub(super) async fn insert_audit(conn: &mut AnyConnection, event: &AuditEvent) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO audit_events (at, actor_id, action, subject, details, address) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO audit_events (at, actor_id, action, subject, details, address, interaction_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(event.at)
     .bind(event.actor_id)
@@ -64,6 +75,7 @@ pub(super) async fn insert_audit(conn: &mut AnyConnection, event: &AuditEvent) -
     .bind(&event.subject)
     .bind(&event.details)
     .bind(&event.address)
+    .bind(event.interaction_id)
     .execute(conn)
     .await?;
     Ok(())
@@ -85,11 +97,20 @@ impl Store {
         insert_audit(&mut conn, event).await
     }
 
-    /// A page of the audit log, newest first, older than event `before`.
-    pub async fn audit_page(&self, before: Option<i64>, limit: usize) -> Result<AuditPage, StoreError> {
+    /// A page of the audit log, newest first, older than event `before`. The
+    /// details of an event about an interaction `reader` may not open are
+    /// withheld.
+    pub async fn audit_page(
+        &self,
+        before: Option<i64>,
+        limit: usize,
+        reader: &Reader,
+    ) -> Result<AuditPage, StoreError> {
         let rows = sqlx::query(
-            "SELECT a.id, a.at, COALESCE(m.name, '') AS actor, a.action, a.subject, a.details, a.address
+            "SELECT a.id, a.at, COALESCE(m.name, '') AS actor, a.action, a.subject, a.details, a.address,
+                    COALESCE(x.access, '') AS access
              FROM audit_events a LEFT JOIN staff_members m ON m.id = a.actor_id
+             LEFT JOIN interactions x ON x.id = a.interaction_id
              WHERE a.id < $1 ORDER BY a.id DESC LIMIT $2",
         )
         .bind(before.unwrap_or(i64::MAX))
@@ -105,7 +126,10 @@ impl Store {
                     actor: r.try_get("actor")?,
                     action: r.try_get("action")?,
                     subject: r.try_get("subject")?,
-                    details: r.try_get("details")?,
+                    details: match reader.opens(r.try_get("access")?) {
+                        true => r.try_get("details")?,
+                        false => "(about an interaction you may not open)".into(),
+                    },
                     address: r.try_get("address")?,
                 })
             })

@@ -17,6 +17,16 @@ use crate::server::time::{display_time, iso_time, now_millis};
 
 const TZ: Tz = chrono_tz::Europe::London;
 
+/// A reader who may open every row.
+fn all() -> Reader {
+    Reader::everything()
+}
+
+/// An admin, as the detail page's viewer.
+fn admin() -> StaffRecord {
+    StaffRecord { id: 1, name: "Admin".into(), email: "admin@example.org".into(), role: Role::Admin }
+}
+
 impl Store {
     /// Records an interaction as staff do: through `record_interaction` and
     /// every check it makes (the person, the type's teams, a reply's person).
@@ -100,6 +110,7 @@ mod actions;
 mod people;
 mod staff;
 mod types;
+mod visibility;
 
 /// Everything the reference ordering needs, straight from the tables.
 #[derive(Debug, Clone)]
@@ -168,7 +179,7 @@ async fn walk_pages(store: &Store, base: &LogQuery) -> (Vec<i64>, Vec<Vec<i64>>)
     let mut pages: Vec<Vec<i64>> = Vec::new();
     let mut query = base.clone();
     loop {
-        let page = store.list_interactions(&query, TZ).await.unwrap();
+        let page = store.list_interactions(&query, &all(), TZ).await.unwrap();
         assert!(page.rows.len() <= PAGE_SIZE);
         pages.push(page.rows.iter().map(|r| r.id).collect());
         match page.next_anchor() {
@@ -181,7 +192,7 @@ async fn walk_pages(store: &Store, base: &LogQuery) -> (Vec<i64>, Vec<Vec<i64>>)
     let mut back_pages = vec![pages.last().cloned().unwrap_or_default()];
     let mut first_id = pages.last().and_then(|p| p.first().copied());
     while let Some(id) = first_id {
-        let page = store.list_interactions(&base.with_page(PageAnchor::Before(id)), TZ).await.unwrap();
+        let page = store.list_interactions(&base.with_page(PageAnchor::Before(id)), &all(), TZ).await.unwrap();
         if page.rows.is_empty() {
             break;
         }
@@ -210,7 +221,7 @@ fn rows_matching(reference: &[Ref], prefix: &str) -> Vec<i64> {
 behaviours! {
     async fn demo_data_is_realistic_and_counted(engine: Engine) {
         let store = seeded_store(engine, 600).await;
-        let page = store.list_interactions(&LogQuery::default(), TZ).await.unwrap();
+        let page = store.list_interactions(&LogQuery::default(), &all(), TZ).await.unwrap();
         assert_eq!(page.total, 600);
         assert_eq!(page.rows.len(), PAGE_SIZE);
         assert!(page.has_next && !page.has_previous);
@@ -255,7 +266,7 @@ behaviours! {
                     let (forward, back_pages) = walk_pages(s, &base).await;
                     assert_eq!(forward, expected, "{name} search order for {column:?} {dir:?}");
                     assert_eq!(back_pages.concat(), expected, "{name} backwards for {column:?} {dir:?}");
-                    let page = s.list_interactions(&base, TZ).await.unwrap();
+                    let page = s.list_interactions(&base, &all(), TZ).await.unwrap();
                     assert_eq!(page.total as usize, matched.len());
                 }
             }
@@ -281,7 +292,7 @@ behaviours! {
                 let query = LogQuery { q: "call".into(), types: types.clone(), person: scope, ..Default::default() };
                 let (ids, _) = walk_pages(&s, &query).await;
                 assert_eq!(ids, expected, "{types:?} {scope:?} limit {limit}");
-                let page = s.list_interactions(&query, TZ).await.unwrap();
+                let page = s.list_interactions(&query, &all(), TZ).await.unwrap();
                 assert_eq!(page.total as usize, expected.len(), "{types:?} {scope:?}");
             }
         }
@@ -297,12 +308,12 @@ behaviours! {
             .filter(|id| reference.iter().any(|r| r.id == *id && (r.type_id == 1 || r.type_id == 3)))
             .collect();
         assert_eq!(ids, expected);
-        let page = store.list_interactions(&query, TZ).await.unwrap();
+        let page = store.list_interactions(&query, &all(), TZ).await.unwrap();
         assert_eq!(page.total as usize, expected.len());
 
         let person = reference[0].person_id;
         let scoped = LogQuery { person: Some(person), ..Default::default() };
-        let page = store.list_interactions(&scoped, TZ).await.unwrap();
+        let page = store.list_interactions(&scoped, &all(), TZ).await.unwrap();
         let mine = reference.iter().filter(|r| r.person_id == person).count();
         assert_eq!(page.total as usize, mine);
         assert!(page.rows.iter().all(|r| r.person_id == person));
@@ -320,6 +331,7 @@ behaviours! {
             logged_by: 1,
             reply_to: None,
             source: crate::recording::Source::Staff,
+            visibility: Default::default(),
         };
         // 14 March 2026 23:30 UTC is 14 March in London (GMT).
         let march = Utc.with_ymd_and_hms(2026, 3, 14, 23, 30, 0).unwrap().timestamp_millis();
@@ -336,7 +348,7 @@ behaviours! {
             let store = store.clone();
             let q = q.to_string();
             async move {
-                let page = store.list_interactions(&LogQuery { q, ..Default::default() }, TZ).await.unwrap();
+                let page = store.list_interactions(&LogQuery { q, ..Default::default() }, &all(), TZ).await.unwrap();
                 let mut ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
                 ids.sort();
                 assert_eq!(page.total as usize, ids.len());
@@ -368,38 +380,38 @@ behaviours! {
     async fn rename_keeps_a_revision_and_marks_the_row(engine: Engine) {
         let store = seeded_store(engine, 20).await;
         let id = 5;
-        let before = store.log_row(id, TZ).await.unwrap().unwrap();
-        store.rename_description(id, "Call about rent arrears", 2, 1_000).await.unwrap();
-        let after = store.log_row(id, TZ).await.unwrap().unwrap();
+        let before = store.log_row(id, &all(), TZ).await.unwrap().unwrap();
+        store.rename_description(id, "Call about rent arrears", &all(), 2, 1_000).await.unwrap();
+        let after = store.log_row(id, &all(), TZ).await.unwrap().unwrap();
         assert_eq!(after.description, "Call about rent arrears");
         assert!(after.renamed);
-        let detail = store.interaction_detail(id, TZ).await.unwrap().unwrap();
+        let detail = store.interaction_detail(id, &admin(), &all(), TZ).await.unwrap().unwrap();
         let last = detail.revisions.last().unwrap();
         assert_eq!(last.old_description, before.description);
         assert_eq!(last.new_description, "Call about rent arrears");
         assert_eq!(last.revised_at, "1970-01-01T00:00:01Z");
         // The same text again is not a rename.
         let revisions = detail.revisions.len();
-        store.rename_description(id, "Call about rent arrears", 2, 2_000).await.unwrap();
-        let detail = store.interaction_detail(id, TZ).await.unwrap().unwrap();
+        store.rename_description(id, "Call about rent arrears", &all(), 2, 2_000).await.unwrap();
+        let detail = store.interaction_detail(id, &admin(), &all(), TZ).await.unwrap().unwrap();
         assert_eq!(detail.revisions.len(), revisions);
         // Search finds the new words, not the old.
-        let found = store.list_interactions(&LogQuery { q: "arrears".into(), ..Default::default() }, TZ).await.unwrap();
+        let found = store.list_interactions(&LogQuery { q: "arrears".into(), ..Default::default() }, &all(), TZ).await.unwrap();
         assert!(found.rows.iter().any(|r| r.id == id));
-        assert!(matches!(store.rename_description(999_999, "x", 1, 0).await, Err(StoreError::NotFound)));
+        assert!(matches!(store.rename_description(999_999, "x", &all(), 1, 0).await, Err(StoreError::NotFound)));
     }
 
     async fn concurrent_renames_keep_an_unbroken_chain_of_revisions(engine: Engine) {
         let store = seeded_store(engine, 10).await;
         let id = 4;
-        let before = store.interaction_detail(id, TZ).await.unwrap().unwrap();
+        let before = store.interaction_detail(id, &admin(), &all(), TZ).await.unwrap().unwrap();
         // Four writers rename the same interaction at once, ten times each.
         let writers: Vec<_> = (0..4)
             .map(|w| {
                 let store = store.clone();
                 tokio::spawn(async move {
                     for k in 0..10 {
-                        store.rename_description(id, &format!("Writer {w} take {k}"), 1, k).await.unwrap();
+                        store.rename_description(id, &format!("Writer {w} take {k}"), &all(), 1, k).await.unwrap();
                     }
                 })
             })
@@ -408,7 +420,7 @@ behaviours! {
             writer.await.unwrap();
         }
         // Every rename saw the text the one before it left: nothing lost.
-        let after = store.interaction_detail(id, TZ).await.unwrap().unwrap();
+        let after = store.interaction_detail(id, &admin(), &all(), TZ).await.unwrap().unwrap();
         let new = &after.revisions[before.revisions.len()..];
         assert_eq!(new.len(), 40);
         assert_eq!(new[0].old_description, before.row.description);
@@ -450,7 +462,7 @@ behaviours! {
             .execute(pool)
             .await
             .unwrap();
-        store.rename_description(1, "A better description", 1, 5).await.unwrap();
+        store.rename_description(1, "A better description", &all(), 1, 5).await.unwrap();
         let err = sqlx::query("UPDATE description_revisions SET new_description = 'x'").execute(pool).await.unwrap_err();
         assert!(err.to_string().contains("cannot be changed"), "{err}");
         let err = sqlx::query("DELETE FROM description_revisions").execute(pool).await.unwrap_err();
@@ -466,7 +478,7 @@ behaviours! {
     async fn detail_shows_replies_both_ways_and_unknown_is_none(engine: Engine) {
         let store = seeded_store(engine, 5).await;
         // A reply is about the person its original is about.
-        let person_id = store.log_row(2, TZ).await.unwrap().unwrap().person_id;
+        let person_id = store.log_row(2, &all(), TZ).await.unwrap().unwrap().person_id;
         let reply = store
             .create_interaction(&NewInteraction {
                 person_id,
@@ -477,22 +489,23 @@ behaviours! {
                 logged_by: 1,
                 reply_to: Some(2),
                 source: crate::recording::Source::Staff,
+                visibility: Default::default(),
             })
             .await
             .unwrap();
-        let detail = store.interaction_detail(reply, TZ).await.unwrap().unwrap();
+        let detail = store.interaction_detail(reply, &admin(), &all(), TZ).await.unwrap().unwrap();
         assert_eq!(detail.reply_to.as_ref().map(|l| l.id), Some(2));
         assert!(!detail.row.tags.is_empty(), "tags extracted on create");
-        let original = store.interaction_detail(2, TZ).await.unwrap().unwrap();
+        let original = store.interaction_detail(2, &admin(), &all(), TZ).await.unwrap().unwrap();
         assert!(original.replies.iter().any(|r| r.id == reply));
-        assert!(store.interaction_detail(424_242, TZ).await.unwrap().is_none());
+        assert!(store.interaction_detail(424_242, &admin(), &all(), TZ).await.unwrap().is_none());
     }
 
     async fn a_missing_anchor_falls_back_to_the_first_page(engine: Engine) {
         let store = seeded_store(engine, 80).await;
-        let first = store.list_interactions(&LogQuery::default(), TZ).await.unwrap();
+        let first = store.list_interactions(&LogQuery::default(), &all(), TZ).await.unwrap();
         let bogus =
-            store.list_interactions(&LogQuery::default().with_page(PageAnchor::After(9_999_999)), TZ).await.unwrap();
+            store.list_interactions(&LogQuery::default().with_page(PageAnchor::After(9_999_999)), &all(), TZ).await.unwrap();
         assert_eq!(first.rows, bogus.rows);
     }
 
@@ -503,7 +516,7 @@ behaviours! {
         for column in SortColumn::ALL {
             for dir in [SortDir::Asc, SortDir::Desc] {
                 let query = LogQuery { sort: column, dir: Some(dir), ..Default::default() };
-                let export = store.export_interactions(&query, TZ, 100_000).await.unwrap();
+                let export = store.export_interactions(&query, &all(), TZ, 100_000).await.unwrap();
                 let ids: Vec<i64> = export.rows.iter().map(|r| r.id).collect();
                 assert_eq!(ids, expected_order(reference.clone(), column, dir), "export order for {column:?} {dir:?}");
                 assert_eq!(export.total, 1_240);
@@ -520,14 +533,14 @@ behaviours! {
         for s in [store.clone().with_search_fetch_limit(i64::MAX), store.clone().with_search_fetch_limit(0)] {
             for view in &views {
                 let (paged, _) = walk_pages(&s, view).await;
-                let export = s.export_interactions(view, TZ, 100_000).await.unwrap();
+                let export = s.export_interactions(view, &all(), TZ, 100_000).await.unwrap();
                 assert!(!paged.is_empty());
                 assert_eq!(export.rows.iter().map(|r| r.id).collect::<Vec<_>>(), paged, "{view:?}");
                 assert_eq!(export.total as usize, paged.len());
             }
         }
         // Over the limit: the count, and no rows rather than some of them.
-        let over = store.export_interactions(&LogQuery::default(), TZ, 1_000).await.unwrap();
+        let over = store.export_interactions(&LogQuery::default(), &all(), TZ, 1_000).await.unwrap();
         assert_eq!((over.total, over.rows.len()), (1_240, 0));
     }
 }
@@ -536,7 +549,7 @@ behaviours! {
 fn search_parsing_quotes_words_and_reads_dates() {
     let s = parse_search("GP \"visit", TZ);
     assert_eq!(s.words, ["gp", "visit"]);
-    assert_eq!(fts_expression(&s.words, &[], None), "{description tags} : (\"gp\"* AND \"visit\"*)");
+    assert_eq!(fts_expression(&s.words, &[], None, &all()), "{description tags} : (\"gp\"* AND \"visit\"*)");
     let s = parse_search("2026-13", TZ);
     assert!(s.ranges.is_empty(), "no month 13");
     let s = parse_search("2026-07-01", TZ);
@@ -594,6 +607,7 @@ async fn sqlite_statistics_are_gathered_on_opening_not_under_a_live_pool() {
             logged_by: 1,
             reply_to: None,
             source: crate::recording::Source::Staff,
+            visibility: Default::default(),
         })
         .await;
     assert!(written.is_ok(), "{written:?}");

@@ -205,11 +205,11 @@ behaviours! {
                 .await
                 .unwrap();
         assert_eq!((note.as_str(), type_id_of, person_of, logged_by), ("Rang Ada; she will pay on Friday.", call, person, 3));
-        let top = store.list_interactions(&LogQuery { person: Some(person), ..Default::default() }, TZ).await.unwrap();
+        let top = store.list_interactions(&LogQuery { person: Some(person), ..Default::default() }, &all(), TZ).await.unwrap();
         assert_eq!(top.rows[0].id, interaction, "the new interaction heads the person's log");
         assert!(top.rows[0].description.starts_with("Done: Call back"), "{}", top.rows[0].description);
 
-        let recorded = store.interaction_detail(interaction, TZ).await.unwrap().unwrap();
+        let recorded = store.interaction_detail(interaction, &admin(), &all(), TZ).await.unwrap().unwrap();
         assert_eq!(recorded.actions.len(), 1);
         assert!(recorded.actions[0].id == id && recorded.actions[0].completed_here, "the interaction links to its action");
 
@@ -225,7 +225,7 @@ behaviours! {
         assert!(to_grace[0].2.contains("Rang Ada; she will pay on Friday."));
         assert!(to_grace[0].2.contains(&format!("https://interlog.test/interactions/{interaction}")));
 
-        let detail = store.action_detail(id, &staff(2), &day_string(today()), TZ).await.unwrap().unwrap();
+        let detail = store.action_detail(id, &staff(2), &all(), &day_string(today()), TZ).await.unwrap().unwrap();
         assert_eq!(detail.row.completion_id, Some(interaction));
         assert!(!detail.can_edit && !detail.can_complete && !detail.row.overdue, "a completed action is settled");
         // A completed action is part of the record, whatever the caller.
@@ -268,7 +268,7 @@ behaviours! {
         let id = store.assign_action(&action(person, call, 4, "Book the visit", 2), &staff(3), &by(3), &mail()).await.unwrap();
         let version = |store: &Store| {
             let store = store.clone();
-            async move { store.action_detail(id, &staff(1), "2000-01-01", TZ).await.unwrap().unwrap().version }
+            async move { store.action_detail(id, &staff(1), &all(), "2000-01-01", TZ).await.unwrap().unwrap().version }
         };
         let edit = |assignee: i64, text: &str, v: i64| ActionEdit {
             type_id: visit,
@@ -299,13 +299,13 @@ behaviours! {
         let to_daniel = outbox_for(&store, 5).await;
         assert_eq!(to_daniel.len(), 1);
         assert!(to_daniel[0].2.contains("Priya Shah assigned you"));
-        let detail = store.action_detail(id, &staff(5), &day_string(today()), TZ).await.unwrap().unwrap();
+        let detail = store.action_detail(id, &staff(5), &all(), &day_string(today()), TZ).await.unwrap().unwrap();
         assert_eq!((detail.row.assignee.id, detail.row.kind.id, detail.row.instructions.as_str()), (5, visit, "Book the home visit"));
         assert!(detail.can_complete && !detail.can_edit, "Daniel may complete it, not change it");
 
         // Deleted by a manager: gone, with everything it said in the audit log.
         store.delete_action(id, &staff(2), &by(2)).await.unwrap();
-        assert!(store.action_detail(id, &staff(2), "2000-01-01", TZ).await.unwrap().is_none());
+        assert!(store.action_detail(id, &staff(2), &all(), "2000-01-01", TZ).await.unwrap().is_none());
         let trail: Vec<(String, Option<i64>, String)> = sqlx::query_as(
             "SELECT action, actor_id, details FROM audit_events WHERE subject = $1 ORDER BY id",
         )

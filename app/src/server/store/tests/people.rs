@@ -24,6 +24,7 @@ fn new_interaction(person_id: i64, type_id: i64, logged_by: i64, description: &s
         logged_by,
         reply_to: None,
         source: Source::Staff,
+        visibility: Default::default(),
     }
 }
 
@@ -87,7 +88,7 @@ behaviours! {
         // Recorded: at the top of the person's log, logged now by the recorder.
         let first = store.record_interaction(&new_interaction(ada, call, 3, "Rang about rent arrears"), None, now).await.unwrap();
         assert!(!first.replayed);
-        let page = store.list_interactions(&LogQuery { person: Some(ada), ..LogQuery::default() }, TZ).await.unwrap();
+        let page = store.list_interactions(&LogQuery { person: Some(ada), ..LogQuery::default() }, &all(), TZ).await.unwrap();
         let top = &page.rows[0];
         assert_eq!((top.id, top.description.as_str(), top.logged_by_name.as_str()), (first.id, "Rang about rent arrears", "Tom Whitaker"));
         assert!(top.tags.iter().any(|t| t.contains("arrears")), "{:?}", top.tags);
@@ -100,11 +101,11 @@ behaviours! {
         assert!(matches!(store.record_interaction(&wrong, None, now).await, Err(StoreError::Invalid(m)) if m.contains("same person")));
         let reply = NewInteraction { reply_to: Some(first.id), source: Source::Email, ..new_interaction(ada, call, 3, "Called back") };
         let reply = store.record_interaction(&reply, None, now).await.unwrap();
-        let detail = store.interaction_detail(reply.id, TZ).await.unwrap().unwrap();
+        let detail = store.interaction_detail(reply.id, &admin(), &all(), TZ).await.unwrap().unwrap();
         assert_eq!(detail.reply_to.map(|p| p.id), Some(first.id));
         assert_eq!(detail.source, Source::Email);
         assert!(detail.row.reply);
-        let original = store.interaction_detail(first.id, TZ).await.unwrap().unwrap();
+        let original = store.interaction_detail(first.id, &admin(), &all(), TZ).await.unwrap().unwrap();
         assert_eq!(original.replies.iter().map(|r| r.id).collect::<Vec<_>>(), vec![reply.id]);
         assert!(!original.row.reply);
     }
@@ -148,17 +149,17 @@ behaviours! {
 
     async fn posted_in_error_is_marked_and_withdrawn_and_both_are_audited(engine: Engine) {
         let store = seeded_store(engine, 5).await;
-        store.mark_posted_in_error(2, "Logged against the wrong person", &by(3)).await.unwrap();
-        let detail = store.interaction_detail(2, TZ).await.unwrap().unwrap();
+        store.mark_posted_in_error(2, "Logged against the wrong person", &all(), &by(3)).await.unwrap();
+        let detail = store.interaction_detail(2, &admin(), &all(), TZ).await.unwrap().unwrap();
         let mark = detail.error_mark.clone().unwrap();
         assert_eq!((mark.reason.as_str(), mark.marked_by_name.as_str()), ("Logged against the wrong person", "Tom Whitaker"));
         assert!(detail.row.posted_in_error);
-        let page = store.list_interactions(&LogQuery::default(), TZ).await.unwrap();
+        let page = store.list_interactions(&LogQuery::default(), &all(), TZ).await.unwrap();
         assert!(page.rows.iter().any(|r| r.id == 2 && r.posted_in_error), "still in the log, marked");
-        store.mark_posted_in_error(2, "Duplicate of #1", &by(1)).await.unwrap();
-        store.withdraw_posted_in_error(2, &by(1)).await.unwrap();
-        store.withdraw_posted_in_error(2, &by(1)).await.unwrap();
-        let detail = store.interaction_detail(2, TZ).await.unwrap().unwrap();
+        store.mark_posted_in_error(2, "Duplicate of #1", &all(), &by(1)).await.unwrap();
+        store.withdraw_posted_in_error(2, &all(), &by(1)).await.unwrap();
+        store.withdraw_posted_in_error(2, &all(), &by(1)).await.unwrap();
+        let detail = store.interaction_detail(2, &admin(), &all(), TZ).await.unwrap().unwrap();
         assert!(detail.error_mark.is_none() && !detail.row.posted_in_error);
         let audit: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT action, subject, details FROM audit_events WHERE action LIKE 'posted_in_error%' ORDER BY id",
@@ -175,7 +176,7 @@ behaviours! {
         for ((action, subject, details), (want_action, want_details)) in audit.iter().zip(expected) {
             assert_eq!((action.as_str(), subject.as_str(), details.as_str()), (want_action, "interaction 2", want_details));
         }
-        assert!(matches!(store.mark_posted_in_error(999_999, "x", &by(1)).await, Err(StoreError::NotFound)));
+        assert!(matches!(store.mark_posted_in_error(999_999, "x", &all(), &by(1)).await, Err(StoreError::NotFound)));
     }
 
     async fn api_tokens_work_until_revoked_and_only_for_staff_who_may_record(engine: Engine) {

@@ -197,7 +197,7 @@ behaviours! {
         let settings = store.type_settings().await.unwrap();
         assert!(settings.types.last().is_some_and(|t| t.id == visit && t.deleted));
         let query = LogQuery { types: vec![visit], ..Default::default() };
-        let page = store.list_interactions(&query, TZ).await.unwrap();
+        let page = store.list_interactions(&query, &all(), TZ).await.unwrap();
         assert_eq!(page.total as i64, used);
         assert!(page.rows.iter().all(|r| r.kind.deleted && r.kind.name == "Visit"));
         // A deleted type cannot be changed or moved, only restored.
