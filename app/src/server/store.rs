@@ -64,6 +64,9 @@ pub struct Store {
     /// SQLite only: up to this many search matches are fetched and sorted;
     /// above it, pages are found by walking the sort order's index.
     search_fetch_limit: i64,
+    /// Teams by id, for the words on lock badges: read again whenever a
+    /// row names a team not in it (one added, here or by another server).
+    teams: std::sync::Arc<std::sync::RwLock<Vec<crate::access::Team>>>,
 }
 
 /// How to connect. `max_connections` defaults to 8 for SQLite (one writer at a
@@ -163,7 +166,7 @@ impl Store {
             .after_connect(move |conn, _| Box::pin(async move { conn.execute(settings).await.map(|_| ()) }))
             .connect(&url)
             .await?;
-        Ok(Store { pool, engine, search_fetch_limit: 5_000 })
+        Ok(Store { pool, engine, search_fetch_limit: 5_000, teams: Default::default() })
     }
 
     /// Refreshes the query planner's statistics after loading many rows.

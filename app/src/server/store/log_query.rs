@@ -269,10 +269,7 @@ impl Store {
         sql.push(")");
         reader.write_condition(&mut sql, "i");
         let found = sql.query().fetch_all(&self.pool).await?;
-        let teams = match found.iter().any(|r| !r.get::<&str, _>("access").is_empty()) {
-            true => self.teams().await?,
-            false => Vec::new(),
-        };
+        let teams = self.teams_named_by(found.iter().map(|r| r.get::<&str, _>("access"))).await?;
         let mut by_id: HashMap<i64, LogRow> = found
             .into_iter()
             .map(|r| {
@@ -323,6 +320,18 @@ impl Store {
                 None => sql.push(" AND 1 = 0"),
             }
             sql.push("), 0) AS BIGINT)");
+        } else if filter.text.is_none() && !filter.reader.sees_all {
+            // Every row of the view less its restricted rows the reader may
+            // not open: the first counted from the view's index alone, the
+            // second from the restricted rows' own (small) index.
+            sql = Sql::new("SELECT (SELECT count(*) FROM interactions i WHERE ");
+            filter.write_view(&mut sql, Rows::Interactions);
+            sql.push(") - (SELECT count(*) FROM interactions i WHERE i.access <> '' AND ");
+            filter.write_view(&mut sql, Rows::Interactions);
+            if let Some(opens) = filter.reader.condition(&mut sql, "i") {
+                sql.push(&format!(" AND NOT {opens}"));
+            }
+            sql.push(")");
         } else {
             let rows = if filter.search_table_answers() { Rows::SearchTable } else { Rows::Interactions };
             sql = Sql::new(&format!("SELECT count(*) FROM {} i WHERE ", rows.table()));
@@ -540,8 +549,10 @@ struct Filter {
 
 impl Filter {
     fn new(engine: Engine, query: &LogQuery, reader: &Reader, search: &Search, walk_index: bool) -> Filter {
+        // The words alone: the reader's condition, in SQL, leaves out what
+        // they may not open (cheaper than asking the full-text index to).
         let text = (!search.words.is_empty()).then(|| match engine {
-            Engine::Sqlite => fts_expression(&search.words, &query.types, query.person, reader),
+            Engine::Sqlite => fts_expression(&search.words, &query.types, query.person, &Reader::everything()),
             Engine::Postgres => search.words.join(" "),
         });
         Filter {
@@ -569,8 +580,15 @@ impl Filter {
         self.write_on(sql, Rows::Interactions);
     }
 
-    /// Appends the conditions on `rows` aliased `i`, binding their values.
+    /// Appends the conditions on `rows` aliased `i`, binding their values:
+    /// the view's, and the rows the reader may open.
     fn write_on(&self, sql: &mut Sql, rows: Rows) {
+        self.write_view(sql, rows);
+        self.reader.write_condition(sql, "i");
+    }
+
+    /// Appends the view's conditions alone, whoever reads it.
+    fn write_view(&self, sql: &mut Sql, rows: Rows) {
         sql.push("1 = 1");
         if let Some(person) = self.person {
             let p = sql.arg(person);
@@ -631,6 +649,5 @@ impl Filter {
             }
             (None, None) => {}
         }
-        self.reader.write_condition(sql, "i");
     }
 }

@@ -157,6 +157,27 @@ impl Store {
 
     /// Every team, by name (for lock badges and visibility pickers).
     pub async fn teams(&self) -> Result<Vec<Team>, StoreError> {
-        super::staff::all_teams(&mut *self.pool.acquire().await?).await
+        let teams = super::staff::all_teams(&mut *self.pool.acquire().await?).await?;
+        if let Ok(mut cached) = self.teams.write() {
+            cached.clone_from(&teams);
+        }
+        Ok(teams)
+    }
+
+    /// The teams rows with these `access` values name, from memory when
+    /// every one is known there (teams are added, never renamed or removed).
+    pub(super) async fn teams_named_by<'a>(
+        &self,
+        accesses: impl Iterator<Item = &'a str>,
+    ) -> Result<Vec<Team>, StoreError> {
+        let mut needed = accesses.flat_map(|a| match visibility_of(a) {
+            Visibility::Teams(ids) => ids,
+            _ => Vec::new(),
+        });
+        let cached = self.teams.read().map(|t| t.clone()).unwrap_or_default();
+        if needed.all(|id| cached.iter().any(|t| t.id == id)) {
+            return Ok(cached);
+        }
+        self.teams().await
     }
 }
