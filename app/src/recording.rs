@@ -22,12 +22,123 @@ pub const MAX_PEOPLE_SEARCH_CHARS: usize = 100;
 pub const FUTURE_GRACE_MS: i64 = 2 * 60 * 1000;
 
 /// Someone the organisation serves.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     pub id: i64,
     pub name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// What they like to be called, when not their name.
+    #[serde(default)]
+    pub preferred_name: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub date_of_birth: Option<String>,
+    /// A postal address, several lines.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Bumped by every edit: an edit made against an older one is refused.
+    #[serde(default)]
+    pub version: i64,
+}
+
+/// The longest postal address, in characters.
+pub const MAX_ADDRESS_CHARS: usize = 500;
+
+/// A person's details as the edit form sends them (every field text).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonForm {
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub preferred_name: String,
+    #[serde(default)]
+    pub date_of_birth: String,
+    #[serde(default)]
+    pub address: String,
+}
+
+impl PersonForm {
+    /// The form as it shows `person`.
+    pub fn of(person: &Person) -> PersonForm {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        PersonForm {
+            name: person.name.clone(),
+            email: text(&person.email),
+            phone: text(&person.phone),
+            preferred_name: text(&person.preferred_name),
+            date_of_birth: text(&person.date_of_birth),
+            address: text(&person.address),
+        }
+    }
+
+    /// The details as stored, or every problem, each naming its field.
+    /// `today` (`YYYY-MM-DD`) bounds the date of birth.
+    pub fn validated(&self, today: &str) -> Result<Person, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let optional = |text: &str| (!text.trim().is_empty()).then(|| text.trim().to_string());
+        let name = validate_line(&self.name, "The name", MAX_NAME_CHARS).map_err(|e| errors.add("name", &e)).ok();
+        let email = match optional(&self.email) {
+            None => None,
+            Some(email) => validate_email(&email).map_err(|e| errors.add("email", &e)).ok(),
+        };
+        let phone = match optional(&self.phone) {
+            None => None,
+            Some(phone) => validate_phone(&phone).map_err(|e| errors.add("phone", &e)).ok(),
+        };
+        let preferred_name = match optional(&self.preferred_name) {
+            None => None,
+            Some(p) => validate_line(&p, "The preferred name", MAX_NAME_CHARS)
+                .map_err(|e| errors.add("preferred_name", &e))
+                .ok(),
+        };
+        let date_of_birth = match optional(&self.date_of_birth) {
+            None => None,
+            Some(d) => validate_birth_date(&d, today).map_err(|e| errors.add("date_of_birth", &e)).ok(),
+        };
+        let address = match optional(&self.address) {
+            None => None,
+            Some(a) => {
+                validate_long_text(&a, "The address", MAX_ADDRESS_CHARS).map_err(|e| errors.add("address", &e)).ok()
+            }
+        };
+        match name {
+            Some(name) if errors.is_empty() => {
+                Ok(Person { id: 0, name, email, phone, preferred_name, date_of_birth, address, version: 0 })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A date of birth: `YYYY-MM-DD`, a real day, from 1900 and not after `today`.
+pub fn validate_birth_date(input: &str, today: &str) -> Result<String, String> {
+    let text = input.trim();
+    let real = crate::actions::looks_like_day(text) && {
+        let part = |r: std::ops::Range<usize>| text[r].parse::<u32>().unwrap_or(0);
+        let (year, month, day) = (part(0..4), part(5..7), part(8..10));
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        day <= days
+    };
+    if !real {
+        return Err("Give the date of birth as a real day, like 1984-03-09.".into());
+    }
+    if text < "1900-01-01" {
+        return Err("The date of birth is before 1900: check the year.".into());
+    }
+    if text > today {
+        return Err("The date of birth cannot be in the future.".into());
+    }
+    Ok(text.to_string())
 }
 
 /// One page of a people search, in name order.
@@ -63,7 +174,7 @@ impl NewPerson {
             "" => None,
             phone => Some(validate_phone(phone)?),
         };
-        Ok(Person { id: 0, name, email, phone })
+        Ok(Person { id: 0, name, email, phone, ..Person::default() })
     }
 }
 
@@ -370,6 +481,41 @@ pub const MAX_TOKEN_NAME_CHARS: usize = 80;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn person_details_are_validated_field_by_field() {
+        let form = PersonForm {
+            name: " Ada Quill ".into(),
+            email: "Ada@Example.org".into(),
+            phone: "020 7946 0958".into(),
+            preferred_name: " Addie ".into(),
+            date_of_birth: "1984-02-29".into(),
+            address: "1 Lane\r\nTown".into(),
+        };
+        let person = form.validated("2026-12-01").unwrap();
+        assert_eq!(person.name, "Ada Quill");
+        assert_eq!(person.email.as_deref(), Some("ada@example.org"));
+        assert_eq!(person.preferred_name.as_deref(), Some("Addie"));
+        assert_eq!(person.address.as_deref(), Some("1 Lane\nTown"));
+        assert_eq!(PersonForm::of(&person).validated("2026-12-01").unwrap(), person);
+        let empty = PersonForm { name: "Ada".into(), ..PersonForm::default() };
+        assert_eq!(empty.validated("2026-12-01").unwrap().date_of_birth, None);
+        let bad = PersonForm {
+            name: " ".into(),
+            email: "ada@".into(),
+            phone: "call me".into(),
+            preferred_name: "x\u{7}".into(),
+            date_of_birth: "1983-02-29".into(),
+            address: "x".repeat(MAX_ADDRESS_CHARS + 1),
+        };
+        let errors = bad.validated("2026-12-01").unwrap_err();
+        for field in ["name", "email", "phone", "preferred_name", "date_of_birth", "address"] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
+        for (day, ok) in [("2026-12-02", false), ("1899-12-31", false), ("2026-04-31", false), ("2000-02-29", true)] {
+            assert_eq!(validate_birth_date(day, "2026-12-01").is_ok(), ok, "{day}");
+        }
+    }
 
     #[test]
     fn people_are_validated() {

@@ -242,7 +242,8 @@ async fn snapshot(store: &Store) -> Vec<String> {
         "SELECT CAST(count(*) AS TEXT) FROM sessions",
         "SELECT id || ' ' || name || ' ' || colour || ' ' || icon || ' ' || sort_key || ' ' || version || ' ' || COALESCE(deleted_at, 0) FROM interaction_types ORDER BY id",
         "SELECT type_id || ' ' || team_id FROM interaction_type_teams ORDER BY type_id, team_id",
-        "SELECT id || ' ' || name || ' ' || COALESCE(email, '') FROM people ORDER BY id",
+        "SELECT id || ' ' || name || ' ' || COALESCE(email, '') || ' ' || version FROM people ORDER BY id",
+        "SELECT id || ' ' || access FROM interactions ORDER BY id",
         "SELECT id || ' ' || COALESCE(error_reason, '') FROM interactions ORDER BY id",
         "SELECT id || ' ' || name || ' ' || COALESCE(revoked_at, 0) FROM api_tokens ORDER BY id",
         "SELECT id || ' ' || assignee_id || ' ' || instructions || ' ' || due_on || ' ' || version || ' ' || COALESCE(completion_id, 0) FROM actions ORDER BY id",
@@ -740,6 +741,7 @@ on_both_engines! {
             ("/api/search_people", r#"{"q":"a","offset":0}"#.into(), Access::Reads),
             ("/api/get_person", r#"{"id":1}"#.into(), Access::Reads),
             ("/api/add_person", r#"{"person":{"name":"Sneaky Person","email":"","phone":""}}"#.into(), Access::Changes),
+            ("/api/update_person", r#"{"id":1,"form":{"name":"Renamed Person"},"version":1}"#.into(), Access::Changes),
             ("/api/new_interaction_options", r#"{"person":1,"reply_to":null}"#.into(), Access::Changes),
             ("/api/record_interaction", r#"{"form":{"person_id":"1","type_id":"1","description":"Checked","note":"A note","occurred_at":"2026-01-01T10:00","reply_to":""}}"#.into(), Access::Changes),
             ("/api/mark_posted_in_error", r#"{"id":7,"reason":"Wrong person"}"#.into(), Access::Changes),
@@ -1067,6 +1069,51 @@ on_both_engines! {
         }
         let (status, text) = send_as(&app, None, api(r#"{"person":3,"type":1,"note":"x","source":"call","visibility":"teams","teams":[999999]}"#.into())).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    }
+
+    fn a_person_s_details_are_corrected_against_the_version_seen_and_audited(app) {
+        let tom = sign_in(&app, STAFF).await;
+        let read_only = sign_in(&app, READ_ONLY).await;
+        let (status, made) = send(&app, post_json("/api/add_person", r#"{"person":{"name":"Ada Quill","email":"ada@example.org","phone":""}}"#)).await;
+        assert_eq!(status, StatusCode::OK, "{made}");
+        let ada: i64 = made.parse().unwrap();
+        let edit = |form: &str, version: i64| post_json("/api/update_person", &format!(r#"{{"id":{ada},"form":{form},"version":{version}}}"#));
+        let good = r#"{"name":"Ada Quill","email":"ada.q@example.org","phone":"020 7946 0958","preferred_name":"Addie","date_of_birth":"1984-03-09","address":"1 Lane\nTown"}"#;
+        let (status, saved) = send_as(&app, Some(&tom), edit(good, 1)).await;
+        assert_eq!(status, StatusCode::OK, "{saved}");
+        let saved: serde_json::Value = serde_json::from_str(&saved).unwrap();
+        assert_eq!((saved["version"].as_i64(), saved["email"].as_str()), (Some(2), Some("ada.q@example.org")));
+        let (status, html) = send_as(&app, Some(&tom), get(&format!("/people/{ada}"))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Addie") && html.contains("1984-03-09") && html.contains("ada.q@example.org"));
+        let audit: String = sqlx::query_scalar("SELECT details FROM audit_events WHERE action = 'person_changed' ORDER BY id DESC LIMIT 1")
+            .fetch_one(app.store.pool()).await.unwrap();
+        assert!(audit.contains("email: ada@example.org → ada.q@example.org"), "{audit}");
+        assert!(audit.contains("date of birth: none → 1984-03-09"), "{audit}");
+        assert!(!audit.starts_with("name:") && !audit.contains("; name:"), "the unchanged name is not listed: {audit}");
+
+        // Refused: a stale version (409), bad fields (400, each named), an
+        // email on someone else's profile, a stranger, a read-only user, an
+        // unknown person. Nothing is written.
+        let (_, other) = send(&app, post_json("/api/add_person", r#"{"person":{"name":"Bo Reed","email":"bo@example.org","phone":""}}"#)).await;
+        assert!(other.parse::<i64>().is_ok(), "{other}");
+        let before = snapshot(&app.store).await;
+        let (status, text) = send_as(&app, Some(&tom), edit(r#"{"name":"Ada Older"}"#, 1)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{text}");
+        let (status, text) = send_as(&app, Some(&tom), edit(r#"{"name":" ","email":"ada@","date_of_birth":"2999-01-01","phone":"call me"}"#, 2)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        for field in ["name", "email", "date_of_birth", "phone"] {
+            assert!(text.contains(&format!("\"{field}\"")), "{field} in {text}");
+        }
+        let (status, text) = send_as(&app, Some(&tom), edit(r#"{"name":"Ada Quill","email":"BO@example.org"}"#, 2)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+        let (status, _) = send_as(&app, Some(&read_only), edit(good, 2)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = send_as(&app, None, edit(good, 2)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (status, _) = send_as(&app, Some(&tom), post_json("/api/update_person", &format!(r#"{{"id":999999,"form":{good},"version":1}}"#))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(snapshot(&app.store).await, before, "nothing refused was written");
     }
 
     fn people_pages_are_server_rendered(app) {

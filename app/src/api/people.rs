@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::recording::{ApiToken, InteractionForm, NewApiToken, NewPerson, PeoplePage, Person, RecordingOptions};
+use crate::recording::{
+    ApiToken, InteractionForm, NewApiToken, NewPerson, PeoplePage, Person, PersonForm, RecordingOptions,
+};
 
 #[cfg(feature = "ssr")]
 use crate::{
@@ -31,6 +33,21 @@ pub async fn search_people(q: String, offset: i64) -> Result<PeoplePage, AppErro
 pub async fn get_person(id: i64) -> Result<Option<Person>, AppError> {
     let (state, _) = allowed(Permission::ViewInteractions).await?;
     state.store.person(id).await.map_err(respond)
+}
+
+/// Corrects a person's details, made against the `version` the editor saw
+/// (an older one is a 409: someone else changed them first). Returns the
+/// person as they now are.
+#[server(input = Json, endpoint = "update_person")]
+pub async fn update_person(id: i64, form: PersonForm, version: i64) -> Result<Person, AppError> {
+    use crate::server::auth::actor;
+    use crate::server::time::{day_string, today};
+    let (state, staff) = allowed(Permission::CreateInteractions).await?;
+    let today = day_string(today(state.settings.time_zone));
+    let person = form.validated(&today).map_err(|e| respond(AppError::Fields(e)))?;
+    let saved = state.store.update_person(id, &person, version, &actor(&staff)).await.map_err(respond)?;
+    tracing::info!(staff = staff.id, person = id, "person's details changed");
+    Ok(saved)
 }
 
 /// Adds a person; returns their id.

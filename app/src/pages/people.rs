@@ -9,14 +9,18 @@ use leptos_router::{
 };
 
 use crate::access::Permission;
-use crate::api::{add_person, get_person, search_people};
+use crate::api::{add_person, get_person, search_people, update_person};
 use crate::components::log_view::InteractionLog;
 use crate::components::viewer::IfAllowed;
-use crate::components::{feedback::error_panel, pager::Pager};
+use crate::components::{
+    feedback::{error_panel, problems_summary, FieldError, Problems},
+    pager::Pager,
+};
+use crate::error::AppError;
 use crate::log::encode_component;
 use crate::log::thousands;
 use crate::pages::not_found::NotFound;
-use crate::recording::{NewPerson, PeoplePage as Page, Person, MAX_PEOPLE_SEARCH_CHARS, PEOPLE_PAGE_SIZE};
+use crate::recording::{NewPerson, PeoplePage as Page, Person, PersonForm, MAX_PEOPLE_SEARCH_CHARS, PEOPLE_PAGE_SIZE};
 
 lazy_page!(PeopleRoute => view! { <PeoplePage /> });
 lazy_page!(PersonRoute => view! { <PersonPage /> });
@@ -216,32 +220,28 @@ fn PersonPage() -> impl IntoView {
 #[component]
 fn Profile(person: Person, recorded: Option<i64>) -> impl IntoView {
     let new_href = format!("/interactions/new?person={}", person.id);
+    let id = person.id;
+    let current = RwSignal::new(person.clone());
     view! {
         <Title text=person.name.clone() />
         <p class="back"><a href="/people" class="back-link">"All people"</a></p>
         <section class="card profile" aria-labelledby="profile-name">
             <div class="profile-header">
-                <span class="avatar large" aria-hidden="true">{crate::log::initials(&person.name)}</span>
+                <span class="avatar large" aria-hidden="true">{move || crate::log::initials(&current.with(|p| p.name.clone()))}</span>
                 <div>
-                    <h1 id="profile-name">{person.name.clone()}</h1>
-                    <dl class="facts">
-                        <div><dt>"Email"</dt><dd>{match person.email.clone() {
-                            Some(e) => view! { <a href=format!("mailto:{e}")>{e.clone()}</a> }.into_any(),
-                            None => view! { <span class="muted">"none"</span> }.into_any(),
-                        }}</dd></div>
-                        <div><dt>"Phone"</dt><dd>{match person.phone.clone() {
-                            Some(p) => view! { <a href=format!("tel:{}", p.replace(' ', ""))>{p.clone()}</a> }.into_any(),
-                            None => view! { <span class="muted">"none"</span> }.into_any(),
-                        }}</dd></div>
-                    </dl>
+                    <h1 id="profile-name">{move || current.with(|p| p.name.clone())}</h1>
+                    {move || view! { <PersonFacts person=current.get() /> }}
                 </div>
                 <div class="profile-actions">
                     <IfAllowed permission=Permission::CreateInteractions>
                         <a class="button primary" href=new_href.clone()>"New interaction"</a>
                     </IfAllowed>
-                    <crate::pages::actions::AssignActionLink person=person.id />
+                    <crate::pages::actions::AssignActionLink person=id />
                 </div>
             </div>
+            <IfAllowed permission=Permission::CreateInteractions>
+                <EditPerson current=current />
+            </IfAllowed>
         </section>
         {recorded.map(|id| view! {
             <p class="notice" role="status">
@@ -249,7 +249,138 @@ fn Profile(person: Person, recorded: Option<i64>) -> impl IntoView {
             </p>
         })}
         <h2 class="section-title">"Interactions"</h2>
-        <InteractionLog base=format!("/people/{}", person.id) person=person.id />
+        <InteractionLog base=format!("/people/{id}") person=id />
+    }
+}
+
+/// A person's details, each shown or "none".
+#[component]
+fn PersonFacts(person: Person) -> impl IntoView {
+    let none = || view! { <span class="muted">"none"</span> }.into_any();
+    view! {
+        <dl class="facts" data-testid="person-facts">
+            {person.preferred_name.clone().map(|p| view! { <div><dt>"Preferred name"</dt><dd>{p}</dd></div> })}
+            <div><dt>"Email"</dt><dd>{match person.email.clone() {
+                Some(e) => view! { <a href=format!("mailto:{e}")>{e.clone()}</a> }.into_any(),
+                None => none(),
+            }}</dd></div>
+            <div><dt>"Phone"</dt><dd>{match person.phone.clone() {
+                Some(p) => view! { <a href=format!("tel:{}", p.replace(' ', ""))>{p.clone()}</a> }.into_any(),
+                None => none(),
+            }}</dd></div>
+            {person.date_of_birth.clone().map(|d| view! { <div><dt>"Date of birth"</dt><dd>{d}</dd></div> })}
+            {person.address.clone().map(|a| view! { <div><dt>"Address"</dt><dd class="address">{a}</dd></div> })}
+        </dl>
+    }
+    .into_any()
+}
+
+const WHAT: &str = "The details";
+
+/// "Edit details": every field of the person, saved against the version on
+/// screen. When someone else saved first, the newer details are loaded into
+/// the form and the page says so.
+#[component]
+fn EditPerson(current: RwSignal<Person>) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let form = RwSignal::new(PersonForm::default());
+    let problems = RwSignal::new(Problems::default());
+    let saving = RwSignal::new(false);
+    let start = move |_| {
+        form.set(PersonForm::of(&current.get_untracked()));
+        problems.set(Problems::default());
+        open.set(true);
+    };
+    let on_submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        let person = current.get_untracked();
+        saving.set(true);
+        leptos::task::spawn_local(async move {
+            match update_person(person.id, form.get_untracked(), person.version).await {
+                Ok(saved) => {
+                    current.set(saved);
+                    open.set(false);
+                }
+                Err(e) => {
+                    e.sign_in_again_if_signed_out();
+                    if matches!(e, AppError::Conflict(_)) {
+                        if let Ok(Some(newer)) = get_person(person.id).await {
+                            form.set(PersonForm::of(&newer));
+                            current.set(newer);
+                        }
+                    }
+                    problems.set(Problems::from_error(&e, WHAT));
+                }
+            }
+            saving.set(false);
+        });
+    };
+    let field = move |name: &'static str, label: &'static str, kind: &'static str| {
+        let get = move || form.with(|f| field_value(f, name).to_string());
+        view! {
+            <label for=format!("person-{name}")>{label}</label>
+            <input
+                id=format!("person-{name}")
+                type=kind
+                autocomplete="off"
+                prop:value=get
+                on:input=move |ev| form.update(|f| set_field(f, name, event_target_value(&ev)))
+                aria-invalid=move || problems.with(|p| p.field(name).is_some()).to_string()
+                aria-describedby=format!("{name}-error")
+            />
+            <FieldError name=name problems=problems />
+        }
+    };
+    view! {
+        <Show
+            when=move || open.get()
+            fallback=move || view! { <button type="button" class="button small" on:click=start>"Edit details"</button> }
+        >
+            <form class="stacked-form person-form" on:submit=on_submit novalidate aria-label="Edit details">
+                {problems_summary(problems)}
+                {field("name", "Name", "text")}
+                {field("preferred_name", "Preferred name (optional)", "text")}
+                {field("email", "Email (optional)", "email")}
+                {field("phone", "Phone (optional)", "tel")}
+                {field("date_of_birth", "Date of birth (optional)", "date")}
+                <label for="person-address">"Address (optional)"</label>
+                <textarea
+                    id="person-address"
+                    rows="3"
+                    prop:value=move || form.with(|f| f.address.clone())
+                    on:input=move |ev| form.update(|f| f.address = event_target_value(&ev))
+                    aria-describedby="address-error"
+                ></textarea>
+                <FieldError name="address" problems=problems />
+                <div class="form-actions">
+                    <button type="submit" class="button primary" disabled=move || saving.get()>"Save details"</button>
+                    <button type="button" class="button link" on:click=move |_| open.set(false)>"Cancel"</button>
+                </div>
+            </form>
+        </Show>
+    }
+    .into_any()
+}
+
+fn field_value<'a>(form: &'a PersonForm, name: &str) -> &'a str {
+    match name {
+        "name" => &form.name,
+        "preferred_name" => &form.preferred_name,
+        "email" => &form.email,
+        "phone" => &form.phone,
+        "date_of_birth" => &form.date_of_birth,
+        _ => &form.address,
+    }
+}
+
+fn set_field(form: &mut PersonForm, name: &str, value: String) {
+    match name {
+        "name" => form.name = value,
+        "preferred_name" => form.preferred_name = value,
+        "email" => form.email = value,
+        "phone" => form.phone = value,
+        "date_of_birth" => form.date_of_birth = value,
+        _ => form.address = value,
     }
 }
 

@@ -335,6 +335,8 @@ fn action_label(action: &str) -> &str {
         "team_added" => "Team added",
         "type_added" => "Interaction type added",
         "person_added" => "Person added",
+        "person_changed" => "Person's details changed",
+        "visibility_changed" => "Who can read it changed",
         "posted_in_error_marked" => "Marked posted in error",
         "posted_in_error_withdrawn" => "Posted-in-error mark withdrawn",
         "api_token_created" => "API token made",

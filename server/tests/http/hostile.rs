@@ -101,6 +101,10 @@ on_both_engines! {
                     }
                 }
             }
+            // The person's other details.
+            let details = serde_json::json!({ "id": person, "version": 1, "form": { "name": text("person"), "preferred_name": text("preferred"), "address": text("address") } });
+            let (status, answer) = send(&app, post_json("/api/update_person", &details.to_string())).await;
+            assert!(status.is_success() || status.is_client_error(), "person's details with {payload:?}: {status} {answer}");
             // Kept to the hostile team, so its name is on each row's lock badge.
             let form = serde_json::json!({ "form": { "person_id": person.to_string(), "type_id": "1", "description": text("description"), "note": text("note"), "occurred_at": when, "reply_to": "", "visibility": "teams", "teams": [team.to_string()] } });
             let (status, answer) = send(&app, post_json("/api/record_interaction", &form.to_string())).await;

@@ -32,8 +32,20 @@ pub struct Recorded {
     pub logged_at: Millis,
 }
 
+/// The columns [`person`] reads.
+const PERSON_COLUMNS: &str = "id, name, email, phone, preferred_name, date_of_birth, address, version";
+
 fn person(r: &sqlx::any::AnyRow) -> Person {
-    Person { id: r.get("id"), name: r.get("name"), email: r.get("email"), phone: r.get("phone") }
+    Person {
+        id: r.get("id"),
+        name: r.get("name"),
+        email: r.get("email"),
+        phone: r.get("phone"),
+        preferred_name: r.get("preferred_name"),
+        date_of_birth: r.get("date_of_birth"),
+        address: r.get("address"),
+        version: r.get("version"),
+    }
 }
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern (with `ESCAPE '\'`).
@@ -75,7 +87,7 @@ impl Store {
         let order = self.engine.nocase("name");
         let offset = offset.clamp(0, total.max(0));
         let rows = sqlx::query(&format!(
-            "SELECT id, name, email, phone FROM people WHERE {filter} ORDER BY {order}, id LIMIT $4 OFFSET $5"
+            "SELECT {PERSON_COLUMNS} FROM people WHERE {filter} ORDER BY {order}, id LIMIT $4 OFFSET $5"
         ))
         .bind(&q)
         .bind(&pattern)
@@ -88,7 +100,7 @@ impl Store {
     }
 
     pub async fn person(&self, id: i64) -> Result<Option<Person>, StoreError> {
-        let row = sqlx::query("SELECT id, name, email, phone FROM people WHERE id = $1")
+        let row = sqlx::query(&format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -98,10 +110,11 @@ impl Store {
     /// People with this email address (any case): none, one, or several
     /// sharing it.
     pub async fn people_by_email(&self, email: &str) -> Result<Vec<Person>, StoreError> {
-        let rows = sqlx::query("SELECT id, name, email, phone FROM people WHERE lower(email) = $1 ORDER BY id LIMIT 5")
-            .bind(email.trim().to_lowercase())
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query(&format!("SELECT {PERSON_COLUMNS} FROM people WHERE lower(email) = $1 ORDER BY id LIMIT 5"))
+                .bind(email.trim().to_lowercase())
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows.iter().map(person).collect())
     }
 
@@ -136,6 +149,69 @@ impl Store {
         insert_audit(&mut tx, &by.event("person_added", &format!("person {id}"), details)).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Corrects a person's details (already validated), made against
+    /// `version`: an edit of older details is refused (409) and changes
+    /// nothing. An email on someone else's profile is refused. Audited with
+    /// each changed field before → after. Returns the person as they now are.
+    pub async fn update_person(&self, id: i64, new: &Person, version: i64, by: &Actor) -> Result<Person, StoreError> {
+        retrying(|| async {
+            let mut tx = self.begin_write().await?;
+            let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1{}", self.engine.for_update());
+            let old = sqlx::query(&sql).bind(id).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
+            let old = person(&old);
+            if old.version != version {
+                return Err(StoreError::Conflict(
+                    "Someone changed these details since you opened them: the newer ones are shown. Make your change again."
+                        .into(),
+                ));
+            }
+            if let Some(email) = &new.email {
+                let taken: i64 = sqlx::query_scalar("SELECT count(*) FROM people WHERE lower(email) = $1 AND id <> $2")
+                    .bind(email.to_lowercase())
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if taken > 0 {
+                    return Err(StoreError::Invalid(format!("Someone with the email {email} is already on record.")));
+                }
+            }
+            let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
+            let changes: Vec<String> = [
+                ("name", Some(old.name.clone()), Some(new.name.clone())),
+                ("preferred name", old.preferred_name.clone(), new.preferred_name.clone()),
+                ("email", old.email.clone(), new.email.clone()),
+                ("phone", old.phone.clone(), new.phone.clone()),
+                ("date of birth", old.date_of_birth.clone(), new.date_of_birth.clone()),
+                ("address", old.address.clone(), new.address.clone()),
+            ]
+            .into_iter()
+            .filter(|(_, before, after)| before != after)
+            .map(|(field, before, after)| format!("{field}: {} → {}", text(&before), text(&after)))
+            .collect();
+            if changes.is_empty() {
+                return Ok(old);
+            }
+            sqlx::query(
+                "UPDATE people SET name = $1, preferred_name = $2, email = $3, phone = $4, date_of_birth = $5,
+                                   address = $6, version = version + 1
+                 WHERE id = $7",
+            )
+            .bind(&new.name)
+            .bind(&new.preferred_name)
+            .bind(&new.email)
+            .bind(&new.phone)
+            .bind(&new.date_of_birth)
+            .bind(&new.address)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            insert_audit(&mut tx, &by.event("person_changed", &format!("person {id}"), changes.join("; "))).await?;
+            tx.commit().await?;
+            Ok(Person { id, version: old.version + 1, ..new.clone() })
+        })
+        .await
     }
 
     // ----- recording ----------------------------------------------------

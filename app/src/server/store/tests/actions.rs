@@ -48,7 +48,7 @@ fn day(offset: i64) -> NaiveDate {
 }
 
 async fn new_person(store: &Store, name: &str) -> i64 {
-    let person = Person { id: 0, name: name.into(), email: None, phone: None };
+    let person = Person { id: 0, name: name.into(), email: None, phone: None, ..Person::default() };
     store.add_person(&person, &by(1)).await.unwrap()
 }
 

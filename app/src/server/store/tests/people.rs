@@ -11,7 +11,7 @@ fn by(id: i64) -> Actor {
 }
 
 fn person(name: &str, email: Option<&str>, phone: Option<&str>) -> Person {
-    Person { id: 0, name: name.into(), email: email.map(Into::into), phone: phone.map(Into::into) }
+    Person { id: 0, name: name.into(), email: email.map(Into::into), phone: phone.map(Into::into), ..Person::default() }
 }
 
 fn new_interaction(person_id: i64, type_id: i64, logged_by: i64, description: &str) -> NewInteraction {

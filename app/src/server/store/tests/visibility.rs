@@ -36,7 +36,7 @@ behaviours! {
         let store = seeded_store(engine, 60).await;
         let health: i64 = sqlx::query_scalar("SELECT id FROM teams WHERE name = 'Health and wellbeing'")
             .fetch_one(store.pool()).await.unwrap();
-        let person = Person { id: 0, name: "Vera Quillfeather".into(), email: None, phone: None };
+        let person = Person { id: 0, name: "Vera Quillfeather".into(), email: None, phone: None, ..Person::default() };
         let vera = store.add_person(&person, &by(1)).await.unwrap();
         let gp = type_id(&store, "GP visit").await;
         let record = |description: &'static str, visibility: Visibility, reply_to: Option<i64>| {
@@ -241,7 +241,7 @@ behaviours! {
         let store = seeded_store(engine, 5).await;
         let health: i64 = sqlx::query_scalar("SELECT id FROM teams WHERE name = 'Health and wellbeing'")
             .fetch_one(store.pool()).await.unwrap();
-        let person = Person { id: 0, name: "Wyn Ashdown".into(), email: None, phone: None };
+        let person = Person { id: 0, name: "Wyn Ashdown".into(), email: None, phone: None, ..Person::default() };
         let wyn = store.add_person(&person, &by(1)).await.unwrap();
         let gp = type_id(&store, "GP visit").await;
         let original = store.create_interaction(&NewInteraction {
