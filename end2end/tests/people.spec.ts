@@ -29,11 +29,14 @@ test.describe("a person's details", () => {
     await expect(form.getByText("Enter a valid email address, like name@example.org.")).toBeVisible();
     await expect(form.getByText("The date of birth cannot be in the future.")).toBeVisible();
 
+    await form.getByLabel("Name", { exact: true }).fill("Wren Halloway-Price");
     await form.getByLabel("Email (optional)").fill("wren.halloway@example.net");
     await form.getByLabel("Preferred name (optional)").fill("Wren");
     await form.getByLabel("Date of birth (optional)").fill("1990-07-14");
     await form.getByLabel("Address (optional)").fill("4 Mill Lane\nKettering");
     await form.getByRole("button", { name: "Save details" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Wren Halloway-Price" })).toBeVisible();
+    await expect(page).toHaveTitle(/^Wren Halloway-Price · /);
     const facts = page.getByTestId("person-facts");
     await expect(facts).toContainText("wren.halloway@example.net");
     await expect(facts).toContainText("1990-07-14");
@@ -45,5 +48,6 @@ test.describe("a person's details", () => {
     await page.goto("/settings/audit");
     const row = page.locator("table.audit-table tbody tr", { hasText: "Person's details changed" }).first();
     await expect(row).toContainText("email: wren@example.net → wren.halloway@example.net");
+    await expect(row).toContainText("name: Wren Halloway → Wren Halloway-Price");
   });
 });

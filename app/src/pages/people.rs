@@ -223,7 +223,7 @@ fn Profile(person: Person, recorded: Option<i64>) -> impl IntoView {
     let id = person.id;
     let current = RwSignal::new(person.clone());
     view! {
-        <Title text=person.name.clone() />
+        <Title text=move || current.with(|p| p.name.clone()) />
         <p class="back"><a href="/people" class="back-link">"All people"</a></p>
         <section class="card profile" aria-labelledby="profile-name">
             <div class="profile-header">
