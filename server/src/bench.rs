@@ -112,11 +112,7 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
     .bind(RESTRICTED_TEAM)
     .fetch_one(store.pool())
     .await?;
-    let outsider_teams: Vec<i64> = sqlx::query_scalar("SELECT team_id FROM staff_teams WHERE staff_id = $1")
-        .bind(outsider)
-        .fetch_all(store.pool())
-        .await?;
-    let outsider = Reader { staff_id: outsider, sees_all: false, teams: outsider_teams };
+    let outsider = store.reader_by_id(outsider).await?;
     let restricted: i64 =
         sqlx::query_scalar("SELECT count(*) FROM interactions WHERE access <> ''").fetch_one(store.pool()).await?;
     println!("restricted rows: {restricted}, of which the outsider may open some of their own\n");

@@ -1273,10 +1273,7 @@ on_both_engines! {
         assert_eq!(lines[0], "Interaction log");
         assert_eq!(lines[1], format!("Person: {} · Sorted by Timestamp, newest first", expected[0].person_name));
         // Olivia reads what she may open: the restricted rows are not hers.
-        let olivia_id = staff_ids(&app.store).await[READ_ONLY];
-        let olivia_teams: Vec<i64> = sqlx::query_scalar("SELECT team_id FROM staff_teams WHERE staff_id = $1")
-            .bind(olivia_id).fetch_all(app.store.pool()).await.unwrap();
-        let as_olivia = app::server::store::Reader { staff_id: olivia_id, sees_all: false, teams: olivia_teams };
+        let as_olivia = app.store.reader_by_id(staff_ids(&app.store).await[READ_ONLY]).await.unwrap();
         let theirs = log_ids_as(app::log::LogQuery { person: Some(person), ..Default::default() }, as_olivia).await;
         // Headings, then the first row's cells: id first.
         let first_cell = lines.iter().position(|l| l == "Tags").unwrap() + 1;

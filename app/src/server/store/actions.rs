@@ -134,7 +134,8 @@ fn completion_description(instructions: &str) -> String {
     format!("Done: {}", description_from_note(instructions))
 }
 
-fn manages(staff: &StaffRecord) -> bool {
+/// A manager: sees everyone's actions.
+pub(super) fn manages(staff: &StaffRecord) -> bool {
     staff.role.grants(Permission::SeeAllActions)
 }
 

@@ -4,8 +4,9 @@
 use chrono_tz::Tz;
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 
+use super::actions::manages;
 use super::staff::insert_audit;
-use super::visibility::{access_for, access_label, check_teams, visibility_of, Reader};
+use super::visibility::{access_for, access_label, check_teams, lock_readable, visibility_of, Reader};
 use super::{retrying, tags, Actor, InteractionTypeRecord, NewInteraction, Sql, StaffRecord, Store, StoreError};
 use crate::access::Permission;
 use crate::log::{InteractionDetail, InteractionLink, LogRow, Revision, TypeBadge, Visibility};
@@ -64,10 +65,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         retrying(|| async {
             let mut tx = self.begin_write().await?;
-            let sql = format!("SELECT description, access FROM interactions WHERE id = $1{}", self.engine.for_update());
-            let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *tx).await?;
-            let old: String =
-                row.filter(|r| reader.opens(r.get("access"))).ok_or(StoreError::NotFound)?.get("description");
+            let old: String = lock_readable(&mut tx, self.engine, id, "description", reader).await?.get("description");
             if old == new_description {
                 return Ok(());
             }
@@ -122,13 +120,7 @@ impl Store {
         let teams = self.teams().await?;
         retrying(|| async {
             let mut tx = self.begin_write().await?;
-            let sql = format!("SELECT access, logged_by FROM interactions WHERE id = $1{}", self.engine.for_update());
-            let row = sqlx::query(&sql)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .filter(|r| reader.opens(r.get("access")))
-                .ok_or(StoreError::NotFound)?;
+            let row = lock_readable(&mut tx, self.engine, id, "logged_by", reader).await?;
             let author: i64 = row.get("logged_by");
             if !may_change_visibility(by, author) {
                 return Err(StoreError::NotAllowed(
@@ -248,7 +240,7 @@ impl Store {
             }
         })
         .collect();
-        let author: i64 = extra.get("logged_by");
+        let can_change_visibility = may_change_visibility(staff, extra.get("logged_by"));
         Ok(Some(InteractionDetail {
             actions,
             row,
@@ -258,8 +250,9 @@ impl Store {
             reply_to,
             reply_to_restricted,
             visibility: visibility_of(extra.get("access")),
-            can_change_visibility: may_change_visibility(staff, author),
-            teams: self.teams().await?,
+            can_change_visibility,
+            // Only the change control names teams.
+            teams: if can_change_visibility { self.teams().await? } else { Vec::new() },
             replies,
             revisions,
             source,
@@ -269,9 +262,9 @@ impl Store {
 }
 
 /// Who may change an interaction's visibility: its author, or a manager
-/// (someone who sees everyone's actions or every record).
+/// (as actions know one) or someone who reads every record.
 pub fn may_change_visibility(staff: &StaffRecord, author: i64) -> bool {
-    staff.id == author || staff.role.grants(Permission::SeeAllActions) || staff.role.grants(Permission::SeeRestricted)
+    staff.id == author || manages(staff) || staff.role.grants(Permission::SeeRestricted)
 }
 
 /// Inserts one interaction inside a transaction the caller holds.

@@ -8,7 +8,7 @@
 
 use sqlx::{AnyConnection, Row};
 
-use super::visibility::{check_teams, reader_of, Reader};
+use super::visibility::{check_teams, lock_readable, reader_of, Reader};
 use super::{insert_interaction, retrying, staff::insert_audit, Actor, Engine, NewInteraction, Store, StoreError};
 use crate::log::TypeBadge;
 use crate::recording::{PeoplePage, Person, PEOPLE_PAGE_SIZE};
@@ -122,15 +122,7 @@ impl Store {
     /// someone's profile is refused, so API callers can find people by it.
     pub async fn add_person(&self, new: &Person, by: &Actor) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
-        if let Some(email) = &new.email {
-            let taken: i64 = sqlx::query_scalar("SELECT count(*) FROM people WHERE lower(email) = $1")
-                .bind(email.to_lowercase())
-                .fetch_one(&mut *tx)
-                .await?;
-            if taken > 0 {
-                return Err(StoreError::Invalid(format!("Someone with the email {email} is already on record.")));
-            }
-        }
+        check_email_free(&mut tx, new.email.as_deref(), None).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO people (name, email, phone, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -167,16 +159,7 @@ impl Store {
                         .into(),
                 ));
             }
-            if let Some(email) = &new.email {
-                let taken: i64 = sqlx::query_scalar("SELECT count(*) FROM people WHERE lower(email) = $1 AND id <> $2")
-                    .bind(email.to_lowercase())
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if taken > 0 {
-                    return Err(StoreError::Invalid(format!("Someone with the email {email} is already on record.")));
-                }
-            }
+            check_email_free(&mut tx, new.email.as_deref(), Some(id)).await?;
             let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
             let changes: Vec<String> = [
                 ("name", Some(old.name.clone()), Some(new.name.clone())),
@@ -354,6 +337,25 @@ impl Store {
     }
 }
 
+/// Refuses an email address already on someone's profile (other than
+/// `except`'s), so other systems can name people by it.
+async fn check_email_free(
+    conn: &mut AnyConnection,
+    email: Option<&str>,
+    except: Option<i64>,
+) -> Result<(), StoreError> {
+    let Some(email) = email else { return Ok(()) };
+    let taken: i64 = sqlx::query_scalar("SELECT count(*) FROM people WHERE lower(email) = $1 AND id <> $2")
+        .bind(email.to_lowercase())
+        .bind(except.unwrap_or(0))
+        .fetch_one(&mut *conn)
+        .await?;
+    if taken > 0 {
+        return Err(StoreError::Invalid(format!("Someone with the email {email} is already on record.")));
+    }
+    Ok(())
+}
+
 /// The interaction an idempotency key already produced, if any; a refusal
 /// when the key was used for a different request.
 async fn replayed(conn: &mut AnyConnection, key: &IdempotencyKey) -> Result<Option<(i64, Millis)>, StoreError> {
@@ -430,13 +432,7 @@ async fn error_reason(
     id: i64,
     reader: &Reader,
 ) -> Result<Option<String>, StoreError> {
-    let sql = format!("SELECT error_reason, access FROM interactions WHERE id = $1{}", engine.for_update());
-    let row = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .filter(|r| reader.opens(r.get("access")))
-        .ok_or(StoreError::NotFound)?;
+    let row = lock_readable(conn, engine, id, "error_reason", reader).await?;
     Ok(row.get("error_reason"))
 }
 

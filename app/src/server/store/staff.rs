@@ -445,17 +445,11 @@ impl Store {
             };
             return self.add_staff_member(&new, Some(password_hash), by).await;
         };
-        self.update_staff_member(id, Role::Admin, &self.team_ids(id).await?, by).await?;
+        let teams = team_ids(&mut *self.pool.acquire().await?, id).await?;
+        self.update_staff_member(id, Role::Admin, &teams, by).await?;
         self.set_staff_active(id, true, by).await?;
         self.set_staff_password(id, password_hash, by).await?;
         Ok(id)
-    }
-
-    async fn team_ids(&self, staff_id: i64) -> Result<Vec<i64>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT team_id FROM staff_teams WHERE staff_id = $1 ORDER BY team_id")
-            .bind(staff_id)
-            .fetch_all(&self.pool)
-            .await?)
     }
 
     /// Reads a staff member's row, locking it on PostgreSQL.
@@ -516,6 +510,14 @@ pub(super) async fn link_teams(
         }
     }
     Ok(ids)
+}
+
+/// The ids of a staff member's teams, in order.
+pub(super) async fn team_ids(conn: &mut AnyConnection, staff_id: i64) -> Result<Vec<i64>, StoreError> {
+    Ok(sqlx::query_scalar("SELECT team_id FROM staff_teams WHERE staff_id = $1 ORDER BY team_id")
+        .bind(staff_id)
+        .fetch_all(conn)
+        .await?)
 }
 
 /// Every team, by name.

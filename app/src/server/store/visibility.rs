@@ -7,9 +7,9 @@
 //! ([`Reader::write_condition`]), in SQLite's full-text queries
 //! ([`Reader::fts_filter`]) and in Rust ([`Reader::opens`]).
 
-use sqlx::AnyConnection;
+use sqlx::{any::AnyRow, AnyConnection, Row};
 
-use super::{Sql, StaffRecord, Store, StoreError};
+use super::{Engine, Sql, StaffRecord, Store, StoreError};
 use crate::access::{Permission, Team};
 use crate::log::Visibility;
 
@@ -109,6 +109,25 @@ pub(crate) fn access_label(access: &str, teams: &[Team]) -> Option<String> {
     visibility_of(access).label(|id| teams.iter().find(|t| t.id == id).map(|t| t.name.clone()))
 }
 
+/// Interaction `id`'s `columns` (and `access`), locked for the change that
+/// follows on PostgreSQL; not found when `reader` may not open it, as when
+/// there is no such row.
+pub(super) async fn lock_readable(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    id: i64,
+    columns: &str,
+    reader: &Reader,
+) -> Result<AnyRow, StoreError> {
+    let sql = format!("SELECT {columns}, access FROM interactions WHERE id = $1{}", engine.for_update());
+    sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .filter(|r| reader.opens(r.get("access")))
+        .ok_or(StoreError::NotFound)
+}
+
 /// Refuses a visibility naming a team that does not exist.
 pub(super) async fn check_teams(conn: &mut AnyConnection, visibility: &Visibility) -> Result<(), StoreError> {
     if let Visibility::Teams(ids) = visibility {
@@ -125,14 +144,7 @@ pub(super) async fn check_teams(conn: &mut AnyConnection, visibility: &Visibilit
 
 /// The keys of `staff_id`; `sees_all` when they hold "see restricted records".
 async fn load_reader(conn: &mut AnyConnection, staff_id: i64, sees_all: bool) -> Result<Reader, StoreError> {
-    let teams = if sees_all {
-        Vec::new()
-    } else {
-        sqlx::query_scalar("SELECT team_id FROM staff_teams WHERE staff_id = $1 ORDER BY team_id")
-            .bind(staff_id)
-            .fetch_all(&mut *conn)
-            .await?
-    };
+    let teams = if sees_all { Vec::new() } else { super::staff::team_ids(conn, staff_id).await? };
     Ok(Reader { staff_id, sees_all, teams })
 }
 
@@ -146,6 +158,12 @@ pub(super) async fn reader_of(conn: &mut AnyConnection, staff_id: i64) -> Result
 }
 
 impl Store {
+    /// The reader staff member `staff_id` is, from their stored role (for
+    /// work done on someone's behalf, like a benchmark's).
+    pub async fn reader_by_id(&self, staff_id: i64) -> Result<Reader, StoreError> {
+        reader_of(&mut *self.pool.acquire().await?, staff_id).await
+    }
+
     /// The reader a staff member is: their keys, looked up now.
     pub async fn reader(&self, staff: &StaffRecord) -> Result<Reader, StoreError> {
         let sees_all = staff.role.grants(Permission::SeeRestricted);
