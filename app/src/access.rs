@@ -57,63 +57,124 @@ impl Permission {
     }
 }
 
-/// A bundle of permissions held by a staff member.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Role {
-    Admin,
-    Manager,
-    Staff,
-    ReadOnly,
+/// The longest role name, in characters.
+pub const MAX_ROLE_NAME_CHARS: usize = 60;
+
+impl Permission {
+    /// The name stored in the database (a role's permission list).
+    pub fn key(self) -> &'static str {
+        match self {
+            Permission::ViewInteractions => "view_interactions",
+            Permission::CreateInteractions => "create_interactions",
+            Permission::RenameDescriptions => "rename_descriptions",
+            Permission::AssignActions => "assign_actions",
+            Permission::SeeAllActions => "see_all_actions",
+            Permission::ManageInteractionTypes => "manage_interaction_types",
+            Permission::ManageStaff => "manage_staff",
+            Permission::SeeRestricted => "see_restricted",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Permission> {
+        Permission::ALL.into_iter().find(|p| p.key() == key)
+    }
+
+    fn bit(self) -> u16 {
+        1 << Permission::ALL.iter().position(|p| *p == self).unwrap_or(15)
+    }
+}
+
+/// A set of permissions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Permissions(u16);
+
+impl Permissions {
+    pub fn contains(self, permission: Permission) -> bool {
+        self.0 & permission.bit() != 0
+    }
+
+    pub fn with(self, permission: Permission, held: bool) -> Permissions {
+        match held {
+            true => Permissions(self.0 | permission.bit()),
+            false => Permissions(self.0 & !permission.bit()),
+        }
+    }
+
+    /// The permissions held, in `Permission::ALL`'s order.
+    pub fn iter(self) -> impl Iterator<Item = Permission> {
+        Permission::ALL.into_iter().filter(move |p| self.contains(*p))
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.iter().next().is_none()
+    }
+
+    /// As stored: keys separated by spaces.
+    pub fn to_keys(self) -> String {
+        self.iter().map(Permission::key).collect::<Vec<_>>().join(" ")
+    }
+
+    /// From stored keys; an unknown key is refused.
+    pub fn from_keys(keys: &str) -> Result<Permissions, String> {
+        keys.split_whitespace().try_fold(Permissions::default(), |set, key| {
+            Permission::from_key(key).map(|p| set.with(p, true)).ok_or_else(|| format!("unknown permission {key:?}"))
+        })
+    }
+
+    /// Their labels, joined for the audit log ("none" when empty).
+    pub fn describe(self) -> String {
+        match self.is_empty() {
+            true => "none".into(),
+            false => self.iter().map(Permission::label).collect::<Vec<_>>().join(", "),
+        }
+    }
+}
+
+impl FromIterator<Permission> for Permissions {
+    fn from_iter<I: IntoIterator<Item = Permission>>(iter: I) -> Permissions {
+        iter.into_iter().fold(Permissions::default(), |set, p| set.with(p, true))
+    }
+}
+
+/// A role: a named set of permissions held by staff members. Admin,
+/// Manager, Staff and Read-only are built in (ids 1 to 4) and fixed; admins
+/// define their own.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Role {
+    pub id: i64,
+    pub name: String,
+    pub permissions: Permissions,
+    pub built_in: bool,
+    /// Refuses an edit made against an older version.
+    pub version: i64,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Manager, Role::Staff, Role::ReadOnly];
+    pub const ADMIN: i64 = 1;
+    pub const MANAGER: i64 = 2;
+    pub const STAFF: i64 = 3;
+    pub const READ_ONLY: i64 = 4;
 
-    /// The name stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Manager => "manager",
-            Role::Staff => "staff",
-            Role::ReadOnly => "read_only",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Admin => "Admin",
-            Role::Manager => "Manager",
-            Role::Staff => "Staff",
-            Role::ReadOnly => "Read-only",
-        }
-    }
-
-    pub fn grants(self, permission: Permission) -> bool {
-        use Permission as P;
-        match self {
-            Role::Admin => true,
-            Role::Manager => !matches!(permission, P::ManageInteractionTypes | P::ManageStaff | P::SeeRestricted),
-            Role::Staff => {
-                matches!(
-                    permission,
-                    P::ViewInteractions | P::CreateInteractions | P::RenameDescriptions | P::AssignActions
-                )
-            }
-            Role::ReadOnly => permission == P::ViewInteractions,
-        }
+    pub fn grants(&self, permission: Permission) -> bool {
+        self.permissions.contains(permission)
     }
 }
 
-impl TryFrom<String> for Role {
-    type Error = String;
+/// A role as `/settings/roles` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleSummary {
+    pub role: Role,
+    /// Staff members holding it (active or not).
+    pub holders: i64,
+}
 
-    fn try_from(s: String) -> Result<Role, String> {
-        Role::parse(&s).ok_or_else(|| format!("unknown role {s:?}"))
+/// A trimmed role name, or why it is refused.
+pub fn validate_role_name(name: &str) -> Result<String, String> {
+    let name = validate_name(name, "Role name")?;
+    if name.chars().count() > MAX_ROLE_NAME_CHARS {
+        return Err(format!("Role name is limited to {MAX_ROLE_NAME_CHARS} characters."));
     }
+    Ok(name)
 }
 
 /// A team staff members belong to.
@@ -129,7 +190,7 @@ pub struct StaffMember {
     pub id: i64,
     pub name: String,
     pub email: String,
-    pub role: Role,
+    pub role_id: i64,
     pub team_ids: Vec<i64>,
     pub active: bool,
     /// False when no password is set: they cannot sign in until one is.
@@ -141,6 +202,7 @@ pub struct StaffMember {
 pub struct StaffDirectory {
     pub staff: Vec<StaffMember>,
     pub teams: Vec<Team>,
+    pub roles: Vec<Role>,
 }
 
 /// A new staff member, as an admin fills in the form.
@@ -148,7 +210,7 @@ pub struct StaffDirectory {
 pub struct NewStaffMember {
     pub name: String,
     pub email: String,
-    pub role: Role,
+    pub role_id: i64,
     pub team_ids: Vec<i64>,
     pub password: String,
 }
@@ -234,17 +296,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn roles_bundle_permissions() {
-        assert!(Permission::ALL.iter().all(|p| Role::Admin.grants(*p)));
-        assert!(!Role::Manager.grants(Permission::ManageStaff));
-        assert!(!Role::Manager.grants(Permission::SeeRestricted));
-        assert!(!Role::Staff.grants(Permission::SeeRestricted));
-        assert!(Role::Manager.grants(Permission::SeeAllActions));
-        assert!(!Role::Staff.grants(Permission::SeeAllActions));
-        assert!(Role::Staff.grants(Permission::RenameDescriptions));
-        assert_eq!(Permission::ALL.iter().filter(|p| Role::ReadOnly.grants(**p)).count(), 1);
-        assert_eq!(Role::parse("read_only"), Some(Role::ReadOnly));
-        assert_eq!(Role::parse("root"), None);
+    fn permission_sets_round_trip_through_their_stored_keys() {
+        let set: Permissions = [Permission::ViewInteractions, Permission::SeeRestricted].into_iter().collect();
+        assert_eq!(set.to_keys(), "view_interactions see_restricted");
+        assert_eq!(Permissions::from_keys(" see_restricted  view_interactions"), Ok(set));
+        assert!(Permissions::from_keys("view_interactions root").is_err());
+        assert!(set.contains(Permission::SeeRestricted) && !set.contains(Permission::ManageStaff));
+        assert_eq!(set.with(Permission::SeeRestricted, false).describe(), "view people and interactions");
+        assert_eq!(Permissions::default().describe(), "none");
+        let all: Permissions = Permission::ALL.into_iter().collect();
+        assert_eq!(all.iter().count(), Permission::ALL.len());
+        assert!(validate_role_name(&"r".repeat(MAX_ROLE_NAME_CHARS + 1)).is_err());
+        assert_eq!(validate_role_name(" Volunteer "), Ok("Volunteer".into()));
     }
 
     #[test]

@@ -39,6 +39,7 @@ use crate::pages::{
     people::{PeopleRoute, PersonRoute},
     print::PrintRoute,
     record::NewInteractionRoute,
+    roles::RolesPage,
     settings::{AuditPage, StaffSettingsPage},
 };
 
@@ -153,6 +154,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/people/:id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/settings/api-tokens") view={Lazy::<ApiTokensPage>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/settings/staff") view={Lazy::<StaffSettingsPage>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/settings/roles") view={Lazy::<RolesPage>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/settings/audit") view={Lazy::<AuditPage>::new()} ssr=SsrMode::Async />
                 <Route
                     path=path!("/settings/interaction-types")
@@ -202,7 +204,7 @@ fn AppHeader() -> impl IntoView {
                                 <div class="whoami">
                                     <span class="avatar" aria-hidden="true">{v.initials.clone()}</span>
                                     <span class="whoami-name">{v.name.clone()}</span>
-                                    <span class="muted role">{v.role.label()}</span>
+                                    <span class="muted role">{v.role.name.clone()}</span>
                                     <a href="/notifications" class="button small link">"Emails"</a>
                                     <SignOutButton />
                                 </div>

@@ -21,7 +21,7 @@ test.describe("staff settings", () => {
     const row = page.locator(`tr[data-email='${NIA}']`);
     await expect(row).toBeVisible();
     await expect(row.getByRole("checkbox", { name: "Casework" })).toBeChecked();
-    await expect(row.getByLabel("Role of Nia Adams")).toHaveValue("staff");
+    await expect(row.getByLabel("Role of Nia Adams")).toHaveValue("3");
 
     // Nia signs in on her own browser.
     const context = await browser.newContext({ baseURL, storageState: SIGNED_OUT });
@@ -63,11 +63,11 @@ test.describe("staff settings", () => {
     await openHydrated(page, "/settings/staff");
     const row = page.locator("tr[data-email='alex.morgan@example.org']");
     await row.getByRole("button", { name: "Disable Alex Morgan" }).click();
-    await expect(row.getByRole("alert")).toContainText("at least one active admin");
+    await expect(row.getByRole("alert")).toContainText("at least one active staff member who may manage staff");
     await expect(row.locator(".staff-status")).toHaveText("Active");
     await row.getByLabel("Role of Alex Morgan").selectOption({ label: "Manager" });
-    await expect(row.getByRole("alert")).toContainText("at least one active admin");
-    await expect(row.getByLabel("Role of Alex Morgan")).toHaveValue("admin");
+    await expect(row.getByRole("alert")).toContainText("at least one active staff member who may manage staff");
+    await expect(row.getByLabel("Role of Alex Morgan")).toHaveValue("1");
     await page.reload();
     await expect(page.locator("tr[data-email='alex.morgan@example.org'] .staff-status")).toHaveText("Active");
   });

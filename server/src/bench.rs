@@ -105,7 +105,7 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
     // staff member outside the team the restricted rows are kept to.
     let everything = Reader::everything();
     let outsider: i64 = sqlx::query_scalar(
-        "SELECT id FROM staff_members WHERE role = 'staff' AND active = 1 AND id NOT IN
+        "SELECT id FROM staff_members WHERE role_id = 3 AND active = 1 AND id NOT IN
            (SELECT s.staff_id FROM staff_teams s JOIN teams t ON t.id = s.team_id WHERE t.name = $1)
          ORDER BY id LIMIT 1",
     )
@@ -156,7 +156,7 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
     // The page itself, over HTTP: time to first byte of `/log`, signed in as
     // an admin (so each request also looks up its session).
     let admin: i64 =
-        sqlx::query_scalar("SELECT id FROM staff_members WHERE role = 'admin' AND active = 1 ORDER BY id LIMIT 1")
+        sqlx::query_scalar("SELECT id FROM staff_members WHERE role_id = 1 AND active = 1 ORDER BY id LIMIT 1")
             .fetch_one(store.pool())
             .await?;
     let token = app::server::auth::new_token();

@@ -32,10 +32,7 @@ pub async fn open_state(
         demo::seed_demo(&store, 200, 5000, 2026).await.map_err(|e| format!("cannot add demo data: {e}"))?;
         demo::seed_demo_actions(&store, 2026).await.map_err(|e| format!("cannot add demo actions: {e}"))?;
     }
-    let admins: i64 = sqlx::query_scalar("SELECT count(*) FROM staff_members WHERE role = 'admin' AND active = 1")
-        .fetch_one(store.pool())
-        .await
-        .map_err(|e| e.to_string())?;
+    let admins = store.active_staff_managers().await.map_err(|e| e.to_string())?;
     if admins == 0 {
         tracing::warn!(
             "nobody can sign in yet: create the first admin with `interlog create-admin --email … --name …`"

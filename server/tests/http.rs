@@ -234,7 +234,8 @@ async fn staff_ids(store: &Store) -> std::collections::HashMap<&'static str, i64
 async fn snapshot(store: &Store) -> Vec<String> {
     let mut rows = Vec::new();
     for sql in [
-        "SELECT id || ' ' || name || ' ' || email || ' ' || role || ' ' || active || ' ' || COALESCE(password_hash, '') FROM staff_members ORDER BY id",
+        "SELECT id || ' ' || name || ' ' || permissions || ' ' || version FROM roles ORDER BY id",
+        "SELECT id || ' ' || name || ' ' || email || ' ' || role_id || ' ' || active || ' ' || COALESCE(password_hash, '') FROM staff_members ORDER BY id",
         "SELECT staff_id || ' ' || team_id FROM staff_teams ORDER BY staff_id, team_id",
         "SELECT id || ' ' || name FROM teams ORDER BY id",
         "SELECT id || ' ' || description FROM interactions ORDER BY id",
@@ -639,11 +640,11 @@ on_both_engines! {
             .unwrap();
         for (path, body) in [
             ("/api/set_staff_active", format!(r#"{{"id":{alex_id},"active":false}}"#)),
-            ("/api/update_staff_member", format!(r#"{{"id":{alex_id},"role":"Manager","team_ids":[]}}"#)),
+            ("/api/update_staff_member", format!(r#"{{"id":{alex_id},"role_id":2,"team_ids":[]}}"#)),
         ] {
             let (status, text) = send(&app, post_json(path, &body)).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {text}");
-            assert!(text.contains("at least one active admin"), "{text}");
+            assert!(text.contains("at least one active staff member who may manage staff"), "{text}");
         }
         let (status, _) = send(&app, get("/settings/staff")).await;
         assert_eq!(status, StatusCode::OK);
@@ -652,7 +653,7 @@ on_both_engines! {
     fn staff_forms_are_validated_on_the_server(app) {
         let add = |email: &str, password: &str| {
             format!(
-                r#"{{"member":{{"name":"Nia Adams","email":"{email}","role":"Staff","team_ids":[],"password":"{password}"}}}}"#
+                r#"{{"member":{{"name":"Nia Adams","email":"{email}","role_id":3,"team_ids":[],"password":"{password}"}}}}"#
             )
         };
         let cases = [
@@ -729,8 +730,12 @@ on_both_engines! {
             ("/api/change_visibility", r#"{"id":7,"visibility":"Private"}"#.into(), Access::Changes),
             ("/api/staff_directory", "{}".into(), Access::AdminReads),
             ("/api/audit_log", r#"{"before":null}"#.into(), Access::AdminReads),
-            ("/api/add_staff_member", r#"{"member":{"name":"Nia Adams","email":"nia@example.org","role":"Admin","team_ids":[],"password":"long enough password"}}"#.into(), Access::Changes),
-            ("/api/update_staff_member", format!(r#"{{"id":{},"role":"Admin","team_ids":[]}}"#, ids[READ_ONLY]), Access::Changes),
+            ("/api/add_staff_member", r#"{"member":{"name":"Nia Adams","email":"nia@example.org","role_id":1,"team_ids":[],"password":"long enough password"}}"#.into(), Access::Changes),
+            ("/api/update_staff_member", format!(r#"{{"id":{},"role_id":1,"team_ids":[]}}"#, ids[READ_ONLY]), Access::Changes),
+            ("/api/roles", "{}".into(), Access::AdminReads),
+            ("/api/create_role", r#"{"name":"Checked role","permissions":["ViewInteractions"]}"#.into(), Access::Changes),
+            ("/api/update_role", r#"{"id":5,"name":"Volunteers","permissions":["ViewInteractions"],"version":1}"#.into(), Access::Changes),
+            ("/api/delete_role", r#"{"id":6,"version":1}"#.into(), Access::Changes),
             ("/api/set_staff_active", format!(r#"{{"id":{},"active":false}}"#, ids[STAFF]), Access::Changes),
             ("/api/reset_staff_password", format!(r#"{{"id":{},"password":"a new password 1"}}"#, ids[STAFF]), Access::Changes),
             ("/api/add_team", r#"{"name":"Sneaky team"}"#.into(), Access::Changes),
@@ -1069,6 +1074,57 @@ on_both_engines! {
         }
         let (status, text) = send_as(&app, None, api(r#"{"person":3,"type":1,"note":"x","source":"call","visibility":"teams","teams":[999999]}"#.into())).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    }
+
+    fn a_custom_role_grants_what_its_stored_permissions_say(app) {
+        let ids = staff_ids(&app.store).await;
+        let (status, made) = send(&app, post_json("/api/create_role", r#"{"name":"Visitor","permissions":["ViewInteractions"]}"#)).await;
+        assert_eq!(status, StatusCode::OK, "{made}");
+        let visitor: i64 = made.parse().unwrap();
+        let give = format!(r#"{{"id":{},"role_id":{visitor},"team_ids":[]}}"#, ids[STAFF]);
+        let (status, text) = send(&app, post_json("/api/update_staff_member", &give)).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        let tom = sign_in(&app, STAFF).await;
+        let record = post_json("/api/record_interaction", r#"{"form":{"person_id":"1","type_id":"1","description":"Logged by a visitor","note":"Came in to look around","occurred_at":"2026-01-01T10:00","reply_to":""}}"#);
+        let (status, _) = send_as(&app, Some(&tom), record).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, html) = send_as(&app, Some(&tom), get("/log")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!html.contains(r#"href="/interactions/new""#), "New interaction is offered to a role without it");
+        assert!(html.contains("Visitor"), "the header names the role");
+
+        // Widened: the same session may record at once (permissions are read
+        // from the stored role on every request).
+        let widen = format!(r#"{{"id":{visitor},"name":"Visitor","permissions":["ViewInteractions","CreateInteractions"],"version":1}}"#);
+        let (status, text) = send(&app, post_json("/api/update_role", &widen)).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        let (status, text) = send(&app, post_json("/api/update_role", &widen)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "a stale edit: {text}");
+        let record = post_json("/api/record_interaction", r#"{"form":{"person_id":"1","type_id":"1","description":"Logged by a visitor","note":"Came in to look around","occurred_at":"2026-01-01T10:00","reply_to":""}}"#);
+        let (status, text) = send_as(&app, Some(&tom), record).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        let (_, html) = send_as(&app, Some(&tom), get("/log")).await;
+        assert!(html.contains(r#"href="/interactions/new""#));
+
+        // Refusals: a built-in role, a role still held, an unknown role, a
+        // bad name; none writes anything.
+        for (path, body, expected) in [
+            ("/api/update_role", r#"{"id":1,"name":"Admin","permissions":[],"version":1}"#.to_string(), StatusCode::UNPROCESSABLE_ENTITY),
+            ("/api/delete_role", format!(r#"{{"id":{visitor},"version":2}}"#), StatusCode::UNPROCESSABLE_ENTITY),
+            ("/api/delete_role", r#"{"id":999,"version":1}"#.to_string(), StatusCode::NOT_FOUND),
+            ("/api/update_staff_member", format!(r#"{{"id":{},"role_id":999,"team_ids":[]}}"#, ids[STAFF]), StatusCode::BAD_REQUEST),
+            ("/api/create_role", r#"{"name":"  ","permissions":[]}"#.to_string(), StatusCode::BAD_REQUEST),
+            ("/api/create_role", r#"{"name":"visitor","permissions":[]}"#.to_string(), StatusCode::BAD_REQUEST),
+            ("/api/create_role", r#"{"name":"Root","permissions":["Everything"]}"#.to_string(), StatusCode::BAD_REQUEST),
+        ] {
+            let (status, text) = send(&app, post_json(path, &body)).await;
+            assert_eq!(status, expected, "{path} {body}: {text}");
+        }
+        let (status, html) = send(&app, get("/settings/roles")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Visitor") && html.contains("Held by 1 staff member") && html.contains("Built in"));
+        let (status, _) = send_as(&app, Some(&tom), get("/settings/roles")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
     }
 
     fn a_person_s_details_are_corrected_against_the_version_seen_and_audited(app) {

@@ -151,12 +151,9 @@ pub async fn api_token_settings() -> Result<(Vec<ApiToken>, Vec<(i64, String)>),
     let (state, _) = allowed(Permission::ManageStaff).await?;
     let tokens = state.store.api_tokens(state.settings.time_zone).await.map_err(respond)?;
     let directory = state.store.staff_directory().await.map_err(respond)?;
-    let staff = directory
-        .staff
-        .into_iter()
-        .filter(|s| s.active && s.role.grants(P::CreateInteractions))
-        .map(|s| (s.id, s.name))
-        .collect();
+    let may_create = |role_id: i64| directory.roles.iter().any(|r| r.id == role_id && r.grants(P::CreateInteractions));
+    let staff =
+        directory.staff.iter().filter(|s| s.active && may_create(s.role_id)).map(|s| (s.id, s.name.clone())).collect();
     Ok((tokens, staff))
 }
 

@@ -4,13 +4,13 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use crate::access::{AuditPage, NewStaffMember, Role, StaffDirectory as Directory};
+use crate::access::{AuditPage, NewStaffMember, Permission, RoleSummary, StaffDirectory as Directory};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use crate::{
     api::respond,
-    server::{auth::Permission, store::StaffRecord, AppState},
+    server::{store::StaffRecord, AppState},
 };
 
 /// The caller, when they may manage staff.
@@ -56,11 +56,11 @@ pub async fn add_staff_member(member: NewStaffMember) -> Result<i64, AppError> {
 
 /// Sets a staff member's role and teams.
 #[server(input = Json, endpoint = "update_staff_member")]
-pub async fn update_staff_member(id: i64, role: Role, team_ids: Vec<i64>) -> Result<(), AppError> {
+pub async fn update_staff_member(id: i64, role_id: i64, team_ids: Vec<i64>) -> Result<(), AppError> {
     use crate::server::auth::actor;
     let (state, staff) = staff_admin().await?;
     check_team_count(&team_ids)?;
-    state.store.update_staff_member(id, role, &team_ids, &actor(&staff)).await.map_err(respond)
+    state.store.update_staff_member(id, role_id, &team_ids, &actor(&staff)).await.map_err(respond)
 }
 
 /// Disables a staff member (ending their sessions at once) or enables them.
@@ -90,6 +90,49 @@ pub async fn add_team(name: String) -> Result<i64, AppError> {
     let (state, staff) = staff_admin().await?;
     let name = validate_name(&name, "Team name").map_err(invalid)?;
     state.store.add_team(&name, &actor(&staff)).await.map_err(respond)
+}
+
+/// Every role with its permissions and holders, for `/settings/roles`.
+#[server(input = Json, endpoint = "roles")]
+pub async fn roles() -> Result<Vec<RoleSummary>, AppError> {
+    let (state, _) = staff_admin().await?;
+    state.store.roles().await.map_err(respond)
+}
+
+/// A role name, trimmed, and its permissions, or why they are refused.
+#[cfg(feature = "ssr")]
+fn role_input(name: &str, permissions: &[Permission]) -> Result<(String, crate::access::Permissions), AppError> {
+    let name = crate::access::validate_role_name(name).map_err(invalid)?;
+    if permissions.len() > Permission::ALL.len() * 2 {
+        return Err(invalid("Too many permissions.".into()));
+    }
+    Ok((name, permissions.iter().copied().collect()))
+}
+
+/// Creates a role from any set of permissions.
+#[server(input = Json, endpoint = "create_role")]
+pub async fn create_role(name: String, permissions: Vec<Permission>) -> Result<i64, AppError> {
+    use crate::server::auth::actor;
+    let (state, staff) = staff_admin().await?;
+    let (name, permissions) = role_input(&name, &permissions)?;
+    state.store.create_role(&name, permissions, &actor(&staff)).await.map_err(respond)
+}
+
+/// Renames a role and sets its permissions, against the version seen.
+#[server(input = Json, endpoint = "update_role")]
+pub async fn update_role(id: i64, name: String, permissions: Vec<Permission>, version: i64) -> Result<(), AppError> {
+    use crate::server::auth::actor;
+    let (state, staff) = staff_admin().await?;
+    let (name, permissions) = role_input(&name, &permissions)?;
+    state.store.update_role(id, &name, permissions, version, &actor(&staff)).await.map_err(respond)
+}
+
+/// Deletes a role nobody holds.
+#[server(input = Json, endpoint = "delete_role")]
+pub async fn delete_role(id: i64, version: i64) -> Result<(), AppError> {
+    use crate::server::auth::actor;
+    let (state, staff) = staff_admin().await?;
+    state.store.delete_role(id, version, &actor(&staff)).await.map_err(respond)
 }
 
 /// A page of the audit log, newest first; `before` pages back.

@@ -35,4 +35,5 @@ pub mod notifications;
 pub mod people;
 pub mod print;
 pub mod record;
+pub mod roles;
 pub mod settings;

@@ -14,7 +14,7 @@ use crate::error::AppError;
 
 /// Runs a save, showing its progress in `status`; `then` runs on success,
 /// `undo` on failure.
-fn save<F>(
+pub(super) fn save<F>(
     status: RwSignal<Status>,
     done: &'static str,
     call: F,
@@ -55,6 +55,7 @@ fn staff_settings_view() -> AnyView {
         <Title text="Staff" />
         <div class="page-header">
             <h1>"Staff"</h1>
+            <a class="button" href="/settings/roles">"Roles and permissions"</a>
         </div>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -62,6 +63,7 @@ fn staff_settings_view() -> AnyView {
                     Err(e) => error_panel(e),
                     Ok(d) => {
                         let teams = StoredValue::new(d.teams);
+                        let roles = StoredValue::new(d.roles);
                         view! {
                             <div class="card table-card">
                                 <table class="staff-table">
@@ -75,11 +77,11 @@ fn staff_settings_view() -> AnyView {
                                         </tr>
                                     </thead>
                                     <tbody>
-                                        {d.staff.into_iter().map(|m| view! { <StaffRow member=m teams /> }).collect_view()}
+                                        {d.staff.into_iter().map(|m| view! { <StaffRow member=m teams roles /> }).collect_view()}
                                     </tbody>
                                 </table>
                             </div>
-                            <AddStaffForm teams reload status=added />
+                            <AddStaffForm teams roles reload status=added />
                             <TeamsCard teams reload status=team_added />
                         }
                         .into_any()
@@ -95,21 +97,29 @@ fn staff_settings_view() -> AnyView {
 fn role_select(
     id: Option<&'static str>,
     label: Option<String>,
-    role: RwSignal<Role>,
-    on_change: impl Fn(Role) + 'static,
+    roles: StoredValue<Vec<Role>>,
+    role: RwSignal<i64>,
+    on_change: impl Fn(i64) + 'static,
 ) -> impl IntoView {
     view! {
         <select
             id=id
             aria-label=label
-            prop:value=move || role.get().as_str()
+            prop:value=move || role.get().to_string()
             on:change=move |ev| {
-                if let Some(r) = Role::parse(&event_target_value(&ev)) {
+                if let Ok(r) = event_target_value(&ev).parse() {
                     on_change(r);
                 }
             }
         >
-            {Role::ALL.map(|r| view! { <option value=r.as_str()>{r.label()}</option> })}
+            {roles
+                .get_value()
+                .into_iter()
+                .map(|r| {
+                    let id = r.id;
+                    view! { <option value=id.to_string() selected=move || role.get_untracked() == id>{r.name}</option> }
+                })
+                .collect_view()}
         </select>
     }
 }
@@ -152,10 +162,10 @@ fn team_boxes(
 }
 
 #[component]
-fn StaffRow(member: StaffMember, teams: StoredValue<Vec<Team>>) -> impl IntoView {
+fn StaffRow(member: StaffMember, teams: StoredValue<Vec<Team>>, roles: StoredValue<Vec<Role>>) -> impl IntoView {
     let id = member.id;
     let name = member.name.clone();
-    let role = RwSignal::new(member.role);
+    let role = RwSignal::new(member.role_id);
     let chosen = RwSignal::new(member.team_ids.clone());
     let active = RwSignal::new(member.active);
     let status = RwSignal::new(Status::Idle);
@@ -163,7 +173,7 @@ fn StaffRow(member: StaffMember, teams: StoredValue<Vec<Team>>) -> impl IntoView
     let password = RwSignal::new(String::new());
 
     // Role and teams save together; a refusal puts both back.
-    let change = move |new_role: Role, new_teams: Vec<i64>| {
+    let change = move |new_role: i64, new_teams: Vec<i64>| {
         let (old_role, old_teams) = (role.get_untracked(), chosen.get_untracked());
         role.set(new_role);
         chosen.set(new_teams.clone());
@@ -204,7 +214,7 @@ fn StaffRow(member: StaffMember, teams: StoredValue<Vec<Team>>) -> impl IntoView
                 <span class="muted staff-email">{member.email.clone()}</span>
                 {status_view(status)}
             </th>
-            <td>{role_select(None, Some(format!("Role of {name}")), role, move |r| change(r, chosen.get_untracked()))}</td>
+            <td>{role_select(None, Some(format!("Role of {name}")), roles, role, move |r| change(r, chosen.get_untracked()))}</td>
             <td>{team_boxes(format!("Teams of {name}"), teams, chosen, move |t| change(role.get_untracked(), t))}</td>
             <td>
                 <span class="staff-status">{move || if active.get() { "Active" } else { "Disabled" }}</span>
@@ -241,10 +251,15 @@ fn StaffRow(member: StaffMember, teams: StoredValue<Vec<Team>>) -> impl IntoView
 }
 
 #[component]
-fn AddStaffForm(teams: StoredValue<Vec<Team>>, reload: Callback<()>, status: RwSignal<Status>) -> impl IntoView {
+fn AddStaffForm(
+    teams: StoredValue<Vec<Team>>,
+    roles: StoredValue<Vec<Role>>,
+    reload: Callback<()>,
+    status: RwSignal<Status>,
+) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
-    let role = RwSignal::new(Role::Staff);
+    let role = RwSignal::new(Role::STAFF);
     let chosen = RwSignal::new(Vec::<i64>::new());
     let password = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -252,7 +267,7 @@ fn AddStaffForm(teams: StoredValue<Vec<Team>>, reload: Callback<()>, status: RwS
         let member = NewStaffMember {
             name: name.get_untracked(),
             email: email.get_untracked(),
-            role: role.get_untracked(),
+            role_id: role.get_untracked(),
             team_ids: chosen.get_untracked(),
             password: password.get_untracked(),
         };
@@ -278,7 +293,7 @@ fn AddStaffForm(teams: StoredValue<Vec<Team>>, reload: Callback<()>, status: RwS
                 {field("new-staff-name", "Name", "text", name)}
                 {field("new-staff-email", "Email", "email", email)}
                 <label for="new-staff-role">"Role"</label>
-                {role_select(Some("new-staff-role"), None, role, move |r| role.set(r))}
+                {role_select(Some("new-staff-role"), None, roles, role, move |r| role.set(r))}
                 <span>"Teams"</span>
                 {team_boxes("Teams of the new staff member".into(), teams, chosen, move |t| chosen.set(t))}
                 {field("new-staff-password", "First password", "password", password)}
@@ -329,6 +344,9 @@ fn action_label(action: &str) -> &str {
         "permission_denied" => "Permission denied",
         "staff_added" => "Staff member added",
         "staff_changed" => "Role or teams changed",
+        "role_created" => "Role created",
+        "role_changed" => "Role changed",
+        "role_deleted" => "Role deleted",
         "staff_disabled" => "Staff member disabled",
         "staff_enabled" => "Staff member enabled",
         "password_reset" => "Password reset",

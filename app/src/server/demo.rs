@@ -6,6 +6,7 @@ use rand_chacha::ChaCha8Rng;
 
 use std::fmt::Write as _;
 
+use crate::access::Role;
 use crate::log::Visibility;
 
 use super::{
@@ -39,18 +40,21 @@ async fn restricted_team(conn: &mut sqlx::AnyConnection) -> Result<i64, StoreErr
         .ok_or_else(|| StoreError::Invalid("seed the demo data first".into()))
 }
 
-/// The demo staff: (name, email, role, teams).
-pub const DEMO_STAFF: &[(&str, &str, &str, &[&str])] = &[
-    ("Alex Morgan", "alex.morgan@example.org", "admin", &["Casework", "Front desk"]),
-    ("Priya Shah", "priya.shah@example.org", "manager", &["Casework", "Family support"]),
-    ("Tom Whitaker", "tom.whitaker@example.org", "staff", &["Casework"]),
-    ("Grace Okafor", "grace.okafor@example.org", "staff", &["Health and wellbeing"]),
-    ("Daniel Kowalski", "daniel.kowalski@example.org", "staff", &["Family support"]),
-    ("Hannah Lewis", "hannah.lewis@example.org", "staff", &["Front desk"]),
-    ("Samir Haddad", "samir.haddad@example.org", "manager", &["Health and wellbeing"]),
-    ("Ellie Brennan", "ellie.brennan@example.org", "staff", &["Casework", "Health and wellbeing"]),
-    ("Marcus Reid", "marcus.reid@example.org", "staff", &["Family support"]),
-    ("Olivia Chen", "olivia.chen@example.org", "read_only", &["Casework"]),
+/// The demo's own role: (name, permission keys).
+pub const DEMO_ROLE: (&str, &str) = ("Volunteer", "view_interactions create_interactions");
+
+/// The demo staff: (name, email, role id, teams).
+pub const DEMO_STAFF: &[(&str, &str, i64, &[&str])] = &[
+    ("Alex Morgan", "alex.morgan@example.org", Role::ADMIN, &["Casework", "Front desk"]),
+    ("Priya Shah", "priya.shah@example.org", Role::MANAGER, &["Casework", "Family support"]),
+    ("Tom Whitaker", "tom.whitaker@example.org", Role::STAFF, &["Casework"]),
+    ("Grace Okafor", "grace.okafor@example.org", Role::STAFF, &["Health and wellbeing"]),
+    ("Daniel Kowalski", "daniel.kowalski@example.org", Role::STAFF, &["Family support"]),
+    ("Hannah Lewis", "hannah.lewis@example.org", Role::STAFF, &["Front desk"]),
+    ("Samir Haddad", "samir.haddad@example.org", Role::MANAGER, &["Health and wellbeing"]),
+    ("Ellie Brennan", "ellie.brennan@example.org", Role::STAFF, &["Casework", "Health and wellbeing"]),
+    ("Marcus Reid", "marcus.reid@example.org", Role::STAFF, &["Family support"]),
+    ("Olivia Chen", "olivia.chen@example.org", Role::READ_ONLY, &["Casework"]),
 ];
 
 /// Every demo account signs in with this password (documented in the README;
@@ -286,10 +290,16 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
     for team in DEMO_TEAMS {
         sqlx::query("INSERT INTO teams (name) VALUES ($1)").bind(team).execute(&mut *tx).await?;
     }
+    // A role of the organisation's own, beside the built-in four.
+    sqlx::query("INSERT INTO roles (name, permissions) VALUES ($1, $2)")
+        .bind(DEMO_ROLE.0)
+        .bind(DEMO_ROLE.1)
+        .execute(&mut *tx)
+        .await?;
     let mut staff_ids = Vec::with_capacity(DEMO_STAFF.len());
     for (name, email, role, teams) in DEMO_STAFF {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO staff_members (name, email, role, created_at, password_hash) VALUES ($1, $2, $3, $4, $5)
+            "INSERT INTO staff_members (name, email, role_id, created_at, password_hash) VALUES ($1, $2, $3, $4, $5)
              RETURNING id",
         )
         .bind(name)
@@ -427,7 +437,6 @@ const DEMO_INSTRUCTIONS: &[&str] = &[
 /// grows by those). The assignees' emails are queued like any others.
 pub async fn seed_demo_actions(store: &Store, seed: u64) -> Result<(), StoreError> {
     use super::store::{Actor, Completion, MailContext, NewAction, StaffRecord};
-    use crate::access::Role;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let now = now_millis() / (60 * 60 * 1000) * (60 * 60 * 1000);
     let staff_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM staff_members ORDER BY id LIMIT $1")
@@ -440,15 +449,11 @@ pub async fn seed_demo_actions(store: &Store, seed: u64) -> Result<(), StoreErro
     if staff_ids.len() < DEMO_STAFF.len() || type_ids.len() < DEMO_TYPES.len() || person_ids.is_empty() {
         return Err(StoreError::Invalid("seed the demo data first".into()));
     }
-    let staff = |i: usize| {
-        let (name, email, role, _) = DEMO_STAFF[i];
-        StaffRecord {
-            id: staff_ids[i],
-            name: name.into(),
-            email: email.into(),
-            role: Role::parse(role).unwrap_or(Role::Staff),
-        }
-    };
+    let mut records: Vec<StaffRecord> = Vec::with_capacity(staff_ids.len());
+    for id in &staff_ids {
+        records.push(store.staff_record(*id).await?.ok_or(StoreError::NotFound)?);
+    }
+    let staff = |i: usize| records[i].clone();
     let mail = MailContext { base_url: "http://127.0.0.1:3000".into(), time_zone: chrono_tz::UTC };
     let today = chrono::DateTime::from_timestamp_millis(now).unwrap_or_default().date_naive();
     // Everyone but the read-only user can be given work; the open types

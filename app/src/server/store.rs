@@ -259,6 +259,7 @@ mod interactions;
 mod log_query;
 mod outbox;
 mod people;
+mod roles;
 mod search;
 mod sql;
 mod staff;

@@ -44,6 +44,7 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/people/{id}", &["/people/{person}"]),
     ("/settings/api-tokens", &["/settings/api-tokens"]),
     ("/settings/staff", &["/settings/staff"]),
+    ("/settings/roles", &["/settings/roles"]),
     ("/settings/audit", &["/settings/audit"]),
     ("/settings/interaction-types", &["/settings/interaction-types"]),
 ];
@@ -84,7 +85,8 @@ on_both_engines! {
                 ("/api/add_person", serde_json::json!({ "person": { "name": text("person"), "email": "", "phone": "" } })),
                 ("/api/add_person", serde_json::json!({ "person": { "name": format!("Plain {i}"), "email": text("email"), "phone": text("phone") } })),
                 ("/api/add_team", serde_json::json!({ "name": text("team") })),
-                ("/api/add_staff_member", serde_json::json!({ "member": { "name": text("staff"), "email": format!("hostile{i}@example.org"), "role": "Staff", "team_ids": [], "password": "long enough password" } })),
+                ("/api/add_staff_member", serde_json::json!({ "member": { "name": text("staff"), "email": format!("hostile{i}@example.org"), "role_id": 3, "team_ids": [], "password": "long enough password" } })),
+                ("/api/create_role", serde_json::json!({ "name": text("role").chars().take(60).collect::<String>(), "permissions": ["ViewInteractions"] })),
                 ("/api/add_interaction_type", serde_json::json!({ "name": text("type"), "colour": "#123456", "icon": "note" })),
                 ("/api/create_api_token", serde_json::json!({ "name": text("token"), "staff_id": admin })),
             ];

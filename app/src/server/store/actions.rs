@@ -152,14 +152,10 @@ pub fn may_complete(staff: &StaffRecord, assignee_id: i64) -> bool {
 /// The name of a staff member who can be given work: active, and allowed to
 /// complete actions.
 async fn check_assignee(conn: &mut AnyConnection, id: i64) -> Result<String, StoreError> {
-    let row = sqlx::query("SELECT name, role, active FROM staff_members WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
+    let (name, active, role) = super::roles::staff_role(conn, id)
         .await?
         .ok_or_else(|| StoreError::Invalid(format!("There is no staff member with id {id}.")))?;
-    let name: String = row.get("name");
-    let role = crate::access::Role::parse(row.get("role"));
-    if row.get::<i64, _>("active") != 1 || !role.is_some_and(|r| r.grants(Permission::AssignActions)) {
+    if !active || !role.grants(Permission::AssignActions) {
         return Err(StoreError::Unprocessable(format!(
             "{name} cannot be given actions (their account does not allow it)."
         )));
@@ -262,11 +258,12 @@ impl Store {
 
     /// Staff members who can be given work whose name contains `q`.
     pub async fn assignable_staff(&self, q: &str) -> Result<Vec<StaffChoice>, StoreError> {
-        let order = self.engine.nocase("name");
+        let order = self.engine.nocase("m.name");
         let rows = sqlx::query(&format!(
-            "SELECT id, name FROM staff_members
-             WHERE active = 1 AND role IN ('admin', 'manager', 'staff') AND lower(name) LIKE $1 ESCAPE '\\'
-             ORDER BY {order}, id LIMIT 10"
+            "SELECT m.id, m.name FROM staff_members m JOIN roles r ON r.id = m.role_id
+             WHERE m.active = 1 AND {} AND lower(m.name) LIKE $1 ESCAPE '\\'
+             ORDER BY {order}, m.id LIMIT 10",
+            super::roles::grants_sql(Permission::AssignActions)
         ))
         .bind(like_pattern(q.trim()))
         .fetch_all(&self.pool)

@@ -4,7 +4,6 @@
 use sqlx::Row;
 
 use super::{staff::insert_audit, Actor, StaffRecord, Store, StoreError};
-use crate::access::Role;
 use crate::recording::ApiToken;
 use crate::server::time::{display_time, Millis};
 
@@ -47,14 +46,10 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let created_by = by.id.ok_or_else(|| StoreError::Invalid("Only staff can create API tokens.".into()))?;
         let mut tx = self.begin_write().await?;
-        let staff = sqlx::query("SELECT name, role, active FROM staff_members WHERE id = $1")
-            .bind(staff_id)
-            .fetch_optional(&mut *tx)
+        let (staff_name, active, role) = super::roles::staff_role(&mut tx, staff_id)
             .await?
             .ok_or_else(|| StoreError::Invalid("Choose the staff member the token posts as.".into()))?;
-        let role = Role::parse(staff.get("role")).unwrap_or(Role::ReadOnly);
-        let staff_name: String = staff.get("name");
-        if staff.get::<i64, _>("active") == 0 || !role.grants(crate::access::Permission::CreateInteractions) {
+        if !active || !role.grants(crate::access::Permission::CreateInteractions) {
             return Err(StoreError::Invalid(format!(
                 "{staff_name} cannot create interactions, so a token cannot post as them."
             )));
@@ -110,14 +105,13 @@ impl Store {
         token_hash: &str,
         now: Millis,
     ) -> Result<Option<(i64, StaffRecord)>, StoreError> {
-        let row = sqlx::query(
-            "SELECT t.id AS token_id, t.last_used_at, s.id, s.name, s.email, s.role FROM api_tokens t
-             JOIN staff_members s ON s.id = t.staff_id
+        let sql = format!(
+            "SELECT t.id AS token_id, t.last_used_at, s.id, s.name, s.email, {} FROM api_tokens t
+             JOIN staff_members s ON s.id = t.staff_id JOIN roles r ON r.id = s.role_id
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.active = 1",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
+            super::roles::ROLE_COLUMNS
+        );
+        let row = sqlx::query(&sql).bind(token_hash).fetch_optional(&self.pool).await?;
         let Some(row) = row else {
             return Ok(None);
         };
@@ -130,7 +124,6 @@ impl Store {
                 .execute(&self.pool)
                 .await?;
         }
-        let role = Role::parse(row.get("role")).unwrap_or(Role::ReadOnly);
-        Ok(Some((token_id, StaffRecord { id: row.get("id"), name: row.get("name"), email: row.get("email"), role })))
+        Ok(Some((token_id, super::staff::staff_record(&row)?)))
     }
 }

@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 
 use sqlx::{AnyConnection, Row};
 
+use super::roles::{check_staff_managers, lock_staff_managers, role_by_id, role_of, ROLE_COLUMNS};
 use super::{Reader, StaffRecord, Store, StoreError};
-use crate::access::{AuditEntry, AuditPage, NewStaffMember, Role, StaffDirectory, StaffMember, Team};
+use crate::access::{AuditEntry, AuditPage, NewStaffMember, Permission, Role, StaffDirectory, StaffMember, Team};
 use crate::server::time::{iso_time, Millis};
 
 /// One line for the audit log. `actor_id` is `None` when nobody is signed in
@@ -148,12 +149,11 @@ impl Store {
     /// The active staff member with this email, and their password hash
     /// (`None`: no password set, they cannot sign in).
     pub async fn staff_for_sign_in(&self, email: &str) -> Result<Option<(StaffRecord, Option<String>)>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, name, email, role, password_hash FROM staff_members WHERE lower(email) = $1 AND active = 1",
-        )
-        .bind(email.to_lowercase())
-        .fetch_optional(&self.pool)
-        .await?;
+        let sql = format!(
+            "SELECT m.id, m.name, m.email, m.password_hash, {ROLE_COLUMNS}
+             FROM staff_members m JOIN roles r ON r.id = m.role_id WHERE lower(m.email) = $1 AND m.active = 1"
+        );
+        let row = sqlx::query(&sql).bind(email.to_lowercase()).fetch_optional(&self.pool).await?;
         row.map(|r| {
             let record = staff_record(&r)?;
             Ok((record, r.try_get::<Option<String>, _>("password_hash")?))
@@ -228,17 +228,28 @@ impl Store {
         idle_before: Millis,
         started_before: Millis,
     ) -> Result<Option<(StaffRecord, Millis)>, StoreError> {
-        let row = sqlx::query(
-            "SELECT m.id, m.name, m.email, m.role, s.last_seen_at
-             FROM sessions s JOIN staff_members m ON m.id = s.staff_id
-             WHERE s.token_hash = $1 AND m.active = 1 AND s.last_seen_at >= $2 AND s.created_at >= $3",
-        )
-        .bind(token_hash)
-        .bind(idle_before)
-        .bind(started_before)
-        .fetch_optional(&self.pool)
-        .await?;
+        let sql = format!(
+            "SELECT m.id, m.name, m.email, s.last_seen_at, {ROLE_COLUMNS}
+             FROM sessions s JOIN staff_members m ON m.id = s.staff_id JOIN roles r ON r.id = m.role_id
+             WHERE s.token_hash = $1 AND m.active = 1 AND s.last_seen_at >= $2 AND s.created_at >= $3"
+        );
+        let row = sqlx::query(&sql)
+            .bind(token_hash)
+            .bind(idle_before)
+            .bind(started_before)
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(|r| Ok((staff_record(&r)?, r.try_get("last_seen_at")?))).transpose()
+    }
+
+    /// Staff member `id` with their role, active or not.
+    pub async fn staff_record(&self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
+        let sql = format!(
+            "SELECT m.id, m.name, m.email, {ROLE_COLUMNS} FROM staff_members m JOIN roles r ON r.id = m.role_id
+             WHERE m.id = $1"
+        );
+        let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| staff_record(&r)).transpose()?)
     }
 
     /// Marks a session as used now (it stays alive for another idle period).
@@ -273,7 +284,7 @@ impl Store {
             memberships.entry(r.try_get("staff_id")?).or_default().push(r.try_get("team_id")?);
         }
         let staff = sqlx::query(
-            "SELECT id, name, email, role, active, CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS can_sign_in
+            "SELECT id, name, email, role_id, active, CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS can_sign_in
              FROM staff_members ORDER BY lower(name), id",
         )
         .fetch_all(&self.pool)
@@ -285,14 +296,15 @@ impl Store {
                 id,
                 name: r.try_get("name")?,
                 email: r.try_get("email")?,
-                role: role_of(r)?,
+                role_id: r.try_get("role_id")?,
                 team_ids: memberships.remove(&id).unwrap_or_default(),
                 active: r.try_get::<i64, _>("active")? == 1,
                 can_sign_in: r.try_get::<i64, _>("can_sign_in")? == 1,
             })
         })
         .collect::<Result<_, sqlx::Error>>()?;
-        Ok(StaffDirectory { staff, teams })
+        let roles = self.roles().await?.into_iter().map(|r| r.role).collect();
+        Ok(StaffDirectory { staff, teams, roles })
     }
 
     /// Adds a staff member (already validated; the password already hashed).
@@ -303,6 +315,7 @@ impl Store {
         by: &Actor,
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
+        let role = role_by_id(&mut tx, self.engine, new.role_id).await?;
         let taken: i64 = sqlx::query_scalar("SELECT count(*) FROM staff_members WHERE lower(email) = $1")
             .bind(new.email.to_lowercase())
             .fetch_one(&mut *tx)
@@ -311,46 +324,46 @@ impl Store {
             return Err(StoreError::Invalid(format!("A staff member with the email {} already exists.", new.email)));
         }
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO staff_members (name, email, role, created_at, password_hash) VALUES ($1, $2, $3, $4, $5)
+            "INSERT INTO staff_members (name, email, role_id, created_at, password_hash) VALUES ($1, $2, $3, $4, $5)
              RETURNING id",
         )
         .bind(&new.name)
         .bind(&new.email)
-        .bind(new.role.as_str())
+        .bind(role.id)
         .bind(by.at)
         .bind(password_hash)
         .fetch_one(&mut *tx)
         .await?;
         let teams = set_teams(&mut tx, id, &new.team_ids).await?;
-        let details = format!("name: {}; role: {}; teams: {}", new.name, new.role.label(), list(&teams));
+        let details = format!("name: {}; role: {}; teams: {}", new.name, role.name, list(&teams));
         insert_audit(&mut tx, &by.event("staff_added", &new.email, details)).await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    /// Sets a staff member's role and teams. The last active admin keeps the
-    /// Admin role.
+    /// Sets a staff member's role and teams. The last active staff member
+    /// who may manage staff keeps that permission.
     pub async fn update_staff_member(
         &self,
         id: i64,
-        role: Role,
+        role_id: i64,
         team_ids: &[i64],
         by: &Actor,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
+        lock_staff_managers(&mut tx, self.engine).await?;
         let before = self.staff_state(&mut tx, id).await?;
-        if before.role == Role::Admin && role != Role::Admin && before.active {
-            self.keep_an_admin(&mut tx, id).await?;
-        }
-        sqlx::query("UPDATE staff_members SET role = $2 WHERE id = $1")
+        let role = role_by_id(&mut tx, self.engine, role_id).await?;
+        sqlx::query("UPDATE staff_members SET role_id = $2 WHERE id = $1")
             .bind(id)
-            .bind(role.as_str())
+            .bind(role.id)
             .execute(&mut *tx)
             .await?;
+        check_staff_managers(&mut tx).await?;
         let teams = set_teams(&mut tx, id, team_ids).await?;
         let mut changes = Vec::new();
-        if before.role != role {
-            changes.push(format!("role: {} → {}", before.role.label(), role.label()));
+        if before.role.id != role.id {
+            changes.push(format!("role: {} → {}", before.role.name, role.name));
         }
         if before.teams != teams {
             changes.push(format!("teams: {} → {}", list(&before.teams), list(&teams)));
@@ -363,22 +376,23 @@ impl Store {
     }
 
     /// Disables (ending their sessions at once) or enables a staff member.
-    /// The last active admin cannot be disabled.
+    /// The last active staff member who may manage staff cannot be disabled.
     pub async fn set_staff_active(&self, id: i64, active: bool, by: &Actor) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
+        lock_staff_managers(&mut tx, self.engine).await?;
         let before = self.staff_state(&mut tx, id).await?;
         if before.active == active {
             tx.commit().await?;
             return Ok(());
-        }
-        if !active && before.role == Role::Admin {
-            self.keep_an_admin(&mut tx, id).await?;
         }
         sqlx::query("UPDATE staff_members SET active = $2 WHERE id = $1")
             .bind(id)
             .bind(i64::from(active))
             .execute(&mut *tx)
             .await?;
+        if before.role.grants(Permission::ManageStaff) {
+            check_staff_managers(&mut tx).await?;
+        }
         if !active {
             sqlx::query("DELETE FROM sessions WHERE staff_id = $1").bind(id).execute(&mut *tx).await?;
         }
@@ -439,14 +453,14 @@ impl Store {
             let new = NewStaffMember {
                 name: name.to_string(),
                 email: email.to_string(),
-                role: Role::Admin,
+                role_id: Role::ADMIN,
                 team_ids: Vec::new(),
                 password: String::new(),
             };
             return self.add_staff_member(&new, Some(password_hash), by).await;
         };
         let teams = team_ids(&mut *self.pool.acquire().await?, id).await?;
-        self.update_staff_member(id, Role::Admin, &teams, by).await?;
+        self.update_staff_member(id, Role::ADMIN, &teams, by).await?;
         self.set_staff_active(id, true, by).await?;
         self.set_staff_password(id, password_hash, by).await?;
         Ok(id)
@@ -454,7 +468,11 @@ impl Store {
 
     /// Reads a staff member's row, locking it on PostgreSQL.
     async fn staff_state(&self, conn: &mut AnyConnection, id: i64) -> Result<StaffState, StoreError> {
-        let sql = format!("SELECT email, role, active FROM staff_members WHERE id = $1{}", self.engine.for_update());
+        let sql = format!(
+            "SELECT m.email, m.active, {ROLE_COLUMNS} FROM staff_members m JOIN roles r ON r.id = m.role_id
+             WHERE m.id = $1{}",
+            self.engine.for_update()
+        );
         let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
         Ok(StaffState {
             email: row.try_get("email")?,
@@ -462,23 +480,6 @@ impl Store {
             active: row.try_get::<i64, _>("active")? == 1,
             teams: team_names(conn, id).await?,
         })
-    }
-
-    /// Refuses a change that would leave no active admin but `id`. Locks the
-    /// active admins' rows on PostgreSQL, so two admins demoting each other
-    /// at once cannot both succeed.
-    async fn keep_an_admin(&self, conn: &mut AnyConnection, id: i64) -> Result<(), StoreError> {
-        let sql = format!(
-            "SELECT id FROM staff_members WHERE role = 'admin' AND active = 1 ORDER BY id{}",
-            self.engine.for_update()
-        );
-        let admins: Vec<i64> = sqlx::query_scalar(&sql).fetch_all(&mut *conn).await?;
-        if admins.iter().all(|a| *a == id) {
-            return Err(StoreError::Invalid(
-                "Interlog needs at least one active admin: make someone else an admin first.".into(),
-            ));
-        }
-        Ok(())
     }
 }
 
@@ -547,12 +548,7 @@ fn list(names: &[String]) -> String {
     }
 }
 
-fn role_of(row: &sqlx::any::AnyRow) -> Result<Role, sqlx::Error> {
-    let role: String = row.try_get("role")?;
-    Role::try_from(role).map_err(|e| sqlx::Error::Decode(e.into()))
-}
-
-fn staff_record(row: &sqlx::any::AnyRow) -> Result<StaffRecord, sqlx::Error> {
+pub(super) fn staff_record(row: &sqlx::any::AnyRow) -> Result<StaffRecord, sqlx::Error> {
     Ok(StaffRecord {
         id: row.try_get("id")?,
         name: row.try_get("name")?,

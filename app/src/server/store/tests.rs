@@ -22,9 +22,26 @@ fn all() -> Reader {
     Reader::everything()
 }
 
+/// A built-in role as the migrations define it (a test checks they agree).
+fn built_in(id: i64) -> Role {
+    use crate::access::Permission as P;
+    let (name, permissions): (&str, &[P]) = match id {
+        Role::ADMIN => ("Admin", &P::ALL),
+        Role::MANAGER => (
+            "Manager",
+            &[P::ViewInteractions, P::CreateInteractions, P::RenameDescriptions, P::AssignActions, P::SeeAllActions],
+        ),
+        Role::STAFF => {
+            ("Staff", &[P::ViewInteractions, P::CreateInteractions, P::RenameDescriptions, P::AssignActions])
+        }
+        _ => ("Read-only", &[P::ViewInteractions]),
+    };
+    Role { id, name: name.into(), permissions: permissions.iter().copied().collect(), built_in: true, version: 1 }
+}
+
 /// An admin, as the detail page's viewer.
 fn admin() -> StaffRecord {
-    StaffRecord { id: 1, name: "Admin".into(), email: "admin@example.org".into(), role: Role::Admin }
+    StaffRecord { id: 1, name: "Admin".into(), email: "admin@example.org".into(), role: built_in(Role::ADMIN) }
 }
 
 impl Store {
@@ -108,6 +125,7 @@ async fn type_id(store: &Store, name: &str) -> i64 {
 
 mod actions;
 mod people;
+mod roles;
 mod staff;
 mod types;
 mod visibility;

@@ -151,9 +151,8 @@ async fn load_reader(conn: &mut AnyConnection, staff_id: i64, sees_all: bool) ->
 /// The reader `staff_id` is, from their stored role (for an email, written
 /// for someone other than the caller).
 pub(super) async fn reader_of(conn: &mut AnyConnection, staff_id: i64) -> Result<Reader, StoreError> {
-    let role: String =
-        sqlx::query_scalar("SELECT role FROM staff_members WHERE id = $1").bind(staff_id).fetch_one(&mut *conn).await?;
-    let sees_all = crate::access::Role::parse(&role).is_some_and(|r| r.grants(Permission::SeeRestricted));
+    let (_, _, role) = super::roles::staff_role(conn, staff_id).await?.ok_or(StoreError::NotFound)?;
+    let sees_all = role.grants(Permission::SeeRestricted);
     load_reader(conn, staff_id, sees_all).await
 }
 

@@ -16,19 +16,19 @@ use crate::recording::Person;
 use crate::server::mail::{deliver_due, MailSettings, Transport};
 use crate::server::time::day_string;
 
-const STAFF: [(i64, &str, &str, Role); 7] = [
-    (1, "Alex Morgan", "alex.morgan@example.org", Role::Admin),
-    (2, "Priya Shah", "priya.shah@example.org", Role::Manager),
-    (3, "Tom Whitaker", "tom.whitaker@example.org", Role::Staff),
-    (4, "Grace Okafor", "grace.okafor@example.org", Role::Staff),
-    (5, "Daniel Kowalski", "daniel.kowalski@example.org", Role::Staff),
-    (8, "Ellie Brennan", "ellie.brennan@example.org", Role::Staff),
-    (10, "Olivia Chen", "olivia.chen@example.org", Role::ReadOnly),
+const STAFF: [(i64, &str, &str, i64); 7] = [
+    (1, "Alex Morgan", "alex.morgan@example.org", Role::ADMIN),
+    (2, "Priya Shah", "priya.shah@example.org", Role::MANAGER),
+    (3, "Tom Whitaker", "tom.whitaker@example.org", Role::STAFF),
+    (4, "Grace Okafor", "grace.okafor@example.org", Role::STAFF),
+    (5, "Daniel Kowalski", "daniel.kowalski@example.org", Role::STAFF),
+    (8, "Ellie Brennan", "ellie.brennan@example.org", Role::STAFF),
+    (10, "Olivia Chen", "olivia.chen@example.org", Role::READ_ONLY),
 ];
 
 fn staff(id: i64) -> StaffRecord {
     let (id, name, email, role) = STAFF.into_iter().find(|s| s.0 == id).expect("a demo staff member");
-    StaffRecord { id, name: name.into(), email: email.into(), role }
+    StaffRecord { id, name: name.into(), email: email.into(), role: built_in(role) }
 }
 
 fn by(id: i64) -> Actor {

@@ -47,16 +47,16 @@ behaviours! {
         let store = seeded_store(engine, 10).await;
         let alex = staff_id(&store, "alex.morgan@example.org").await;
         let priya = staff_id(&store, "priya.shah@example.org").await;
-        let refused = store.update_staff_member(alex, Role::Manager, &[], &by(alex)).await.unwrap_err();
-        assert!(refused.to_string().contains("at least one active admin"), "{refused}");
+        let refused = store.update_staff_member(alex, Role::MANAGER, &[], &by(alex)).await.unwrap_err();
+        assert!(refused.to_string().contains("at least one active staff member who may manage staff"), "{refused}");
         assert!(store.set_staff_active(alex, false, &by(alex)).await.is_err());
         // Refusals change nothing and leave no change in the log.
         let alex_row = store.staff_directory().await.unwrap().staff.into_iter().find(|m| m.id == alex).unwrap();
-        assert_eq!((alex_row.role, alex_row.active, alex_row.team_ids.len()), (Role::Admin, true, 2));
+        assert_eq!((alex_row.role_id, alex_row.active, alex_row.team_ids.len()), (Role::ADMIN, true, 2));
         assert!(audit_actions(&store).await.is_empty());
 
-        store.update_staff_member(priya, Role::Admin, &[], &by(alex)).await.unwrap();
-        store.update_staff_member(alex, Role::Staff, &[], &by(priya)).await.unwrap();
+        store.update_staff_member(priya, Role::ADMIN, &[], &by(alex)).await.unwrap();
+        store.update_staff_member(alex, Role::STAFF, &[], &by(priya)).await.unwrap();
         assert!(store.set_staff_active(priya, false, &by(priya)).await.is_err());
         assert_eq!(
             audit_actions(&store).await,
@@ -80,18 +80,15 @@ behaviours! {
         let alex = staff_id(&store, "alex.morgan@example.org").await;
         let priya = staff_id(&store, "priya.shah@example.org").await;
         for _round in 0..5 {
-            store.update_staff_member(priya, Role::Admin, &[], &by(alex)).await.unwrap();
-            store.update_staff_member(alex, Role::Admin, &[], &by(priya)).await.unwrap();
+            store.update_staff_member(priya, Role::ADMIN, &[], &by(alex)).await.unwrap();
+            store.update_staff_member(alex, Role::ADMIN, &[], &by(priya)).await.unwrap();
             let (a, b) = (store.clone(), store.clone());
-            let one = tokio::spawn(async move { a.update_staff_member(alex, Role::Manager, &[], &by(priya)).await });
+            let one = tokio::spawn(async move { a.update_staff_member(alex, Role::MANAGER, &[], &by(priya)).await });
             let two = tokio::spawn(async move { b.set_staff_active(priya, false, &by(alex)).await });
             let results = [one.await.unwrap().is_ok(), two.await.unwrap().is_ok()];
             assert_eq!(results.iter().filter(|ok| **ok).count(), 1, "{results:?}");
             let admins: i64 =
-                sqlx::query_scalar("SELECT count(*) FROM staff_members WHERE role = 'admin' AND active = 1")
-                    .fetch_one(store.pool())
-                    .await
-                    .unwrap();
+                store.active_staff_managers().await.unwrap();
             assert_eq!(admins, 1);
             store.set_staff_active(priya, true, &by(alex)).await.ok();
         }
@@ -104,7 +101,7 @@ behaviours! {
         let now = now_millis();
         store.create_session("hash-1", tom, "192.0.2.1", now - 10_000, 0, 0).await.unwrap();
         let (staff, seen) = store.session_staff("hash-1", now - 20_000, now - 60_000).await.unwrap().unwrap();
-        assert_eq!((staff.email.as_str(), staff.role, seen), ("tom.whitaker@example.org", Role::Staff, now - 10_000));
+        assert_eq!((staff.email.as_str(), staff.role, seen), ("tom.whitaker@example.org", built_in(Role::STAFF), now - 10_000));
         // Idle for longer than allowed, or older than the lifetime: ended.
         assert!(store.session_staff("hash-1", now - 5_000, now - 60_000).await.unwrap().is_none());
         assert!(store.session_staff("hash-1", now - 20_000, now - 5_000).await.unwrap().is_none());
@@ -164,7 +161,7 @@ behaviours! {
         let new = NewStaffMember {
             name: "Nia Adams".into(),
             email: "nia.adams@example.org".into(),
-            role: Role::ReadOnly,
+            role_id: Role::READ_ONLY,
             team_ids: vec![team, team],
             password: String::new(),
         };
@@ -175,7 +172,7 @@ behaviours! {
         assert!(store.add_staff_member(&bad_team, None, &by(alex)).await.is_err());
         let directory = store.staff_directory().await.unwrap();
         let nia = directory.staff.iter().find(|m| m.id == id).unwrap();
-        assert_eq!((nia.role, nia.team_ids.clone(), nia.active, nia.can_sign_in), (Role::ReadOnly, vec![team], true, true));
+        assert_eq!((nia.role_id, nia.team_ids.clone(), nia.active, nia.can_sign_in), (Role::READ_ONLY, vec![team], true, true));
         assert!(directory.staff.iter().all(|m| m.email != "other@example.org"));
         assert_eq!(
             audit_actions(&store).await,
@@ -195,7 +192,7 @@ behaviours! {
         let command = Actor { id: None, address: "create-admin command".into(), at: now_millis() };
         let first = store.create_admin("Ann Admin", "ann@example.org", "hash-1", &command).await.unwrap();
         let (staff, hash) = store.staff_for_sign_in("ANN@example.org").await.unwrap().unwrap();
-        assert_eq!((staff.id, staff.role, hash.as_deref()), (first, Role::Admin, Some("hash-1")));
+        assert_eq!((staff.id, staff.role, hash.as_deref()), (first, built_in(Role::ADMIN), Some("hash-1")));
         // Run again for a demoted, disabled staff member: admin, active, new password.
         store.add_team("Front desk", &command).await.unwrap();
         let second = store
@@ -203,7 +200,7 @@ behaviours! {
                 &NewStaffMember {
                     name: "Ben".into(),
                     email: "ben@example.org".into(),
-                    role: Role::Admin,
+                    role_id: Role::ADMIN,
                     team_ids: vec![],
                     password: String::new(),
                 },
@@ -212,12 +209,12 @@ behaviours! {
             )
             .await
             .unwrap();
-        store.update_staff_member(first, Role::Staff, &[], &command).await.unwrap();
+        store.update_staff_member(first, Role::STAFF, &[], &command).await.unwrap();
         store.set_staff_active(first, false, &command).await.unwrap();
         assert!(store.staff_for_sign_in("ann@example.org").await.unwrap().is_none());
         assert_eq!(store.create_admin("Ann Admin", "ann@example.org", "hash-3", &command).await.unwrap(), first);
         let (staff, hash) = store.staff_for_sign_in("ann@example.org").await.unwrap().unwrap();
-        assert_eq!((staff.role, hash.as_deref()), (Role::Admin, Some("hash-3")));
+        assert_eq!((staff.role, hash.as_deref()), (built_in(Role::ADMIN), Some("hash-3")));
         assert_ne!(first, second);
         let audit = store.audit_page(None, 100, &all()).await.unwrap();
         assert!(audit.entries.iter().all(|e| e.address == "create-admin command" && e.actor.is_empty()));

@@ -8,8 +8,8 @@ use crate::access::Role;
 use crate::log::Visibility;
 use crate::recording::Person;
 
-fn member(id: i64, role: Role) -> StaffRecord {
-    StaffRecord { id, name: format!("Staff {id}"), email: format!("staff{id}@example.org"), role }
+fn member(id: i64, role: i64) -> StaffRecord {
+    StaffRecord { id, name: format!("Staff {id}"), email: format!("staff{id}@example.org"), role: built_in(role) }
 }
 
 fn by(id: i64) -> Actor {
@@ -62,11 +62,11 @@ behaviours! {
         let hidden_reply = record("Zebracorn private reply", Visibility::Private, Some(open)).await;
         store.mark_posted_in_error(team_only, "Zebracorn reason", &Reader::everything(), &by(4)).await.unwrap();
 
-        let tom_staff = member(3, Role::Staff);
+        let tom_staff = member(3, Role::STAFF);
         let tom = store.reader(&tom_staff).await.unwrap();
-        let grace = store.reader(&member(4, Role::Staff)).await.unwrap();
-        let ellie = store.reader(&member(8, Role::Staff)).await.unwrap();
-        let alex = store.reader(&member(1, Role::Admin)).await.unwrap();
+        let grace = store.reader(&member(4, Role::STAFF)).await.unwrap();
+        let ellie = store.reader(&member(8, Role::STAFF)).await.unwrap();
+        let alex = store.reader(&member(1, Role::ADMIN)).await.unwrap();
         assert!(alex.sees_all && !tom.sees_all);
 
         // What each may open, from the table itself.
@@ -139,15 +139,15 @@ behaviours! {
         // The detail page: nothing at all for a hidden row; a reply to a
         // hidden original says so without naming it; hidden replies are left out.
         assert!(store.interaction_detail(team_only, &tom_staff, &tom, TZ).await.unwrap().is_none());
-        assert!(store.interaction_detail(private, &member(8, Role::Staff), &ellie, TZ).await.unwrap().is_none());
+        assert!(store.interaction_detail(private, &member(8, Role::STAFF), &ellie, TZ).await.unwrap().is_none());
         assert!(store.log_row(private, &tom, TZ).await.unwrap().is_none());
         let detail = store.interaction_detail(reply, &tom_staff, &tom, TZ).await.unwrap().unwrap();
         assert!(detail.reply_to.is_none() && detail.reply_to_restricted);
         let detail = store.interaction_detail(open, &tom_staff, &tom, TZ).await.unwrap().unwrap();
         assert!(detail.replies.is_empty(), "a private reply is not listed");
-        let detail = store.interaction_detail(open, &member(4, Role::Staff), &grace, TZ).await.unwrap().unwrap();
+        let detail = store.interaction_detail(open, &member(4, Role::STAFF), &grace, TZ).await.unwrap().unwrap();
         assert_eq!(detail.replies.iter().map(|r| r.id).collect::<Vec<_>>(), vec![hidden_reply]);
-        let detail = store.interaction_detail(team_only, &member(8, Role::Staff), &ellie, TZ).await.unwrap().unwrap();
+        let detail = store.interaction_detail(team_only, &member(8, Role::STAFF), &ellie, TZ).await.unwrap().unwrap();
         assert_eq!(detail.row.restricted.as_deref(), Some("Teams: Health and wellbeing"));
         assert_eq!(detail.visibility, Visibility::Teams(vec![health]));
         assert!(!detail.can_change_visibility, "not the author, not a manager");
@@ -190,7 +190,7 @@ behaviours! {
         };
         let mail = MailContext { base_url: "https://interlog.test".into(), time_zone: TZ };
         assert!(matches!(
-            store.assign_action(&follow, &member(3, Role::Staff), &by(3), &mail).await,
+            store.assign_action(&follow, &member(3, Role::STAFF), &by(3), &mail).await,
             Err(StoreError::Invalid(_))
         ));
         assert!(matches!(
@@ -202,7 +202,7 @@ behaviours! {
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
-            store.change_visibility(team_only, &Visibility::Teams(vec![999]), &member(4, Role::Staff), &grace, &by(4)).await,
+            store.change_visibility(team_only, &Visibility::Teams(vec![999]), &member(4, Role::STAFF), &grace, &by(4)).await,
             Err(StoreError::Invalid(_))
         ));
 
@@ -220,7 +220,7 @@ behaviours! {
         // The author widens it: at once in Tom's log, totals and search;
         // audited before → after.
         let tom_total = walk(&store, &LogQuery::default(), &tom).await.1;
-        store.change_visibility(team_only, &Visibility::AllStaff, &member(4, Role::Staff), &grace, &by(4)).await.unwrap();
+        store.change_visibility(team_only, &Visibility::AllStaff, &member(4, Role::STAFF), &grace, &by(4)).await.unwrap();
         assert_eq!(walk(&store, &LogQuery::default(), &tom).await.1, tom_total + 1);
         assert_eq!(search("zebracorn", &tom).await.1, 3);
         assert!(store.interaction_detail(team_only, &tom_staff, &tom, TZ).await.unwrap().is_some());
@@ -228,7 +228,7 @@ behaviours! {
         assert_eq!(audit.entries[0].action, "visibility_changed");
         assert_eq!(audit.entries[0].details, "visibility: Teams: Health and wellbeing → All staff");
         // …and a manager narrows it again.
-        let priya = member(2, Role::Manager);
+        let priya = member(2, Role::MANAGER);
         let priya_reader = store.reader(&priya).await.unwrap();
         store.change_visibility(team_only, &Visibility::Private, &priya, &priya_reader, &by(2)).await.unwrap();
         assert_eq!(walk(&store, &LogQuery::default(), &tom).await.1, tom_total);
@@ -266,9 +266,9 @@ behaviours! {
             due_on: crate::server::time::today(TZ),
             notify_creator: true,
         };
-        let id = store.assign_action(&action, &member(3, Role::Staff), &by(3), &mail).await.unwrap();
+        let id = store.assign_action(&action, &member(3, Role::STAFF), &by(3), &mail).await.unwrap();
         // …then Grace keeps the original to her team, and completes it.
-        let grace = member(4, Role::Staff);
+        let grace = member(4, Role::STAFF);
         let grace_reader = store.reader(&grace).await.unwrap();
         store.change_visibility(original, &Visibility::Teams(vec![health]), &grace, &grace_reader, &by(4)).await.unwrap();
         let done = Completion {
@@ -278,7 +278,7 @@ behaviours! {
         };
         let recorded = store.complete_action(id, &done, &grace, &by(4), &mail).await.unwrap();
         // What completing recorded is kept like what it follows…
-        let tom = store.reader(&member(3, Role::Staff)).await.unwrap();
+        let tom = store.reader(&member(3, Role::STAFF)).await.unwrap();
         assert!(store.log_row(recorded, &tom, TZ).await.unwrap().is_none());
         assert!(store.log_row(recorded, &grace_reader, TZ).await.unwrap().is_some());
         // …and Tom's email says it was done without quoting it.
