@@ -30,12 +30,21 @@ pub enum SortColumn {
     Type,
     Description,
     Person,
+    /// Who had the interaction (the log's staff column).
+    CompletedBy,
+    /// Who recorded it.
     LoggedBy,
 }
 
 impl SortColumn {
-    pub const ALL: [SortColumn; 5] =
-        [SortColumn::Timestamp, SortColumn::Type, SortColumn::Description, SortColumn::Person, SortColumn::LoggedBy];
+    pub const ALL: [SortColumn; 6] = [
+        SortColumn::Timestamp,
+        SortColumn::Type,
+        SortColumn::Description,
+        SortColumn::Person,
+        SortColumn::CompletedBy,
+        SortColumn::LoggedBy,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -43,6 +52,7 @@ impl SortColumn {
             SortColumn::Type => "type",
             SortColumn::Description => "description",
             SortColumn::Person => "person",
+            SortColumn::CompletedBy => "completed_by",
             SortColumn::LoggedBy => "logged_by",
         }
     }
@@ -57,6 +67,7 @@ impl SortColumn {
             SortColumn::Type => "Type",
             SortColumn::Description => "Description",
             SortColumn::Person => "Person",
+            SortColumn::CompletedBy => "Completed by",
             SortColumn::LoggedBy => "Logged by",
         }
     }
@@ -297,6 +308,8 @@ pub struct LogRow {
     pub person_id: i64,
     pub person_name: String,
     pub logged_by_name: String,
+    /// The colleague who had the interaction, when not whoever logged it.
+    pub completed_by_name: Option<String>,
     pub tags: Vec<String>,
     pub renamed: bool,
     /// Marked "posted in error": shown struck through.
@@ -306,6 +319,22 @@ pub struct LogRow {
     /// Who may read it, in words ("Private", "Teams: Outreach"); `None`
     /// for all staff.
     pub restricted: Option<String>,
+}
+
+impl LogRow {
+    /// Who had it: "Tom Whitaker", or "Tom Whitaker (logged by Priya Shah)"
+    /// when a colleague recorded it for them.
+    pub fn staff_label(&self) -> String {
+        match &self.completed_by_name {
+            Some(name) => format!("{name} (logged by {})", self.logged_by_name),
+            None => self.logged_by_name.clone(),
+        }
+    }
+
+    /// Who had it, by name alone.
+    pub fn completed_by(&self) -> &str {
+        self.completed_by_name.as_deref().unwrap_or(&self.logged_by_name)
+    }
 }
 
 /// Every row of a view, for an export or a print. `rows` is empty when

@@ -262,6 +262,9 @@ pub struct InteractionForm {
     /// The teams that may read it, when `visibility` is `teams`.
     #[serde(default)]
     pub teams: Vec<String>,
+    /// The id of the colleague who had it (empty: whoever logs it).
+    #[serde(default)]
+    pub completed_by: String,
 }
 
 impl InteractionForm {
@@ -279,6 +282,7 @@ impl InteractionForm {
                 "occurred_at" => form.occurred_at = value,
                 "reply_to" => form.reply_to = value,
                 "visibility" => form.visibility = value,
+                "completed_by" => form.completed_by = value,
                 "teams" if form.teams.len() <= crate::access::MAX_TEAMS => form.teams.push(value),
                 _ => {}
             }
@@ -297,6 +301,7 @@ pub struct CheckedForm {
     pub occurred_at: String,
     pub reply_to: Option<i64>,
     pub visibility: Visibility,
+    pub completed_by: Option<i64>,
 }
 
 impl InteractionForm {
@@ -329,6 +334,16 @@ impl InteractionForm {
                 parsed
             }
         };
+        let completed_by = match self.completed_by.trim() {
+            "" => None,
+            s => {
+                let parsed = id(s);
+                if parsed.is_none() {
+                    errors.add("completed_by", "Choose who had the interaction from the list.");
+                }
+                parsed
+            }
+        };
         let teams: Option<Vec<i64>> = self.teams.iter().map(|t| id(t)).collect();
         let visibility = match teams {
             Some(teams) => Visibility::from_choice(&self.visibility, &teams),
@@ -338,7 +353,16 @@ impl InteractionForm {
         .ok();
         match (person_id, type_id, description, note, visibility) {
             (Some(person_id), Some(type_id), Some(description), Some(note), Some(visibility)) if errors.is_empty() => {
-                Ok(CheckedForm { person_id, type_id, description, note, occurred_at, reply_to, visibility })
+                Ok(CheckedForm {
+                    person_id,
+                    type_id,
+                    description,
+                    note,
+                    occurred_at,
+                    reply_to,
+                    visibility,
+                    completed_by,
+                })
             }
             _ => Err(errors),
         }
@@ -438,6 +462,9 @@ pub struct RecordingOptions {
     pub teams: Vec<crate::access::Team>,
     /// The visibility chosen at first: the original's, for a reply.
     pub visibility: Visibility,
+    /// Active staff, by name, for "Completed by"; `me` is chosen at first.
+    pub staff: Vec<(i64, String)>,
+    pub me: i64,
     /// `YYYY-MM-DDTHH:MM`: the default and the latest allowed.
     pub now_local: String,
     pub time_zone: String,

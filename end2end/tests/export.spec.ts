@@ -17,7 +17,7 @@ test.describe("exporting the log", () => {
     expect(csv.suggestedFilename()).toMatch(/^interlog-log-\d{4}-\d{2}-\d{2}\.csv$/);
     const text = (await readFile(await csv.path())).toString("utf8");
     const lines = text.replace(/^\uFEFF/, "").trimEnd().split(/\r?\n/);
-    expect(lines[0]).toMatch(/^ID,When \([A-Za-z_/]+\),Type,Description,Person,Person ID,Logged by,Tags,Reply,Posted in error,Renamed,Who can read it$/);
+    expect(lines[0]).toMatch(/^ID,When \([A-Za-z_/]+\),Type,Description,Person,Person ID,Completed by,Logged by,Tags,Reply,Posted in error,Renamed,Who can read it$/);
     expect(lines.length - 1).toBe(n);
     for (const line of lines.slice(1)) expect(line.toLowerCase()).toContain("call");
     // Newest first, as on screen: the first row on screen is the first line.

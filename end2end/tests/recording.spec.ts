@@ -77,6 +77,19 @@ test.describe("people and recording", () => {
     await expect(firstRow(page).locator("td.col-staff")).toHaveText("Alex Morgan");
   });
 
+  test("an interaction recorded for a colleague shows both names", async ({ page }) => {
+    await open(page, "/interactions/new?person=4");
+    await expect(page.getByLabel("Completed by")).toHaveValue(/\d+/);
+    await expect(page.getByLabel("Completed by").locator("option:checked")).toHaveText("Alex Morgan (me)");
+    await page.getByLabel("Completed by").selectOption({ label: "Grace Okafor" });
+    await record(page, "Visit", "Grace's walrus visit", "Grace visited; Alex wrote it up.");
+    await expect(page).toHaveURL(/\/people\/4\?recorded=\d+$/);
+    const id = new URL(page.url()).searchParams.get("recorded");
+    await expect(page.locator(`tr[data-id="${id}"] td.col-staff`)).toHaveText("Grace Okafor (logged by Alex Morgan)");
+    await page.goto(`/interactions/${id}`);
+    await expect(page.getByTestId("completed-by")).toHaveText("Grace Okafor");
+  });
+
   test("New interaction on /log picks the person by searching as you type", async ({ page }) => {
     await open(page, "/log");
     await page.getByRole("link", { name: "New interaction" }).click();

@@ -137,6 +137,11 @@ pub struct NewInteractionRequest {
     /// Team ids, when `visibility` is `teams`.
     #[serde(default)]
     pub teams: Vec<i64>,
+    /// The id of the staff member who had the interaction, when the token's
+    /// staff member records it for a colleague. When missing: the token's
+    /// staff member.
+    #[serde(default)]
+    pub completed_by: Option<i64>,
 }
 
 /// The interaction as recorded.
@@ -152,6 +157,8 @@ pub struct InteractionCreated {
     pub logged_at: String,
     /// The staff member the token posts as.
     pub logged_by: i64,
+    /// The staff member who had the interaction.
+    pub completed_by: i64,
     pub source: SourceName,
     pub tags: Vec<String>,
     /// Who may read it: `all_staff`, `teams` or `private`.
@@ -393,6 +400,7 @@ pub async fn post_interaction(State(state): State<AppState>, request: Request) -
         note,
         occurred_at,
         logged_by: staff.id,
+        completed_by: request.completed_by,
         reply_to: None,
         source: request.source.into(),
         visibility,
@@ -433,6 +441,7 @@ pub async fn post_interaction(State(state): State<AppState>, request: Request) -
         occurred_at: row.occurred_at,
         logged_at: iso_time(recorded.logged_at),
         logged_by: staff.id,
+        completed_by: request.completed_by.unwrap_or(staff.id),
         source: request.source,
         tags: row.tags,
         visibility: match visibility {

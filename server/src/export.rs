@@ -116,7 +116,7 @@ fn refusal(error: AppError) -> Response {
 }
 
 /// The columns of the CSV and Excel files.
-fn headings(export: &Export) -> [String; 12] {
+fn headings(export: &Export) -> [String; 13] {
     [
         "ID".into(),
         format!("When ({})", export.time_zone.name()),
@@ -124,6 +124,7 @@ fn headings(export: &Export) -> [String; 12] {
         "Description".into(),
         "Person".into(),
         "Person ID".into(),
+        "Completed by".into(),
         "Logged by".into(),
         "Tags".into(),
         "Reply".into(),
@@ -182,6 +183,7 @@ fn write_csv(export: &Export) -> Result<Vec<u8>, csv::Error> {
             &inert(&row.description),
             &inert(&row.person_name),
             &row.person_id.to_string(),
+            &inert(row.completed_by()),
             &inert(&row.logged_by_name),
             &inert(&row.tags.join(", ")),
             yes(row.reply),
@@ -223,18 +225,20 @@ fn write_xlsx(export: &Export) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         }
         sheet.write_string(r, 4, &row.person_name)?;
         sheet.write_number(r, 5, row.person_id as f64)?;
-        sheet.write_string(r, 6, &row.logged_by_name)?;
-        sheet.write_string(r, 7, row.tags.join(", "))?;
-        sheet.write_string(r, 8, yes(row.reply))?;
-        sheet.write_string(r, 9, yes(row.posted_in_error))?;
-        sheet.write_string(r, 10, yes(row.renamed))?;
-        sheet.write_string(r, 11, readers(row))?;
+        sheet.write_string(r, 6, row.completed_by())?;
+        sheet.write_string(r, 7, &row.logged_by_name)?;
+        sheet.write_string(r, 8, row.tags.join(", "))?;
+        sheet.write_string(r, 9, yes(row.reply))?;
+        sheet.write_string(r, 10, yes(row.posted_in_error))?;
+        sheet.write_string(r, 11, yes(row.renamed))?;
+        sheet.write_string(r, 12, readers(row))?;
     }
-    for (col, width) in [8.0, 17.0, 16.0, 48.0, 24.0, 10.0, 20.0, 30.0, 7.0, 14.0, 9.0, 24.0].into_iter().enumerate() {
+    let widths = [8.0, 17.0, 16.0, 48.0, 24.0, 10.0, 20.0, 20.0, 30.0, 7.0, 14.0, 9.0, 24.0];
+    for (col, width) in widths.into_iter().enumerate() {
         sheet.set_column_width(col as u16, width)?;
     }
     sheet.set_freeze_panes(1, 0)?;
-    sheet.autofilter(0, 0, export.export.rows.len() as u32, 11)?;
+    sheet.autofilter(0, 0, export.export.rows.len() as u32, widths.len() as u16 - 1)?;
     book.save_to_buffer()
 }
 
@@ -250,7 +254,7 @@ const LEADING: f32 = 11.5;
 const CHAR_W: f32 = SIZE * 0.6;
 /// Columns: heading and width in characters.
 const COLUMNS: [(&str, usize); 7] =
-    [("ID", 7), ("When", 17), ("Type", 14), ("Description", 52), ("Person", 22), ("Logged by", 18), ("Tags", 24)];
+    [("ID", 7), ("When", 17), ("Type", 14), ("Description", 46), ("Person", 22), ("Completed by", 24), ("Tags", 24)];
 
 /// Where a streamed PDF's bytes go, and where each object started (for the
 /// cross-reference table at the end). pdf-writer builds a whole file in
@@ -430,7 +434,7 @@ fn write_pdf(export: &Export, send: impl FnMut(Vec<u8>) -> bool) {
                 type_name(row),
                 description,
                 row.person_name.clone(),
-                row.logged_by_name.clone(),
+                row.staff_label(),
                 row.tags.join(", "),
             ];
             let mut x = MARGIN;

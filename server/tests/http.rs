@@ -837,6 +837,7 @@ on_both_engines! {
         assert_eq!(created["person_id"].as_i64(), Some(ada));
         assert_eq!(created["description"], "Rang about the rent arrears.");
         assert_eq!(created["logged_by"].as_i64(), Some(tom));
+        assert_eq!(created["completed_by"].as_i64(), Some(tom));
         assert_eq!(created["source"], "call");
         // The same key again: the same interaction, not a second one.
         let (status, _, again) = respond(&app, None, call(Some(&token), Some("k-1"), good)).await;
@@ -892,6 +893,14 @@ on_both_engines! {
         let (status, _, text) = respond(&app, None, call(Some(&token), None, &format!(r#"{{"person":{ada},"type":"visit","note":"x","source":"other"}}"#))).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
         assert_eq!(interactions().await, before + 2, "no refused request recorded anything");
+        // For a colleague; and not for someone who is not staff.
+        let admin = ids[ADMIN];
+        let for_alex = format!(r#"{{"person":{ada},"type":1,"note":"Alex met Ada.","source":"other","completed_by":{admin}}}"#);
+        let (status, _, body) = respond(&app, None, call(Some(&token), None, &for_alex)).await;
+        assert_eq!((status, json(&body)["completed_by"].as_i64()), (StatusCode::CREATED, Some(admin)), "{body}");
+        let nobody = format!(r#"{{"person":{ada},"type":1,"note":"Nobody met Ada.","source":"other","completed_by":999999}}"#);
+        let (status, _, body) = respond(&app, None, call(Some(&token), None, &nobody)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 
         // Revoked: the token stops working at once.
         let token_id = json(&made)["id"].as_i64().unwrap();
@@ -957,6 +966,30 @@ on_both_engines! {
         let (status, location, _) = respond(&app, None, form(&good)).await;
         assert_eq!((status, location.starts_with("/login")), (StatusCode::SEE_OTHER, true));
         assert_eq!(snapshot(&app.store).await, before, "nothing refused was recorded");
+
+        // For a colleague: Tom had it, Alex logs it. The log, the detail page
+        // and the CSV say so.
+        let ids = staff_ids(&app.store).await;
+        let tom_id = ids[STAFF].to_string();
+        let for_tom = [("person_id", "3"), ("type_id", "1"), ("description", "Quokka visit for Tom"), ("note", "Tom met them."), ("occurred_at", "2026-01-05T09:30"), ("completed_by", tom_id.as_str())];
+        let (status, location, _) = respond(&app, Some(&app.admin), form(&for_tom)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
+        let (_, log) = send(&app, get("/log?q=quokka")).await;
+        assert!(log.contains("Tom Whitaker (logged by Alex Morgan)"), "{log}");
+        let id: i64 = sqlx::query_scalar("SELECT max(id) FROM interactions").fetch_one(app.store.pool()).await.unwrap();
+        let (_, detail) = send(&app, get(&format!("/interactions/{id}"))).await;
+        assert!(detail.contains("Completed by") && detail.contains("Tom Whitaker"), "{detail}");
+        let (_, csv) = send(&app, get("/log/export.csv?q=quokka")).await;
+        assert!(csv.contains(",Completed by,Logged by,") && csv.contains(",Tom Whitaker,Alex Morgan,"), "{csv}");
+        // Not a colleague: refused, next to the field, nothing written.
+        let before = snapshot(&app.store).await;
+        for (colleague, message) in [("someone", "Choose who had the interaction from the list."), ("999999", "no active staff member")] {
+            let bad = [("person_id", "3"), ("type_id", "1"), ("description", "For nobody"), ("note", "Nobody."), ("occurred_at", "2026-01-05T09:30"), ("completed_by", colleague)];
+            let (status, _, html) = respond(&app, Some(&app.admin), form(&bad)).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{colleague}");
+            assert!(html.contains(message), "{colleague}: {html}");
+        }
+        assert_eq!(snapshot(&app.store).await, before);
     }
 
     fn a_restricted_record_is_not_found_by_anyone_it_is_kept_from(app) {
@@ -1289,9 +1322,10 @@ on_both_engines! {
         assert_eq!(records.iter().map(|r| r[0].parse::<i64>().unwrap()).collect::<Vec<_>>(), expected.iter().map(|r| r.id).collect::<Vec<_>>());
         let seven = records.iter().find(|r| &r[0] == "7").unwrap();
         assert_eq!(&seven[3], "'=HYPERLINK(\"http://evil.example\")");
-        assert_eq!(&seven[10], "yes", "renamed");
+        assert_eq!(&seven[11], "yes", "renamed");
         let first = &expected[0];
-        assert_eq!((&records[0][4], &records[0][6]), (first.person_name.as_str(), first.logged_by_name.as_str()));
+        assert_eq!((&records[0][4], &records[0][7]), (first.person_name.as_str(), first.logged_by_name.as_str()));
+        assert_eq!(&records[0][6], first.completed_by());
 
         // Excel: a real workbook, with real dates, for one type.
         let (ok, headers, body) = download("/log/export.xlsx?types=1", app.admin.clone()).await;

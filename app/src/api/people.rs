@@ -102,6 +102,8 @@ pub async fn new_interaction_options(person: Option<i64>, reply_to: Option<i64>)
         types,
         teams: state.store.teams().await.map_err(respond)?,
         visibility,
+        staff: state.store.active_staff().await.map_err(respond)?,
+        me: staff.id,
         reply_to: parent.map(|p| InteractionLink {
             id: p.id,
             description: p.description,

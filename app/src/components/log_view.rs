@@ -287,7 +287,7 @@ fn LogTable(
                         {header(SortColumn::Type)}
                         {header(SortColumn::Description)}
                         {header(SortColumn::Person)}
-                        {header(SortColumn::LoggedBy)}
+                        {header(SortColumn::CompletedBy)}
                         <th scope="col">"Tags"</th>
                         <th scope="col"><span class="visually-hidden">"View"</span></th>
                     </tr>
@@ -329,7 +329,7 @@ fn LogTableRow(row: LogRow, return_to: String) -> impl IntoView {
                 {row.restricted.clone().map(|label| view! { <LockBadge label=label /> })}
             </td>
             <td class="col-person"><a href=format!("/people/{}", row.person_id)>{row.person_name.clone()}</a></td>
-            <td class="col-staff">{row.logged_by_name.clone()}</td>
+            <td class="col-staff">{row.staff_label()}</td>
             <td class="col-tags">
                 <ul class="tags" aria-label="Tags">
                     {row.tags.iter().map(|t| view! { <li class="tag">{t.clone()}</li> }).collect_view()}

@@ -90,6 +90,7 @@ fn Detail(detail: InteractionDetail, from: Option<String>, reload: Callback<()>)
                 <div><dt>"Interaction"</dt><dd>{format!("#{}", row.id)}</dd></div>
                 <div><dt>"Person"</dt><dd><a href=format!("/people/{}", row.person_id)>{row.person_name.clone()}</a></dd></div>
                 <div><dt>"Happened"</dt><dd><time datetime=row.occurred_at.clone()>{row.occurred_display.clone()}</time></dd></div>
+                <div><dt>"Completed by"</dt><dd data-testid="completed-by">{row.completed_by().to_string()}</dd></div>
                 <div><dt>"Logged"</dt><dd>
                     <time datetime=detail.logged_at.clone()>{detail.logged_display.clone()}</time>
                     {format!(" by {}", row.logged_by_name)}

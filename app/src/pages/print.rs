@@ -55,7 +55,7 @@ fn PrintPage() -> impl IntoView {
                                             <th scope="col">"Type"</th>
                                             <th scope="col">"Description"</th>
                                             <th scope="col">"Person"</th>
-                                            <th scope="col">"Logged by"</th>
+                                            <th scope="col">"Completed by"</th>
                                             <th scope="col">"Tags"</th>
                                         </tr>
                                     </thead>
@@ -78,6 +78,7 @@ fn PrintPage() -> impl IntoView {
 }
 
 fn print_row(row: LogRow) -> impl IntoView {
+    let staff = row.staff_label();
     view! {
         <tr data-id=row.id class:posted-in-error=row.posted_in_error>
             <td>{row.id}</td>
@@ -93,7 +94,7 @@ fn print_row(row: LogRow) -> impl IntoView {
                 {row.restricted.map(|label| view! { <span class="lock-badge">{format!("Restricted: {label}")}</span> })}
             </td>
             <td>{row.person_name}</td>
-            <td>{row.logged_by_name}</td>
+            <td>{staff}</td>
             <td>{row.tags.join(", ")}</td>
         </tr>
     }

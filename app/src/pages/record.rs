@@ -90,6 +90,7 @@ fn RecordForm(options: RecordingOptions, draft: Draft) -> impl IntoView {
         None => VisibilityChoice::new(&options.visibility),
     };
     let picked_type = typed.type_id.trim().parse::<i64>().ok();
+    let completed_by = typed.completed_by.trim().parse::<i64>().unwrap_or(options.me);
     let action = match (&options.person, &reply) {
         (_, Some(parent)) => format!("/interactions/new?reply_to={}", parent.id),
         (Some(p), None) => format!("/interactions/new?person={}", p.id),
@@ -115,6 +116,7 @@ fn RecordForm(options: RecordingOptions, draft: Draft) -> impl IntoView {
             reply_to: field("reply_to"),
             visibility: chosen_visibility,
             teams,
+            completed_by: field("completed_by"),
         };
         // What can be checked here is, at once; the server checks it all again.
         if let Err(errors) = sent.checked() {
@@ -233,6 +235,26 @@ fn RecordForm(options: RecordingOptions, draft: Draft) -> impl IntoView {
                 aria-invalid=invalid("occurred_at")
             />
             {message("occurred_at")}
+            <label for="record-completed-by">"Completed by"</label>
+            <select
+                id="record-completed-by"
+                name="completed_by"
+                aria-describedby=move || described("completed_by")().unwrap_or_else(|| "completed-by-hint".into())
+                aria-invalid=invalid("completed_by")
+            >
+                {options
+                    .staff
+                    .iter()
+                    .map(|(id, name)| {
+                        let label = if *id == options.me { format!("{name} (me)") } else { name.clone() };
+                        view! { <option value=*id selected=*id == completed_by>{label}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <p class="field-hint" id="completed-by-hint">
+                "Recording for a colleague who had the interaction? Choose them: the log shows “logged by” you."
+            </p>
+            {message("completed_by")}
             <VisibilityField
                 chosen=visibility
                 teams=options.teams.clone()

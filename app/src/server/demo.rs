@@ -40,6 +40,9 @@ async fn restricted_team(conn: &mut sqlx::AnyConnection) -> Result<i64, StoreErr
         .ok_or_else(|| StoreError::Invalid("seed the demo data first".into()))
 }
 
+/// Hannah Lewis, at the front desk, logs some interactions for colleagues.
+const FRONT_DESK: usize = 5;
+
 /// The demo's own role: (name, permission keys).
 pub const DEMO_ROLE: (&str, &str) = ("Volunteer", "view_interactions create_interactions");
 
@@ -372,6 +375,8 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
     let staff_firsts: Vec<&str> = DEMO_STAFF.iter().map(|s| s.0.split(' ').next().unwrap_or("Staff")).collect();
     let team = restricted_team(&mut tx).await?;
     let mut visibility_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7669_7369);
+    // One in twenty is logged at the front desk for the colleague who had it.
+    let mut desk_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6465_736b);
     for occurred_at in times {
         let person = rng.random_range(0..people);
         let type_index = weighted_type(&mut rng);
@@ -389,9 +394,14 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
             note,
             occurred_at,
             logged_by: staff_ids[staff_index],
+            completed_by: None,
             reply_to,
             source: crate::recording::Source::Staff,
             visibility: generated_visibility(&mut visibility_rng, team),
+        };
+        let new = match desk_rng.random_bool(0.05) && staff_index != FRONT_DESK {
+            true => NewInteraction { logged_by: staff_ids[FRONT_DESK], completed_by: Some(new.logged_by), ..new },
+            false => new,
         };
         let tags = tags::join_tags(&tags::extract_tags(
             &new.description,
@@ -559,7 +569,8 @@ pub async fn generate_large_log(store: &Store, count: usize, seed: u64) -> Resul
     let mut visibility_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7669_7369);
     let now = now_millis();
     let start = now - 5 * 365 * DAY;
-    // Rows per INSERT: 9 parameters each, within each engine's limit.
+    let mut desk_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6465_736b);
+    // Rows per INSERT: 10 parameters each, within each engine's limit.
     let batch = match store.engine() {
         Engine::Sqlite => 90,
         Engine::Postgres => 1000,
@@ -571,10 +582,12 @@ pub async fn generate_large_log(store: &Store, count: usize, seed: u64) -> Resul
         while done < chunk_end {
             let n = batch.min(chunk_end - done);
             let mut sql = String::from(
-                "INSERT INTO interactions (person_id, type_id, description, note, occurred_at, logged_at, logged_by, tags, access) VALUES ",
+                "INSERT INTO interactions
+                     (person_id, type_id, description, note, occurred_at, logged_at, logged_by, tags, access, completed_by)
+                 VALUES ",
             );
             for row in 0..n {
-                let params: Vec<String> = (1..=9).map(|k| format!("${}", row * 9 + k)).collect();
+                let params: Vec<String> = (1..=10).map(|k| format!("${}", row * 10 + k)).collect();
                 let _ = write!(sql, "{}({})", if row == 0 { "" } else { "," }, params.join(", "));
             }
             let mut q = sqlx::query(&sql);
@@ -582,6 +595,9 @@ pub async fn generate_large_log(store: &Store, count: usize, seed: u64) -> Resul
                 let (type_id, d, note, t) = &pool_texts[rng.random_range(0..pool_texts.len())];
                 let occurred = rng.random_range(start..now);
                 let by = staff[rng.random_range(0..staff.len())];
+                // One in twenty logged at the front desk for the colleague who had it.
+                let completed_by = by;
+                let by = if desk_rng.random_bool(0.05) { *staff.get(FRONT_DESK).unwrap_or(&staff[0]) } else { by };
                 q = q
                     .bind(people[rng.random_range(0..people.len())])
                     .bind(*type_id)
@@ -591,7 +607,8 @@ pub async fn generate_large_log(store: &Store, count: usize, seed: u64) -> Resul
                     .bind(occurred + 60_000)
                     .bind(by)
                     .bind(t.as_str())
-                    .bind(access_for(&generated_visibility(&mut visibility_rng, team), by));
+                    .bind(access_for(&generated_visibility(&mut visibility_rng, team), by))
+                    .bind(completed_by);
             }
             q.execute(&mut *tx).await?;
             done += n;

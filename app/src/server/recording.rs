@@ -40,6 +40,7 @@ pub async fn record_form(
         note: checked.note,
         occurred_at,
         logged_by: staff.id,
+        completed_by: checked.completed_by,
         reply_to: checked.reply_to,
         source: Source::Staff,
         visibility: checked.visibility,

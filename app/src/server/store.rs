@@ -85,6 +85,9 @@ pub struct NewInteraction {
     pub note: String,
     pub occurred_at: Millis,
     pub logged_by: i64,
+    /// The colleague who had the interaction, when someone else records it
+    /// for them (`None`: whoever logs it).
+    pub completed_by: Option<i64>,
     pub reply_to: Option<i64>,
     pub source: Source,
     /// Who may read it.

@@ -475,6 +475,7 @@ impl Store {
             note: done.summary.clone(),
             occurred_at: done.occurred_at,
             logged_by: by.id,
+            completed_by: None,
             reply_to: None,
             source: Source::Staff,
             visibility: Visibility::AllStaff,

@@ -276,8 +276,9 @@ pub(crate) async fn insert_interaction(
 ) -> Result<i64, StoreError> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO interactions
-             (person_id, type_id, description, note, occurred_at, logged_at, logged_by, tags, reply_to, source, access)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+             (person_id, type_id, description, note, occurred_at, logged_at, logged_by, tags, reply_to, source, access,
+              completed_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(new.person_id)
     .bind(new.type_id)
@@ -290,6 +291,7 @@ pub(crate) async fn insert_interaction(
     .bind(new.reply_to)
     .bind(new.source.as_str())
     .bind(access_for(&new.visibility, new.logged_by))
+    .bind(new.completed_by.unwrap_or(new.logged_by))
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)

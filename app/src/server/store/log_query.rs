@@ -120,11 +120,12 @@ impl Store {
     async fn anchor_keys(&self, id: i64, reader: &Reader) -> Result<Option<AnchorKeys>, StoreError> {
         let mut sql = Sql::new(
             "SELECT i.id, i.occurred_at, i.description, i.type_id, t.sort_key, i.person_id, p.name AS person_name,
-                    i.logged_by, s.name AS staff_name
+                    i.logged_by, s.name AS staff_name, i.completed_by, c.name AS completer_name
              FROM interactions i
              JOIN interaction_types t ON t.id = i.type_id
              JOIN people p ON p.id = i.person_id
              JOIN staff_members s ON s.id = i.logged_by
+             JOIN staff_members c ON c.id = i.completed_by
              WHERE i.id = ",
         );
         let id = sql.arg(id);
@@ -141,6 +142,8 @@ impl Store {
             person_name: r.get("person_name"),
             staff_id: r.get("logged_by"),
             staff_name: r.get("staff_name"),
+            completer_id: r.get("completed_by"),
+            completer_name: r.get("completer_name"),
         }))
     }
 
@@ -258,11 +261,12 @@ impl Store {
                     CASE WHEN EXISTS (SELECT 1 FROM description_revisions r WHERE r.interaction_id = i.id)
                          THEN 1 ELSE 0 END AS renamed,
                     CASE WHEN i.error_marked_at IS NULL THEN 0 ELSE 1 END AS posted_in_error,
-                    CASE WHEN i.reply_to IS NULL THEN 0 ELSE 1 END AS reply, i.access
+                    CASE WHEN i.reply_to IS NULL THEN 0 ELSE 1 END AS reply, i.access, c.name AS completer_name
              FROM interactions i
              JOIN interaction_types t ON t.id = i.type_id
              JOIN people p ON p.id = i.person_id
              JOIN staff_members s ON s.id = i.logged_by
+             LEFT JOIN staff_members c ON c.id = i.completed_by AND i.completed_by <> i.logged_by
              WHERE i.id IN (",
         );
         sql.args(ids.iter().copied());
@@ -283,6 +287,7 @@ impl Store {
                     person_id: r.get("person_id"),
                     person_name: r.get("person_name"),
                     logged_by_name: r.get("staff_name"),
+                    completed_by_name: r.get("completer_name"),
                     tags: tags::split_tags(r.get("tags")),
                     renamed: r.get::<i64, _>("renamed") != 0,
                     posted_in_error: r.get::<i64, _>("posted_in_error") != 0,
@@ -390,6 +395,8 @@ struct AnchorKeys {
     person_name: String,
     staff_id: i64,
     staff_name: String,
+    completer_id: i64,
+    completer_name: String,
 }
 
 /// A table whose rows group the log when sorting by type, person or staff.
@@ -423,6 +430,7 @@ impl Group {
         match self.column {
             SortColumn::Type => a.type_id,
             SortColumn::Person => a.person_id,
+            SortColumn::CompletedBy => a.completer_id,
             _ => a.staff_id,
         }
     }
@@ -431,6 +439,7 @@ impl Group {
         match self.column {
             SortColumn::Type => a.type_key.clone(),
             SortColumn::Person => a.person_name.clone(),
+            SortColumn::CompletedBy => a.completer_name.clone(),
             _ => a.staff_name.clone(),
         }
     }
@@ -460,6 +469,7 @@ impl Order {
         let group = match column {
             SortColumn::Type => Some(Group { table: "interaction_types", fk: "type_id", column }),
             SortColumn::Person => Some(Group { table: "people", fk: "person_id", column }),
+            SortColumn::CompletedBy => Some(Group { table: "staff_members", fk: "completed_by", column }),
             SortColumn::LoggedBy => Some(Group { table: "staff_members", fk: "logged_by", column }),
             SortColumn::Timestamp | SortColumn::Description => None,
         };

@@ -385,6 +385,14 @@ async fn replayed(conn: &mut AnyConnection, key: &IdempotencyKey) -> Result<Opti
 async fn check_recordable(conn: &mut AnyConnection, engine: Engine, new: &NewInteraction) -> Result<(), StoreError> {
     check_type_open(conn, engine, new.type_id, new.logged_by, None).await?;
     check_teams(conn, &new.visibility).await?;
+    if let Some(colleague) = new.completed_by.filter(|c| *c != new.logged_by) {
+        let active = super::roles::staff_role(conn, colleague).await?.is_some_and(|(_, active, _)| active);
+        if !active {
+            return Err(StoreError::Invalid(format!(
+                "There is no active staff member with id {colleague} to record it for."
+            )));
+        }
+    }
     if let Some(parent) = new.reply_to {
         let reader = reader_of(conn, new.logged_by).await?;
         check_same_person(

@@ -242,6 +242,15 @@ impl Store {
         row.map(|r| Ok((staff_record(&r)?, r.try_get("last_seen_at")?))).transpose()
     }
 
+    /// Every active staff member, by name: whom an interaction may be
+    /// recorded for.
+    pub async fn active_staff(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        let order = self.engine.nocase("name");
+        let sql = format!("SELECT id, name FROM staff_members WHERE active = 1 ORDER BY {order}, id LIMIT 5000");
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("name")?))).collect::<Result<_, sqlx::Error>>()?)
+    }
+
     /// Staff member `id` with their role, active or not.
     pub async fn staff_record(&self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
         let sql = format!(

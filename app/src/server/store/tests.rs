@@ -143,13 +143,16 @@ struct Ref {
     person_id: i64,
     staff: String,
     staff_id: i64,
+    completer: String,
+    completer_id: i64,
 }
 
 async fn reference_rows(store: &Store) -> Vec<Ref> {
-    sqlx::query_as::<_, (i64, i64, String, String, String, i64, String, i64, String, i64)>(
-        "SELECT i.id, i.occurred_at, i.description, i.tags, t.sort_key, t.id, p.name, p.id, s.name, s.id
+    sqlx::query_as::<_, (i64, i64, String, String, String, i64, String, i64, String, i64, String, i64)>(
+        "SELECT i.id, i.occurred_at, i.description, i.tags, t.sort_key, t.id, p.name, p.id, s.name, s.id, c.name, c.id
          FROM interactions i JOIN interaction_types t ON t.id = i.type_id
-         JOIN people p ON p.id = i.person_id JOIN staff_members s ON s.id = i.logged_by",
+         JOIN people p ON p.id = i.person_id JOIN staff_members s ON s.id = i.logged_by
+         JOIN staff_members c ON c.id = i.completed_by",
     )
     .fetch_all(store.pool())
     .await
@@ -166,6 +169,8 @@ async fn reference_rows(store: &Store) -> Vec<Ref> {
         person_id: r.7,
         staff: r.8,
         staff_id: r.9,
+        completer: r.10,
+        completer_id: r.11,
     })
     .collect()
 }
@@ -184,6 +189,10 @@ fn expected_order(mut rows: Vec<Ref>, column: SortColumn, dir: SortDir) -> Vec<i
         SortColumn::Type => flip(a.type_key.cmp(&b.type_key).then(a.type_id.cmp(&b.type_id))).then(newest_first(a, b)),
         SortColumn::Person => {
             flip(nocase(&a.person).cmp(&nocase(&b.person)).then(a.person_id.cmp(&b.person_id))).then(newest_first(a, b))
+        }
+        SortColumn::CompletedBy => {
+            flip(nocase(&a.completer).cmp(&nocase(&b.completer)).then(a.completer_id.cmp(&b.completer_id)))
+                .then(newest_first(a, b))
         }
         SortColumn::LoggedBy => {
             flip(nocase(&a.staff).cmp(&nocase(&b.staff)).then(a.staff_id.cmp(&b.staff_id))).then(newest_first(a, b))
@@ -347,6 +356,7 @@ behaviours! {
             note: note.into(),
             occurred_at: occurred,
             logged_by: 1,
+            completed_by: None,
             reply_to: None,
             source: crate::recording::Source::Staff,
             visibility: Default::default(),
@@ -464,6 +474,7 @@ behaviours! {
             ("occurred_at", "occurred_at + 1"),
             ("logged_at", "logged_at - 1"),
             ("logged_by", "logged_by + 1"),
+            ("completed_by", "completed_by + 1"),
             ("person_id", "person_id + 1"),
             ("type_id", "type_id + 1"),
             ("tags", "tags || ' extra'"),
@@ -505,6 +516,7 @@ behaviours! {
                 note: "Sent the form we promised on the call.".into(),
                 occurred_at: now_millis(),
                 logged_by: 1,
+                completed_by: None,
                 reply_to: Some(2),
                 source: crate::recording::Source::Staff,
                 visibility: Default::default(),
@@ -623,6 +635,7 @@ async fn sqlite_statistics_are_gathered_on_opening_not_under_a_live_pool() {
             note: "Written once the statistics were gathered.".into(),
             occurred_at: now_millis() - 60_000,
             logged_by: 1,
+            completed_by: None,
             reply_to: None,
             source: crate::recording::Source::Staff,
             visibility: Default::default(),

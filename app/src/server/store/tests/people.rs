@@ -22,6 +22,7 @@ fn new_interaction(person_id: i64, type_id: i64, logged_by: i64, description: &s
         note: format!("{description}. The tenancy officer agreed to review the arrears."),
         occurred_at: now_millis() - 60_000,
         logged_by,
+        completed_by: None,
         reply_to: None,
         source: Source::Staff,
         visibility: Default::default(),
@@ -94,6 +95,32 @@ behaviours! {
         assert!(top.tags.iter().any(|t| t.contains("arrears")), "{:?}", top.tags);
         let logged_at: i64 = sqlx::query_scalar("SELECT logged_at FROM interactions WHERE id = $1").bind(first.id).fetch_one(store.pool()).await.unwrap();
         assert_eq!(logged_at, now);
+
+        // For a colleague: Grace had it, Tom logged it. Only an active
+        // staff member can have had it.
+        let for_grace = NewInteraction { completed_by: Some(4), ..new_interaction(ada, call, 3, "Grace rang Ada") };
+        let recorded = store.record_interaction(&for_grace, None, now).await.unwrap();
+        let row = store.log_row(recorded.id, &all(), TZ).await.unwrap().unwrap();
+        assert_eq!(row.staff_label(), "Grace Okafor (logged by Tom Whitaker)");
+        assert_eq!(row.completed_by(), "Grace Okafor");
+        let mine = store.log_row(first.id, &all(), TZ).await.unwrap().unwrap();
+        assert_eq!((mine.staff_label().as_str(), mine.completed_by_name.as_deref()), ("Tom Whitaker", None));
+        sqlx::query("UPDATE staff_members SET active = 0 WHERE id = 5").execute(store.pool()).await.unwrap();
+        for colleague in [5, 999_999] {
+            let refused = NewInteraction { completed_by: Some(colleague), ..new_interaction(ada, call, 3, "For nobody") };
+            let refused = store.record_interaction(&refused, None, now).await;
+            assert!(matches!(refused, Err(StoreError::Invalid(ref m)) if m.contains("no active staff member")), "{refused:?}");
+        }
+        let by_completer = LogQuery { person: Some(ada), sort: SortColumn::CompletedBy, ..LogQuery::default() };
+        let names: Vec<String> = store
+            .list_interactions(&by_completer, &all(), TZ)
+            .await
+            .unwrap()
+            .rows
+            .iter()
+            .map(|r| r.completed_by().to_string())
+            .collect();
+        assert_eq!(names, ["Grace Okafor", "Tom Whitaker"]);
 
         // A reply: the same person only; both ends show the link.
         let other = store.add_person(&person("Bea Other", None, None), &by(1)).await.unwrap();
