@@ -10,6 +10,7 @@ pub mod components;
 pub mod error;
 pub mod export;
 pub mod log;
+pub mod notes;
 pub mod pages;
 pub mod recording;
 #[cfg(feature = "ssr")]

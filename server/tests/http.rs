@@ -249,6 +249,8 @@ async fn snapshot(store: &Store) -> Vec<String> {
         "SELECT id || ' ' || name || ' ' || COALESCE(revoked_at, 0) FROM api_tokens ORDER BY id",
         "SELECT id || ' ' || assignee_id || ' ' || instructions || ' ' || due_on || ' ' || version || ' ' || COALESCE(completion_id, 0) FROM actions ORDER BY id",
         "SELECT CAST(count(*) AS TEXT) FROM outbox",
+        "SELECT id || ' ' || body || ' ' || pinned || ' ' || access || ' ' || version FROM person_notes ORDER BY id",
+        "SELECT CAST(count(*) AS TEXT) FROM person_note_revisions",
     ] {
         rows.extend(sqlx::query_scalar::<_, String>(sql).fetch_all(store.pool()).await.unwrap());
     }
@@ -721,6 +723,8 @@ on_both_engines! {
         let actions_query = |tab: &str| format!(
             r#"{{"query":{{"tab":"{tab}","q":"","types":[],"assignee":null,"from":"","to":"","sort":null,"dir":null,"offset":0}}}}"#
         );
+        let note: i64 = sqlx::query_scalar("SELECT COALESCE(max(id), 0) + 1 FROM person_notes").fetch_one(app.store.pool()).await.unwrap();
+        let open_note: i64 = sqlx::query_scalar("SELECT min(id) FROM person_notes WHERE access = ''").fetch_one(app.store.pool()).await.unwrap();
         let calls: Vec<(&str, String, Access)> = vec![
             ("/api/list_interactions", r#"{"query":{"q":"","sort":"Timestamp","dir":null,"types":[],"page":"First","person":null}}"#.into(), Access::Reads),
             ("/api/interaction_types", "{}".into(), Access::Reads),
@@ -747,6 +751,12 @@ on_both_engines! {
             ("/api/get_person", r#"{"id":1}"#.into(), Access::Reads),
             ("/api/add_person", r#"{"person":{"name":"Sneaky Person","email":"","phone":""}}"#.into(), Access::Changes),
             ("/api/update_person", r#"{"id":1,"form":{"name":"Renamed Person"},"version":1}"#.into(), Access::Changes),
+            ("/api/person_notes", r#"{"person_id":1}"#.into(), Access::Reads),
+            ("/api/add_person_note", r#"{"person_id":1,"body":"Checked note","visibility":"AllStaff"}"#.into(), Access::Changes),
+            ("/api/edit_person_note", format!(r#"{{"id":{note},"body":"Checked again","visibility":"AllStaff","version":1}}"#), Access::Changes),
+            ("/api/pin_person_note", format!(r#"{{"id":{note},"pinned":true}}"#), Access::Changes),
+            ("/api/person_note_revisions", format!(r#"{{"id":{open_note}}}"#), Access::Reads),
+            ("/api/delete_person_note", format!(r#"{{"id":{note}}}"#), Access::Changes),
             ("/api/new_interaction_options", r#"{"person":1,"reply_to":null}"#.into(), Access::Changes),
             ("/api/record_interaction", r#"{"form":{"person_id":"1","type_id":"1","description":"Checked","note":"A note","occurred_at":"2026-01-01T10:00","reply_to":""}}"#.into(), Access::Changes),
             ("/api/mark_posted_in_error", r#"{"id":7,"reason":"Wrong person"}"#.into(), Access::Changes),

@@ -3,6 +3,7 @@
 
 mod actions;
 mod interactions;
+mod notes;
 mod people;
 mod staff;
 mod types;
@@ -57,6 +58,7 @@ pub(crate) async fn reading(
 
 pub use actions::*;
 pub use interactions::*;
+pub use notes::*;
 pub use people::*;
 pub use staff::*;
 pub use types::*;

@@ -64,8 +64,8 @@ pub fn VisibilityField<E, V>(
     chosen: VisibilityChoice,
     teams: Vec<Team>,
     /// Distinguishes the ids of several fields on one page.
-    #[prop(default = "record")]
-    prefix: &'static str,
+    #[prop(into, default = "record".into())]
+    prefix: String,
     error: E,
     #[prop(into)] invalid: Signal<bool>,
 ) -> impl IntoView
@@ -76,6 +76,7 @@ where
     let initial = chosen.choice.get_untracked();
     let ticked = chosen.teams.get_untracked();
     let option = move |value: &'static str, label: &'static str, hint: &'static str| {
+        let prefix = &prefix;
         let id = format!("{prefix}-visibility-{value}");
         view! {
             <div class="visibility-option">

@@ -33,6 +33,7 @@ pub mod login;
 pub mod not_found;
 pub mod notifications;
 pub mod people;
+pub mod person_notes;
 pub mod print;
 pub mod record;
 pub mod roles;

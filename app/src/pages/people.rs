@@ -248,6 +248,7 @@ fn Profile(person: Person, recorded: Option<i64>) -> impl IntoView {
                 "Interaction recorded. " <a href=format!("/interactions/{id}")>"View it"</a>
             </p>
         })}
+        <crate::pages::person_notes::NotesPanel person_id=id />
         <h2 class="section-title">"Interactions"</h2>
         <InteractionLog base=format!("/people/{id}") person=id />
     }

@@ -40,6 +40,69 @@ async fn restricted_team(conn: &mut sqlx::AnyConnection) -> Result<i64, StoreErr
         .ok_or_else(|| StoreError::Invalid("seed the demo data first".into()))
 }
 
+/// Notes on people ("Things to know"): (text, who may read it: all staff,
+/// or only the restricted team), the first ones pinned.
+const DEMO_NOTES: &[(&str, bool)] = &[
+    ("Allergic to peanuts: carries an adrenaline pen.", true),
+    ("Prefers a phone call before any home visit.", false),
+    ("10% discount agreed on the hall hire until March.", false),
+    ("Hard of hearing: face them and speak clearly.", false),
+    ("Takes insulin; keep snacks at hand during long meetings.", true),
+    ("Speaks Polish at home; an interpreter helps with forms.", false),
+    ("Do not send post to the old address on Mill Lane.", false),
+    ("Sees the community mental health team on Thursdays.", true),
+];
+
+/// A few notes on most profiles, some pinned, the medical ones kept to
+/// the restricted team; one in ten profiles also has an edited note.
+async fn seed_notes(
+    conn: &mut sqlx::AnyConnection,
+    person_ids: &[i64],
+    staff_ids: &[i64],
+    team: i64,
+    seed: u64,
+    now: Millis,
+) -> Result<(), StoreError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6e6f_7465);
+    for &person in person_ids {
+        let count = rng.random_range(0..=2);
+        let chosen: Vec<&(&str, bool)> = DEMO_NOTES.choose_multiple(&mut rng, count).collect();
+        for (k, (text, medical)) in chosen.into_iter().enumerate() {
+            let author = staff_ids[rng.random_range(0..staff_ids.len() - 1)];
+            let visibility = if *medical { Visibility::Teams(vec![team]) } else { Visibility::AllStaff };
+            let at = now - rng.random_range(1..300) * DAY;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO person_notes (person_id, body, pinned, access, created_by, created_at, updated_by, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $5, $6) RETURNING id",
+            )
+            .bind(person)
+            .bind(*text)
+            .bind(i64::from(k == 0 && *medical))
+            .bind(access_for(&visibility, author))
+            .bind(author)
+            .bind(at)
+            .fetch_one(&mut *conn)
+            .await?;
+            if rng.random_bool(0.1) {
+                let later = at + DAY;
+                sqlx::query("INSERT INTO person_note_revisions (note_id, old_body, revised_by, revised_at) VALUES ($1, $2, $3, $4)")
+                    .bind(id)
+                    .bind(text.replace('.', " (to check)."))
+                    .bind(author)
+                    .bind(later)
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query("UPDATE person_notes SET updated_at = $2, version = 2 WHERE id = $1")
+                    .bind(id)
+                    .bind(later)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Hannah Lewis, at the front desk, logs some interactions for colleagues.
 const FRONT_DESK: usize = 5;
 
@@ -413,6 +476,7 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
         by_person[person].push(id);
         interaction_ids.push(id);
     }
+    seed_notes(&mut tx, &person_ids, &staff_ids, team, seed, now).await?;
     tx.commit().await?;
 
     // A few descriptions were reworded later, with their revision kept.

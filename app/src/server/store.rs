@@ -260,6 +260,7 @@ mod api_tokens;
 mod engine;
 mod interactions;
 mod log_query;
+mod notes;
 mod outbox;
 mod people;
 mod roles;
@@ -280,6 +281,7 @@ use search::{fts_expression, parse_search, Search};
 pub(crate) use sql::Sql;
 
 pub use actions::{ActionEdit, Completion, NewAction};
+pub use notes::NoteEdit;
 pub use outbox::{MailContext, OutgoingEmail, MAX_EMAIL_ATTEMPTS};
 pub use people::{IdempotencyKey, Recorded};
 pub use staff::{Actor, AuditEvent, SignInFailures};

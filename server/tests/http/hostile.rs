@@ -107,6 +107,10 @@ on_both_engines! {
             let details = serde_json::json!({ "id": person, "version": 1, "form": { "name": text("person"), "preferred_name": text("preferred"), "address": text("address") } });
             let (status, answer) = send(&app, post_json("/api/update_person", &details.to_string())).await;
             assert!(status.is_success() || status.is_client_error(), "person's details with {payload:?}: {status} {answer}");
+            // A note on the profile, kept to the hostile team (its lock badge names it).
+            let note = serde_json::json!({ "person_id": person, "body": text("things to know"), "visibility": { "Teams": [team] } });
+            let (status, answer) = send(&app, post_json("/api/add_person_note", &note.to_string())).await;
+            assert!(status.is_success() || status.is_client_error(), "note with {payload:?}: {status} {answer}");
             // Kept to the hostile team, so its name is on each row's lock badge.
             let form = serde_json::json!({ "form": { "person_id": person.to_string(), "type_id": "1", "description": text("description"), "note": text("note"), "occurred_at": when, "reply_to": "", "visibility": "teams", "teams": [team.to_string()] } });
             let (status, answer) = send(&app, post_json("/api/record_interaction", &form.to_string())).await;

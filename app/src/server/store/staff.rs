@@ -24,6 +24,9 @@ pub struct AuditEvent {
     pub address: String,
     /// The interaction it is about, if any.
     pub interaction_id: Option<i64>,
+    /// Who may read its details when what it is about is gone (a deleted
+    /// note's text): as `interactions.access`; empty for all.
+    pub access: String,
 }
 
 impl AuditEvent {
@@ -61,14 +64,15 @@ impl Actor {
             details,
             address: self.address.clone(),
             interaction_id: None,
+            access: String::new(),
         }
     }
 }
 
 pub(super) async fn insert_audit(conn: &mut AnyConnection, event: &AuditEvent) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO audit_events (at, actor_id, action, subject, details, address, interaction_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit_events (at, actor_id, action, subject, details, address, interaction_id, access)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(event.at)
     .bind(event.actor_id)
@@ -77,6 +81,7 @@ pub(super) async fn insert_audit(conn: &mut AnyConnection, event: &AuditEvent) -
     .bind(&event.details)
     .bind(&event.address)
     .bind(event.interaction_id)
+    .bind(&event.access)
     .execute(conn)
     .await?;
     Ok(())
@@ -109,7 +114,7 @@ impl Store {
     ) -> Result<AuditPage, StoreError> {
         let rows = sqlx::query(
             "SELECT a.id, a.at, COALESCE(m.name, '') AS actor, a.action, a.subject, a.details, a.address,
-                    COALESCE(x.access, '') AS access
+                    CASE WHEN x.id IS NULL THEN a.access ELSE x.access END AS access
              FROM audit_events a LEFT JOIN staff_members m ON m.id = a.actor_id
              LEFT JOIN interactions x ON x.id = a.interaction_id
              WHERE a.id < $1 ORDER BY a.id DESC LIMIT $2",

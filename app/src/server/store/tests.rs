@@ -124,6 +124,7 @@ async fn type_id(store: &Store, name: &str) -> i64 {
 }
 
 mod actions;
+mod notes;
 mod people;
 mod roles;
 mod staff;
