@@ -105,6 +105,11 @@ impl Permissions {
         Permission::ALL.into_iter().filter(move |p| self.contains(*p))
     }
 
+    /// The permissions held here but not in `other`.
+    pub fn beyond(self, other: Permissions) -> Permissions {
+        Permissions(self.0 & !other.0)
+    }
+
     pub fn is_empty(self) -> bool {
         self.iter().next().is_none()
     }

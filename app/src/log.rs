@@ -412,6 +412,15 @@ impl Visibility {
         }
     }
 
+    /// The same visibility, checked as a form's choice is: at least one team
+    /// and not too many, each once, in order.
+    pub fn checked(&self) -> Result<Visibility, String> {
+        match self {
+            Visibility::Teams(ids) => Visibility::from_choice("teams", ids),
+            other => Ok(other.clone()),
+        }
+    }
+
     /// The words on its lock badge, given the teams' names; `None` for all staff.
     pub fn label(&self, team_name: impl Fn(i64) -> Option<String>) -> Option<String> {
         match self {

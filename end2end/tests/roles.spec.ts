@@ -33,7 +33,7 @@ test.describe("custom roles", () => {
     await expect(staffCard.getByRole("checkbox", { name: "create interactions" })).toBeChecked();
     await expect(staffCard.getByRole("checkbox", { name: "create interactions" })).toBeDisabled();
     const form = alex.getByRole("form", { name: "New role" });
-    await form.getByLabel("Name").fill("Visitor");
+    await form.getByLabel("Name", { exact: true }).fill("Visitor");
     await expect(form.getByRole("checkbox", { name: "view people and interactions" })).toBeChecked();
     await form.getByRole("button", { name: "Create role" }).click();
     await expect(form.getByRole("status")).toHaveText("Role created");
@@ -82,7 +82,7 @@ test.describe("custom roles", () => {
     await expect(vic.getByRole("link", { name: "New interaction" })).toBeVisible();
 
     // A role nobody holds is deleted, after a confirmation.
-    await form.getByLabel("Name").fill("Short-lived");
+    await form.getByLabel("Name", { exact: true }).fill("Short-lived");
     await form.getByRole("button", { name: "Create role" }).click();
     await expect(form.getByRole("status")).toHaveText("Role created");
     const shortLived = alex.locator("section.role-card[data-role='Short-lived']");

@@ -80,7 +80,8 @@ test.describe("record visibility", () => {
     await grace.getByRole("radio", { name: "Private" }).check();
     await grace.getByRole("button", { name: "Save interaction" }).click();
     await expect(grace).toHaveURL(/\/people\/4\?recorded=\d+$/);
-    await expect(grace.getByTestId("lock-badge").first()).toHaveText("Private");
+    const recorded = new URL(grace.url()).searchParams.get("recorded");
+    await expect(grace.locator(`table.log-table tr[data-id="${recorded}"]`).getByTestId("lock-badge")).toHaveText("Private");
     const ellie = await as(browser, ELLIE, "/log?q=osprey");
     await expect(ellie.getByText("No interactions match this view.")).toBeVisible();
   });

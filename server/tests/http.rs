@@ -1168,6 +1168,28 @@ on_both_engines! {
         assert!(html.contains("Visitor") && html.contains("Held by 1 staff member") && html.contains("Built in"));
         let (status, _) = send_as(&app, Some(&tom), get("/settings/roles")).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // An office lead who may manage staff, and nothing else, cannot hand
+        // out (or take) more than that: no role with other permissions, no
+        // Admin; a role within their own they may give.
+        let (_, lead) = send(&app, post_json("/api/create_role", r#"{"name":"Office lead","permissions":["ViewInteractions","ManageStaff"]}"#)).await;
+        let give = format!(r#"{{"id":{},"role_id":{lead},"team_ids":[]}}"#, ids[STAFF]);
+        assert_eq!(send(&app, post_json("/api/update_staff_member", &give)).await.0, StatusCode::OK);
+        let tom = sign_in(&app, STAFF).await;
+        let before = snapshot(&app.store).await;
+        for (path, body) in [
+            ("/api/create_role", r#"{"name":"All of it","permissions":["ViewInteractions","ManageStaff","SeeRestricted"]}"#.to_string()),
+            ("/api/update_role", format!(r#"{{"id":{lead},"name":"Office lead","permissions":["ViewInteractions","ManageStaff","SeeRestricted"],"version":1}}"#)),
+            ("/api/update_staff_member", format!(r#"{{"id":{},"role_id":1,"team_ids":[]}}"#, ids[STAFF])),
+            ("/api/add_staff_member", r#"{"member":{"name":"Ann Other","email":"ann.other@example.org","role_id":1,"team_ids":[],"password":"long enough password"}}"#.to_string()),
+        ] {
+            let (status, text) = send_as(&app, Some(&tom), post_json(path, &body)).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {text}");
+            assert!(text.contains("do not hold yourself"), "{text}");
+        }
+        assert_eq!(snapshot(&app.store).await, before, "nothing refused was written");
+        let (status, text) = send_as(&app, Some(&tom), post_json("/api/update_staff_member", &format!(r#"{{"id":{},"role_id":4,"team_ids":[]}}"#, ids[READ_ONLY]))).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
     }
 
     fn a_person_s_details_are_corrected_against_the_version_seen_and_audited(app) {

@@ -42,11 +42,7 @@ pub async fn get_interaction(id: i64) -> Result<Option<InteractionDetail>, AppEr
 pub async fn change_visibility(id: i64, visibility: Visibility) -> Result<(), AppError> {
     use crate::server::auth::actor;
     let (state, staff, reader) = reading(Permission::CreateInteractions).await?;
-    let visibility = match &visibility {
-        Visibility::Teams(ids) => Visibility::from_choice("teams", ids),
-        other => Ok(other.clone()),
-    }
-    .map_err(|msg| respond(AppError::Validation(msg)))?;
+    let visibility = visibility.checked().map_err(|msg| respond(AppError::Validation(msg)))?;
     state.store.change_visibility(id, &visibility, &staff, &reader, &actor(&staff)).await.map_err(respond)?;
     tracing::info!(interaction = id, staff = staff.id, "visibility changed");
     Ok(())

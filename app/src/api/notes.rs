@@ -25,6 +25,12 @@ fn checked_body(body: &str) -> Result<String, AppError> {
     })
 }
 
+/// Who may read a note, checked as a form's choice is.
+#[cfg(feature = "ssr")]
+fn checked_visibility(visibility: &Visibility) -> Result<Visibility, AppError> {
+    visibility.checked().map_err(|msg| respond(AppError::Validation(msg)))
+}
+
 /// Person `person_id`'s notes the caller may read.
 #[server(input = Json, endpoint = "person_notes")]
 pub async fn person_notes(person_id: i64) -> Result<ProfileNotes, AppError> {
@@ -44,6 +50,7 @@ pub async fn add_person_note(person_id: i64, body: String, visibility: Visibilit
     use crate::server::auth::actor;
     let (state, staff, _) = reading(Permission::CreateInteractions).await?;
     let body = checked_body(&body)?;
+    let visibility = checked_visibility(&visibility)?;
     state.store.add_person_note(person_id, &body, &visibility, &actor(&staff)).await.map_err(respond)
 }
 
@@ -53,6 +60,7 @@ pub async fn edit_person_note(id: i64, body: String, visibility: Visibility, ver
     use crate::server::auth::actor;
     let (state, staff, reader) = reading(Permission::CreateInteractions).await?;
     let body = checked_body(&body)?;
+    let visibility = checked_visibility(&visibility)?;
     let by = actor(&staff);
     let edit = crate::server::store::NoteEdit { body: &body, visibility: &visibility, version };
     state.store.edit_person_note(id, edit, &staff, &reader, &by).await.map_err(respond)

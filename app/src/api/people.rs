@@ -102,7 +102,14 @@ pub async fn new_interaction_options(person: Option<i64>, reply_to: Option<i64>)
         types,
         teams: state.store.teams().await.map_err(respond)?,
         visibility,
-        staff: state.store.active_staff().await.map_err(respond)?,
+        staff: {
+            let mut list = state.store.active_staff().await.map_err(respond)?;
+            // However long the list, the recorder is on it (and chosen).
+            if !list.iter().any(|(id, _)| *id == staff.id) {
+                list.insert(0, (staff.id, staff.name.clone()));
+            }
+            list
+        },
         me: staff.id,
         reply_to: parent.map(|p| InteractionLink {
             id: p.id,

@@ -24,6 +24,30 @@ fn invalid(message: String) -> AppError {
     respond(AppError::Validation(message))
 }
 
+/// Refuses to hand out a permission the caller does not hold: whoever may
+/// manage staff could otherwise make a role with every permission and take
+/// it (an office lead given "manage staff" alone would become an admin).
+#[cfg(feature = "ssr")]
+fn grantable(staff: &StaffRecord, permissions: crate::access::Permissions) -> Result<(), AppError> {
+    let beyond = permissions.beyond(staff.role.permissions);
+    if beyond.is_empty() {
+        return Ok(());
+    }
+    Err(respond(AppError::NotAllowed(format!(
+        "You cannot give a permission you do not hold yourself: {}.",
+        beyond.describe()
+    ))))
+}
+
+/// The permissions of role `role_id`, to check before it is given.
+#[cfg(feature = "ssr")]
+async fn role_permissions(state: &AppState, role_id: i64) -> Result<crate::access::Permissions, AppError> {
+    let roles = state.store.roles().await.map_err(respond)?;
+    roles.into_iter().find(|r| r.role.id == role_id).map(|r| r.role.permissions).ok_or_else(|| {
+        respond(AppError::Validation("That role does not exist (any more). Reload and try again.".into()))
+    })
+}
+
 /// Refuses a team list longer than any organisation needs.
 #[cfg(feature = "ssr")]
 fn check_team_count(team_ids: &[i64]) -> Result<(), AppError> {
@@ -47,6 +71,7 @@ pub async fn add_staff_member(member: NewStaffMember) -> Result<i64, AppError> {
     let email = validate_email(&member.email).map_err(invalid)?;
     validate_password(&member.password).map_err(invalid)?;
     check_team_count(&member.team_ids)?;
+    grantable(&staff, role_permissions(&state, member.role_id).await?)?;
     let hash = hash_password(member.password.clone()).await.map_err(respond)?;
     let new = NewStaffMember { name, email, password: String::new(), ..member };
     let id = state.store.add_staff_member(&new, Some(&hash), &actor(&staff)).await.map_err(respond)?;
@@ -60,6 +85,11 @@ pub async fn update_staff_member(id: i64, role_id: i64, team_ids: Vec<i64>) -> R
     use crate::server::auth::actor;
     let (state, staff) = staff_admin().await?;
     check_team_count(&team_ids)?;
+    // Only a new role is checked: their teams may change whatever they hold.
+    let current = state.store.staff_record(id).await.map_err(respond)?.map(|r| r.role.id);
+    if current != Some(role_id) {
+        grantable(&staff, role_permissions(&state, role_id).await?)?;
+    }
     state.store.update_staff_member(id, role_id, &team_ids, &actor(&staff)).await.map_err(respond)
 }
 
@@ -115,6 +145,7 @@ pub async fn create_role(name: String, permissions: Vec<Permission>) -> Result<i
     use crate::server::auth::actor;
     let (state, staff) = staff_admin().await?;
     let (name, permissions) = role_input(&name, &permissions)?;
+    grantable(&staff, permissions)?;
     state.store.create_role(&name, permissions, &actor(&staff)).await.map_err(respond)
 }
 
@@ -124,6 +155,7 @@ pub async fn update_role(id: i64, name: String, permissions: Vec<Permission>, ve
     use crate::server::auth::actor;
     let (state, staff) = staff_admin().await?;
     let (name, permissions) = role_input(&name, &permissions)?;
+    grantable(&staff, permissions)?;
     state.store.update_role(id, &name, permissions, version, &actor(&staff)).await.map_err(respond)
 }
 

@@ -462,7 +462,8 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
             source: crate::recording::Source::Staff,
             visibility: generated_visibility(&mut visibility_rng, team),
         };
-        let new = match desk_rng.random_bool(0.05) && staff_index != FRONT_DESK {
+        let new = match desk_rng.random_bool(0.05) && staff_index != FRONT_DESK && new.visibility != Visibility::Private
+        {
             true => NewInteraction { logged_by: staff_ids[FRONT_DESK], completed_by: Some(new.logged_by), ..new },
             false => new,
         };

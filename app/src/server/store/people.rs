@@ -10,7 +10,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::visibility::{check_teams, lock_readable, reader_of, Reader};
 use super::{insert_interaction, retrying, staff::insert_audit, Actor, Engine, NewInteraction, Store, StoreError};
-use crate::log::TypeBadge;
+use crate::log::{TypeBadge, Visibility};
 use crate::recording::{PeoplePage, Person, PEOPLE_PAGE_SIZE};
 use crate::server::time::Millis;
 
@@ -386,6 +386,13 @@ async fn check_recordable(conn: &mut AnyConnection, engine: Engine, new: &NewInt
     check_type_open(conn, engine, new.type_id, new.logged_by, None).await?;
     check_teams(conn, &new.visibility).await?;
     if let Some(colleague) = new.completed_by.filter(|c| *c != new.logged_by) {
+        if new.visibility == Visibility::Private {
+            return Err(StoreError::Invalid(
+                "A private interaction is readable only by whoever logs it, so it cannot be recorded for a colleague: \
+                 choose Teams, or let them record it."
+                    .into(),
+            ));
+        }
         let active = super::roles::staff_role(conn, colleague).await?.is_some_and(|(_, active, _)| active);
         if !active {
             return Err(StoreError::Invalid(format!(

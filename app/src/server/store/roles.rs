@@ -115,7 +115,8 @@ impl Store {
             .bind(name)
             .bind(permissions.to_keys())
             .fetch_one(&mut *tx)
-            .await?;
+            .await
+            .map_err(|e| name_taken(e, name))?;
         insert_audit(&mut tx, &by.event("role_created", name, format!("permissions: {}", permissions.describe())))
             .await?;
         tx.commit().await?;
@@ -141,7 +142,8 @@ impl Store {
             .bind(name)
             .bind(permissions.to_keys())
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(|e| name_taken(e, name))?;
         check_staff_managers(&mut tx).await?;
         let mut changes = Vec::new();
         if before.name != name {
@@ -200,6 +202,18 @@ impl Store {
             )));
         }
         Ok(role)
+    }
+}
+
+/// The refusal for a name another role took at the same moment (two
+/// PostgreSQL transactions passed [`name_free`] at once); other errors as
+/// they are.
+fn name_taken(error: sqlx::Error, name: &str) -> StoreError {
+    match &error {
+        sqlx::Error::Database(e) if e.is_unique_violation() => {
+            StoreError::Invalid(format!("There is already a role called {name}."))
+        }
+        _ => error.into(),
     }
 }
 

@@ -474,8 +474,10 @@ impl Store {
             return self.add_staff_member(&new, Some(password_hash), by).await;
         };
         let teams = team_ids(&mut *self.pool.acquire().await?, id).await?;
-        self.update_staff_member(id, Role::ADMIN, &teams, by).await?;
+        // Active first: when nobody else may manage staff, the role change
+        // that follows must find them holding it.
         self.set_staff_active(id, true, by).await?;
+        self.update_staff_member(id, Role::ADMIN, &teams, by).await?;
         self.set_staff_password(id, password_hash, by).await?;
         Ok(id)
     }

@@ -111,6 +111,9 @@ behaviours! {
             let refused = store.record_interaction(&refused, None, now).await;
             assert!(matches!(refused, Err(StoreError::Invalid(ref m)) if m.contains("no active staff member")), "{refused:?}");
         }
+        let private = NewInteraction { completed_by: Some(4), visibility: crate::log::Visibility::Private, ..new_interaction(ada, call, 3, "Private for Grace") };
+        let refused = store.record_interaction(&private, None, now).await;
+        assert!(matches!(refused, Err(StoreError::Invalid(ref m)) if m.contains("cannot be recorded for a colleague")), "{refused:?}");
         let by_completer = LogQuery { person: Some(ada), sort: SortColumn::CompletedBy, ..LogQuery::default() };
         let names: Vec<String> = store
             .list_interactions(&by_completer, &all(), TZ)
