@@ -64,9 +64,6 @@ pub struct Store {
     /// SQLite only: up to this many search matches are fetched and sorted;
     /// above it, pages are found by walking the sort order's index.
     search_fetch_limit: i64,
-    /// SQLite only: walking, probe the full-text index row by row for any
-    /// number of matches (tests), not only when it pays.
-    probe_always: bool,
     /// Teams by id, for the words on lock badges: read again whenever a
     /// row names a team not in it (one added, here or by another server).
     teams: std::sync::Arc<std::sync::RwLock<Vec<crate::access::Team>>>,
@@ -172,7 +169,7 @@ impl Store {
             .after_connect(move |conn, _| Box::pin(async move { conn.execute(settings).await.map(|_| ()) }))
             .connect(&url)
             .await?;
-        Ok(Store { pool, engine, search_fetch_limit: 5_000, probe_always: false, teams: Default::default() })
+        Ok(Store { pool, engine, search_fetch_limit: 5_000, teams: Default::default() })
     }
 
     /// Refreshes the query planner's statistics after loading many rows.
@@ -195,13 +192,6 @@ impl Store {
     #[cfg(test)]
     pub(crate) fn with_search_fetch_limit(mut self, limit: i64) -> Store {
         self.search_fetch_limit = limit;
-        self
-    }
-
-    /// Tests make a walked search probe each row, whatever it matches.
-    #[cfg(test)]
-    pub(crate) fn probing_always(mut self) -> Store {
-        self.probe_always = true;
         self
     }
 

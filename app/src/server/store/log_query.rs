@@ -67,9 +67,7 @@ impl Store {
         max: usize,
     ) -> Result<LogExport, StoreError> {
         const CHUNK: usize = 1_000;
-        let mut plan = self.plan(query, reader, tz).await?;
-        // Chunks are twenty pages long: collecting the matches pays.
-        plan.filter.probe_each = false;
+        let plan = self.plan(query, reader, tz).await?;
         let total = self.total(&plan).await?;
         if total > max as i64 {
             return Ok(LogExport { total, rows: Vec::new() });
@@ -105,33 +103,7 @@ impl Store {
         let search = parse_search(&query.q, tz);
         let matches = self.count_matches(&search, query, reader).await?;
         let walk_index = query.person.is_none() && matches.is_none_or(|n| n > self.search_fetch_limit);
-        let mut filter = Filter::new(self.engine, query, reader, &search, walk_index);
-        filter.probe_each = filter.fts_counts && walk_index && self.probing_pays(matches).await?;
-        Ok(Plan { filter, matches })
-    }
-
-    /// Whether a page of a search matching `matches` rows is found faster by
-    /// asking the full-text index about each row as the sort order's index
-    /// is walked (about PAGE_SIZE × rows / matches probes, each some tens of
-    /// µs for a short prefix) than by collecting every match first (some
-    /// tenths of a µs each). Measured on SQLite at 1M rows: "ho" (187,379
-    /// matches) 44 → 15 ms; "housing" (41,156) stays collected, 6 ms.
-    async fn probing_pays(&self, matches: Option<i64>) -> Result<bool, StoreError> {
-        const PROBE_OVER_COLLECT: f64 = 200.0;
-        if self.engine != Engine::Sqlite {
-            return Ok(false);
-        }
-        if self.probe_always {
-            return Ok(matches.is_some());
-        }
-        let Some(matches) = matches.filter(|m| *m >= 20_000) else {
-            return Ok(false);
-        };
-        let rows: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(n), 0) AS INTEGER) FROM interaction_counts")
-            .fetch_one(&self.pool)
-            .await?;
-        let matches = matches as f64;
-        Ok(matches * matches > PROBE_OVER_COLLECT * PAGE_SIZE as f64 * rows as f64)
+        Ok(Plan { filter: Filter::new(self.engine, query, reader, &search, walk_index), matches })
     }
 
     /// How many rows the view holds: the full-text index's count when it
@@ -583,10 +555,6 @@ struct Filter {
     /// rather than fetching every match and sorting (SQLite; PostgreSQL's
     /// planner chooses for itself).
     walk_index: bool,
-    /// While walking, ask the full-text index about each row instead of
-    /// collecting every match first (SQLite, for searches matching a large
-    /// share of the log; never when counting, which would probe every row).
-    probe_each: bool,
 }
 
 impl Filter {
@@ -608,7 +576,6 @@ impl Filter {
             fts_counts: search.ranges.is_empty() && search.id.is_none() && text.is_some(),
             text,
             walk_index,
-            probe_each: false,
         }
     }
 
@@ -652,9 +619,6 @@ impl Filter {
         let matching = |sql: &mut Sql, text: &str| {
             let q = sql.arg(text.to_string());
             match self.engine {
-                Engine::Sqlite if self.probe_each => format!(
-                    "EXISTS (SELECT 1 FROM interactions_fts f WHERE f.interactions_fts MATCH {q} AND f.rowid = i.id)"
-                ),
                 // `+i.id` stops SQLite from looking matches up by id, so it
                 // tests membership while walking the index instead.
                 Engine::Sqlite if self.walk_index => {
