@@ -1,4 +1,4 @@
-import { test as base, expect, Page } from "@playwright/test";
+import { test as base, expect, Browser, Page } from "@playwright/test";
 
 /**
  * Every journey fails on a console error or warning (hydration mismatches
@@ -98,6 +98,19 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/**
+ * A browser context of its own at `baseURL`, signed in as `email` on the
+ * way to `path`, hydrated: a second user beside the journey's own page.
+ */
+export async function signedInPage(browser: Browser, baseURL: string, email: string, path: string, password?: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL, storageState: SIGNED_OUT });
+  const page = await context.newPage();
+  await page.goto(path);
+  await signIn(page, email, password);
+  await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1, { timeout: 15_000 });
+  return page;
 }
 
 /**

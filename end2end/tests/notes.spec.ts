@@ -1,6 +1,6 @@
 import { Browser, Page } from "@playwright/test";
 import { RECORD_PORT } from "../playwright.config";
-import { test, expect, ADMIN, STAFF, signIn, SIGNED_OUT } from "./fixtures";
+import { test, expect, ADMIN, STAFF, SIGNED_OUT, signedInPage } from "./fixtures";
 
 // On the recording server: the notes added here stay out of the other
 // journeys' profiles.
@@ -8,13 +8,9 @@ const RECORD_URL = `http://127.0.0.1:${RECORD_PORT}`;
 
 test.use({ baseURL: RECORD_URL, storageState: SIGNED_OUT });
 
-async function as(browser: Browser, email: string, path: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: RECORD_URL, storageState: SIGNED_OUT });
-  const page = await context.newPage();
-  await page.goto(path);
-  await signIn(page, email);
-  await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1, { timeout: 15_000 });
-  return page;
+/** A page of its own, signed in as `email`, at `path`, hydrated. */
+function as(browser: Browser, email: string, path: string): Promise<Page> {
+  return signedInPage(browser, RECORD_URL, email, path);
 }
 
 test.describe("things to know", () => {

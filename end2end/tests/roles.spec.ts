@@ -1,6 +1,6 @@
 import { Browser, Page } from "@playwright/test";
 import { RECORD_PORT } from "../playwright.config";
-import { test, expect, ADMIN, callServerFunctions, signIn, SIGNED_OUT } from "./fixtures";
+import { test, expect, ADMIN, callServerFunctions, SIGNED_OUT, signedInPage } from "./fixtures";
 
 // On the recording server: the staff and roles added here stay out of the
 // other journeys' lists.
@@ -11,13 +11,8 @@ const VIC_PASSWORD = "vic's first password";
 test.use({ baseURL: RECORD_URL, storageState: SIGNED_OUT });
 
 /** A page of its own, signed in as `email`, at `path`, hydrated. */
-async function as(browser: Browser, email: string, path: string, password?: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: RECORD_URL, storageState: SIGNED_OUT });
-  const page = await context.newPage();
-  await page.goto(path);
-  await signIn(page, email, password);
-  await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1, { timeout: 15_000 });
-  return page;
+function as(browser: Browser, email: string, path: string, password?: string): Promise<Page> {
+  return signedInPage(browser, RECORD_URL, email, path, password);
 }
 
 test.describe("custom roles", () => {

@@ -1,6 +1,6 @@
 import { Browser, Page } from "@playwright/test";
 import { RECORD_PORT } from "../playwright.config";
-import { test, expect, signIn, STAFF, SIGNED_OUT } from "./fixtures";
+import { test, expect, signIn, STAFF, SIGNED_OUT, signedInPage } from "./fixtures";
 
 // Recorded on the recording server, so the other journeys' totals stay as
 // the demo data has them.
@@ -11,13 +11,8 @@ const ELLIE = "ellie.brennan@example.org"; // Casework, Health and wellbeing
 test.use({ baseURL: RECORD_URL, storageState: SIGNED_OUT });
 
 /** A page of its own, signed in as `email`, at `path`, hydrated. */
-async function as(browser: Browser, email: string, path: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: RECORD_URL, storageState: SIGNED_OUT });
-  const page = await context.newPage();
-  await page.goto(path);
-  await signIn(page, email);
-  await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1, { timeout: 15_000 });
-  return page;
+function as(browser: Browser, email: string, path: string): Promise<Page> {
+  return signedInPage(browser, RECORD_URL, email, path);
 }
 
 test.describe("record visibility", () => {

@@ -8,7 +8,7 @@ use sqlx::{any::AnyRow, AnyConnection, Row};
 
 use super::interactions::may_change_visibility;
 use super::staff::insert_audit;
-use super::visibility::{access_for, access_label, check_teams, visibility_of, Reader};
+use super::visibility::{access_for, access_label, check_teams, lock_readable_in, visibility_of, Reader};
 use super::{retrying, Actor, Engine, StaffRecord, Store, StoreError};
 use crate::log::Visibility;
 use crate::notes::{NoteRevision, PersonNote, MAX_PERSON_NOTES};
@@ -17,17 +17,8 @@ use crate::server::time::display_time;
 /// Note `id`, locked for the change that follows (PostgreSQL); not found
 /// when `reader` may not read it, as when there is no such note.
 async fn lock_note(conn: &mut AnyConnection, engine: Engine, id: i64, reader: &Reader) -> Result<AnyRow, StoreError> {
-    let sql = format!(
-        "SELECT n.id, n.person_id, n.body, n.pinned, n.access, n.created_by, n.version, p.name AS person_name
-         FROM person_notes n JOIN people p ON p.id = n.person_id WHERE n.id = $1{}",
-        engine.for_update()
-    );
-    sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .filter(|r| reader.opens(r.get("access")))
-        .ok_or(StoreError::NotFound)
+    let columns = "body, created_by, version, (SELECT name FROM people WHERE people.id = person_id) AS person_name";
+    lock_readable_in(conn, engine, "person_notes", id, columns, reader).await
 }
 
 /// Refuses an edit made against an older version of the note.

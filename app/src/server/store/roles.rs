@@ -31,13 +31,18 @@ pub(super) fn grants_sql(permission: Permission) -> String {
     format!("(' ' || r.permissions || ' ') LIKE '% {} %'", permission.key())
 }
 
-/// Role `id`, or a refusal naming it as gone.
-pub(super) async fn role_by_id(conn: &mut AnyConnection, engine: Engine, id: i64) -> Result<Role, StoreError> {
+/// Role `id`, locked for the change that follows (PostgreSQL).
+async fn lock_role(conn: &mut AnyConnection, engine: Engine, id: i64) -> Result<Option<Role>, StoreError> {
     let sql = format!("SELECT {ROLE_COLUMNS} FROM roles r WHERE r.id = $1{}", engine.for_update());
     let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
-    let row =
-        row.ok_or_else(|| StoreError::Invalid("That role does not exist (any more). Reload and try again.".into()))?;
-    Ok(role_of(&row)?)
+    Ok(row.map(|r| role_of(&r)).transpose()?)
+}
+
+/// Role `id`, to give to someone, or a refusal naming it as gone.
+pub(super) async fn role_by_id(conn: &mut AnyConnection, engine: Engine, id: i64) -> Result<Role, StoreError> {
+    lock_role(conn, engine, id)
+        .await?
+        .ok_or_else(|| StoreError::Invalid("That role does not exist (any more). Reload and try again.".into()))
 }
 
 /// A staff member's name, whether they are active, and their role.
@@ -58,19 +63,15 @@ pub(super) async fn staff_role(
 /// change that could take that permission from them: two admins demoting
 /// each other at once then run one after the other.
 pub(super) async fn lock_staff_managers(conn: &mut AnyConnection, engine: Engine) -> Result<(), StoreError> {
-    let sql = format!(
-        "SELECT m.id FROM staff_members m JOIN roles r ON r.id = m.role_id WHERE m.active = 1 AND {} ORDER BY m.id{}",
-        grants_sql(Permission::ManageStaff),
-        engine.for_update()
-    );
+    let sql = staff_managers_sql("m.id", &format!(" ORDER BY m.id{}", engine.for_update()));
     sqlx::query(&sql).fetch_all(&mut *conn).await?;
     Ok(())
 }
 
-/// Counts the active staff who may manage staff.
-fn staff_managers_sql() -> String {
+/// `SELECT {what}` over the active staff who may manage staff, then `tail`.
+fn staff_managers_sql(what: &str, tail: &str) -> String {
     format!(
-        "SELECT count(*) FROM staff_members m JOIN roles r ON r.id = m.role_id WHERE m.active = 1 AND {}",
+        "SELECT {what} FROM staff_members m JOIN roles r ON r.id = m.role_id WHERE m.active = 1 AND {}{tail}",
         grants_sql(Permission::ManageStaff)
     )
 }
@@ -78,7 +79,7 @@ fn staff_managers_sql() -> String {
 /// Refuses (so the transaction rolls back) a change that left nobody active
 /// who may manage staff.
 pub(super) async fn check_staff_managers(conn: &mut AnyConnection) -> Result<(), StoreError> {
-    let holders: i64 = sqlx::query_scalar(&staff_managers_sql()).fetch_one(&mut *conn).await?;
+    let holders: i64 = sqlx::query_scalar(&staff_managers_sql("count(*)", "")).fetch_one(&mut *conn).await?;
     if holders == 0 {
         return Err(StoreError::Invalid(
             "Interlog needs at least one active staff member who may manage staff: give someone else that permission first."
@@ -91,7 +92,7 @@ pub(super) async fn check_staff_managers(conn: &mut AnyConnection) -> Result<(),
 impl Store {
     /// How many active staff may manage staff (none: nobody can add staff).
     pub async fn active_staff_managers(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(&staff_managers_sql()).fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar(&staff_managers_sql("count(*)", "")).fetch_one(&self.pool).await?)
     }
 
     /// Every role, built-in first, then by name, with how many staff hold it.
@@ -186,9 +187,7 @@ impl Store {
 
     /// Role `id`, locked, when it is a custom role still at `version`.
     async fn editable_role(&self, conn: &mut AnyConnection, id: i64, version: i64) -> Result<Role, StoreError> {
-        let sql = format!("SELECT {ROLE_COLUMNS} FROM roles r WHERE r.id = $1{}", self.engine.for_update());
-        let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
-        let role = role_of(&row)?;
+        let role = lock_role(conn, self.engine, id).await?.ok_or(StoreError::NotFound)?;
         if role.built_in {
             return Err(StoreError::Unprocessable(format!(
                 "{} is built in: it cannot be changed or deleted.",

@@ -39,6 +39,28 @@ fn built_in(id: i64) -> Role {
     Role { id, name: name.into(), permissions: permissions.iter().copied().collect(), built_in: true, version: 1 }
 }
 
+/// Staff member `id` holding built-in role `role`, as a server function's
+/// caller.
+fn member(id: i64, role: i64) -> StaffRecord {
+    StaffRecord { id, name: format!("Staff {id}"), email: format!("staff{id}@example.org"), role: built_in(role) }
+}
+
+/// Staff member `id` acting now, for the audit log.
+fn by(id: i64) -> Actor {
+    Actor { id: Some(id), address: "192.0.2.1".into(), at: now_millis() }
+}
+
+/// Every audit event, oldest first: (action, subject, details).
+async fn audit_actions(store: &Store) -> Vec<(String, String, String)> {
+    sqlx::query("SELECT action, subject, details FROM audit_events ORDER BY id")
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get("action"), r.get("subject"), r.get("details")))
+        .collect()
+}
+
 /// An admin, as the detail page's viewer.
 fn admin() -> StaffRecord {
     StaffRecord { id: 1, name: "Admin".into(), email: "admin@example.org".into(), role: built_in(Role::ADMIN) }

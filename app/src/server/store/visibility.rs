@@ -119,7 +119,20 @@ pub(super) async fn lock_readable(
     columns: &str,
     reader: &Reader,
 ) -> Result<AnyRow, StoreError> {
-    let sql = format!("SELECT {columns}, access FROM interactions WHERE id = $1{}", engine.for_update());
+    lock_readable_in(conn, engine, "interactions", id, columns, reader).await
+}
+
+/// Row `id` of `table` (interactions, or person notes: a constant, each
+/// with an `access` column), as [`lock_readable`].
+pub(super) async fn lock_readable_in(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    table: &'static str,
+    id: i64,
+    columns: &str,
+    reader: &Reader,
+) -> Result<AnyRow, StoreError> {
+    let sql = format!("SELECT {columns}, access FROM {table} WHERE id = $1{}", engine.for_update());
     sqlx::query(&sql)
         .bind(id)
         .fetch_optional(&mut *conn)

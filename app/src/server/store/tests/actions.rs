@@ -31,10 +31,6 @@ fn staff(id: i64) -> StaffRecord {
     StaffRecord { id, name: name.into(), email: email.into(), role: built_in(role) }
 }
 
-fn by(id: i64) -> Actor {
-    Actor { id: Some(id), address: "192.0.2.7".into(), at: now_millis() }
-}
-
 fn mail() -> MailContext {
     MailContext { base_url: "https://interlog.test".into(), time_zone: TZ }
 }

@@ -6,14 +6,6 @@ use super::*;
 use crate::access::Role;
 use crate::log::Visibility;
 
-fn member(id: i64, role: i64) -> StaffRecord {
-    StaffRecord { id, name: format!("Staff {id}"), email: format!("staff{id}@example.org"), role: built_in(role) }
-}
-
-fn by(id: i64) -> Actor {
-    Actor { id: Some(id), address: "192.0.2.10".into(), at: now_millis() }
-}
-
 async fn bodies(store: &Store, person: i64, staff: &StaffRecord) -> Vec<String> {
     let reader = store.reader(staff).await.unwrap();
     store.person_notes(person, staff, &reader, TZ).await.unwrap().into_iter().map(|n| n.body).collect()

@@ -6,10 +6,6 @@
 use super::*;
 use crate::recording::{Person, Source};
 
-fn by(id: i64) -> Actor {
-    Actor { id: Some(id), address: "192.0.2.9".into(), at: now_millis() }
-}
-
 fn person(name: &str, email: Option<&str>, phone: Option<&str>) -> Person {
     Person { id: 0, name: name.into(), email: email.map(Into::into), phone: phone.map(Into::into), ..Person::default() }
 }

@@ -4,18 +4,9 @@
 use super::*;
 use crate::access::{Permission as P, Permissions, Role};
 
-fn by(id: i64) -> Actor {
-    Actor { id: Some(id), address: "192.0.2.9".into(), at: now_millis() }
-}
-
+/// The audit events about roles, oldest first.
 async fn role_audit(store: &Store) -> Vec<(String, String, String)> {
-    sqlx::query("SELECT action, subject, details FROM audit_events WHERE action LIKE 'role_%' ORDER BY id")
-        .fetch_all(store.pool())
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| (r.get("action"), r.get("subject"), r.get("details")))
-        .collect()
+    audit_actions(store).await.into_iter().filter(|(action, _, _)| action.starts_with("role_")).collect()
 }
 
 fn set(permissions: &[P]) -> Permissions {

@@ -13,20 +13,6 @@ async fn staff_id(store: &Store, email: &str) -> i64 {
         .unwrap()
 }
 
-fn by(id: i64) -> Actor {
-    Actor { id: Some(id), address: "192.0.2.1".into(), at: now_millis() }
-}
-
-async fn audit_actions(store: &Store) -> Vec<(String, String, String)> {
-    sqlx::query("SELECT action, subject, details FROM audit_events ORDER BY id")
-        .fetch_all(store.pool())
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| (r.get("action"), r.get("subject"), r.get("details")))
-        .collect()
-}
-
 behaviours! {
     async fn audit_events_cannot_be_changed_or_deleted(engine: Engine) {
         let store = seeded_store(engine, 10).await;

@@ -8,14 +8,6 @@ use crate::access::Role;
 use crate::log::Visibility;
 use crate::recording::Person;
 
-fn member(id: i64, role: i64) -> StaffRecord {
-    StaffRecord { id, name: format!("Staff {id}"), email: format!("staff{id}@example.org"), role: built_in(role) }
-}
-
-fn by(id: i64) -> Actor {
-    Actor { id: Some(id), address: "192.0.2.8".into(), at: now_millis() }
-}
-
 /// Every id a reader finds by walking a view's pages to the end, and the
 /// total each page reported.
 async fn walk(store: &Store, query: &LogQuery, reader: &Reader) -> (Vec<i64>, i64) {
