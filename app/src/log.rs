@@ -12,6 +12,8 @@ pub const MAX_DESCRIPTION_CHARS: usize = 200;
 pub const MAX_SEARCH_CHARS: usize = 200;
 /// The most type filters one query may carry.
 pub const MAX_TYPE_FILTERS: usize = 100;
+/// The most staff one "completed by" or "logged by" filter may name.
+pub const MAX_STAFF_FILTERS: usize = 50;
 /// Rows in one CSV or Excel export.
 pub const MAX_EXPORT_ROWS: usize = 100_000;
 /// Rows in one PDF: written page by page as it downloads, so its size is
@@ -126,14 +128,33 @@ pub enum PageAnchor {
 /// Everything that defines a view of the log. It round-trips through the
 /// query string, so a reload or a bookmark shows exactly the same view.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LogQuery {
     pub q: String,
     pub sort: SortColumn,
     pub dir: Option<SortDir>,
     pub types: Vec<i64>,
+    /// Only rows completed by (had by) one of these staff members.
+    pub completed_by: Vec<i64>,
+    /// Only rows logged by one of these staff members.
+    pub logged_by: Vec<i64>,
     pub page: PageAnchor,
     /// Scope the log to one person (the profile page).
     pub person: Option<i64>,
+}
+
+/// Adds the ids in a comma-separated list to `ids`, each once, at most
+/// `max` in all; anything not an id is left out.
+fn push_ids(ids: &mut Vec<i64>, value: &str, max: usize) {
+    for id in value.split(',').filter_map(|s| s.trim().parse::<i64>().ok()) {
+        if !ids.contains(&id) && ids.len() < max {
+            ids.push(id);
+        }
+    }
+}
+
+fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(",")
 }
 
 impl LogQuery {
@@ -151,13 +172,9 @@ impl LogQuery {
                 "q" => query.q = value.chars().take(MAX_SEARCH_CHARS).collect(),
                 "sort" => query.sort = SortColumn::parse(value).unwrap_or_default(),
                 "dir" => query.dir = SortDir::parse(value),
-                "types" => {
-                    for id in value.split(',').filter_map(|s| s.trim().parse::<i64>().ok()) {
-                        if !query.types.contains(&id) && query.types.len() < MAX_TYPE_FILTERS {
-                            query.types.push(id);
-                        }
-                    }
-                }
+                "types" => push_ids(&mut query.types, value, MAX_TYPE_FILTERS),
+                "completed_by" => push_ids(&mut query.completed_by, value, MAX_STAFF_FILTERS),
+                "logged_by" => push_ids(&mut query.logged_by, value, MAX_STAFF_FILTERS),
                 "after" => {
                     if let Ok(id) = value.parse() {
                         query.page = PageAnchor::After(id)
@@ -172,11 +189,11 @@ impl LogQuery {
             }
         }
         query.types.sort_unstable();
+        query.completed_by.sort_unstable();
+        query.logged_by.sort_unstable();
         query
     }
 
-    /// The query string for this view (without the leading `?`); defaults are
-    /// left out so URLs stay short. The person scope lives in the path.
     /// Refuses a view no user could have asked for: the same limits for
     /// a page of the log and for an export of it.
     pub fn check(&self) -> Result<(), crate::error::AppError> {
@@ -188,9 +205,16 @@ impl LogQuery {
         if self.types.len() > MAX_TYPE_FILTERS {
             return Err(crate::error::AppError::Validation("Too many type filters.".into()));
         }
+        if self.completed_by.len() > MAX_STAFF_FILTERS || self.logged_by.len() > MAX_STAFF_FILTERS {
+            return Err(crate::error::AppError::Validation(format!(
+                "Filter by at most {MAX_STAFF_FILTERS} staff members at once."
+            )));
+        }
         Ok(())
     }
 
+    /// The query string for this view (without the leading `?`); defaults are
+    /// left out so URLs stay short. The person scope lives in the path.
     pub fn to_query_string(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
         if !self.q.is_empty() {
@@ -205,8 +229,13 @@ impl LogQuery {
             }
         }
         if !self.types.is_empty() {
-            let ids: Vec<String> = self.types.iter().map(|id| id.to_string()).collect();
-            parts.push(format!("types={}", ids.join(",")));
+            parts.push(format!("types={}", id_list(&self.types)));
+        }
+        if !self.completed_by.is_empty() {
+            parts.push(format!("completed_by={}", id_list(&self.completed_by)));
+        }
+        if !self.logged_by.is_empty() {
+            parts.push(format!("logged_by={}", id_list(&self.logged_by)));
         }
         match self.page {
             PageAnchor::First => {}
@@ -343,6 +372,22 @@ impl LogRow {
 pub struct LogExport {
     pub total: i64,
     pub rows: Vec<LogRow>,
+}
+
+/// What the log's filters offer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogFilterOptions {
+    /// In the admin's order.
+    pub types: Vec<TypeBadge>,
+    /// Everyone who may have had or logged an interaction, by name.
+    pub staff: Vec<(i64, String)>,
+}
+
+impl LogFilterOptions {
+    /// The name of staff member `id`, for a filter chip.
+    pub fn staff_name(&self, id: i64) -> Option<&str> {
+        self.staff.iter().find(|(s, _)| *s == id).map(|(_, name)| name.as_str())
+    }
 }
 
 /// One page of the log, with what the pager needs.
@@ -617,14 +662,29 @@ mod tests {
             sort: SortColumn::Person,
             dir: Some(SortDir::Desc),
             types: vec![2, 5],
+            completed_by: vec![4, 9],
+            logged_by: vec![3],
             page: PageAnchor::After(42),
             person: None,
         };
         let qs = query.to_query_string();
-        assert_eq!(qs, "q=gp%20visit%20%26%20more&sort=person&dir=desc&types=2,5&after=42");
-        let decoded =
-            [("q", "gp visit & more"), ("sort", "person"), ("dir", "desc"), ("types", "2,5"), ("after", "42")];
+        assert_eq!(
+            qs,
+            "q=gp%20visit%20%26%20more&sort=person&dir=desc&types=2,5&completed_by=4,9&logged_by=3&after=42"
+        );
+        let decoded = [
+            ("q", "gp visit & more"),
+            ("sort", "person"),
+            ("dir", "desc"),
+            ("types", "2,5"),
+            ("completed_by", "9,4"),
+            ("logged_by", "3"),
+            ("after", "42"),
+        ];
         assert_eq!(LogQuery::from_pairs(decoded), query);
+        // A plain form repeats the field once per choice.
+        let repeated = LogQuery::from_pairs([("completed_by", "9"), ("completed_by", "4"), ("completed_by", "9")]);
+        assert_eq!(repeated.completed_by, vec![4, 9]);
     }
 
     #[test]
@@ -634,12 +694,15 @@ mod tests {
             sort: SortColumn::Type,
             dir: None,
             types: vec![3],
+            completed_by: vec![12],
+            logged_by: Vec::new(),
             page: PageAnchor::After(99),
             person: Some(7),
         };
         let url = query.export_url("/log/export.csv");
-        assert_eq!(url, "/log/export.csv?q=rent&sort=type&types=3&person=7");
-        let pairs = [("q", "rent"), ("sort", "type"), ("types", "3"), ("person", "7"), ("after", "5")];
+        assert_eq!(url, "/log/export.csv?q=rent&sort=type&types=3&completed_by=12&person=7");
+        let pairs =
+            [("q", "rent"), ("sort", "type"), ("types", "3"), ("completed_by", "12"), ("person", "7"), ("after", "5")];
         assert_eq!(LogQuery::from_export_pairs(pairs), LogQuery { page: PageAnchor::First, ..query });
         assert_eq!(LogQuery::default().export_url("/log/print"), "/log/print");
         assert_eq!(LogQuery::from_export_pairs([("person", "x")]).person, None);

@@ -1,4 +1,4 @@
-import { test, expect, openHydrated, rows, settled, total, typeNames } from "./fixtures";
+import { test, expect, columnTexts, openHydrated, rows, settled, total, typeNames } from "./fixtures";
 
 test.describe("searching and filtering the log", () => {
   test("search narrows as you type and lands on the last keystroke's results", async ({ page }) => {
@@ -134,6 +134,61 @@ test.describe("searching and filtering the log", () => {
     await expect(page.getByRole("checkbox", { name: "Phone call" })).toBeChecked();
     await expect(page.getByRole("checkbox", { name: "Email" })).not.toBeChecked();
     expect(new Set(await typeNames(page))).toEqual(new Set(["Phone call"]));
+    await context.close();
+  });
+
+  test("staff filters narrow by who had it and who logged it, shown as chips that each remove their own", async ({ page }) => {
+    await openHydrated(page, "/log");
+    const everything = await total(page);
+    // What each chip says (its × is a link named "Remove filter: …").
+    const chips = page.getByRole("list", { name: "Active filters" }).locator("li > span");
+
+    await page.getByLabel("Completed by", { exact: true }).selectOption({ label: "Tom Whitaker" });
+    await expect(page).toHaveURL(/completed_by=\d+$/);
+    await expect(chips).toHaveText(["Completed by: Tom Whitaker"]);
+    await expect.poll(() => total(page)).toBeLessThan(everything);
+    const toms = await total(page);
+    expect(toms).toBeGreaterThan(0);
+    for (const who of await columnTexts(page, "col-staff")) expect(who).toMatch(/^Tom Whitaker/);
+
+    // Logged at the front desk for Tom: both filters at once.
+    await page.getByLabel("Logged by", { exact: true }).selectOption({ label: "Hannah Lewis" });
+    await expect(chips).toHaveText(["Completed by: Tom Whitaker", "Logged by: Hannah Lewis"]);
+    await expect.poll(() => total(page)).toBeLessThan(toms);
+    const staff = await columnTexts(page, "col-staff");
+    expect(staff.length).toBeGreaterThan(0);
+    for (const who of staff) expect(who).toBe("Tom Whitaker (logged by Hannah Lewis)");
+    // Exports carry the whole view.
+    const csv = page.getByRole("link", { name: "Download this view as CSV" });
+    await expect(csv).toHaveAttribute("href", /completed_by=\d+&logged_by=\d+/);
+
+    // A second colleague widens "completed by"; a chip's × removes just it.
+    await page.getByLabel("Completed by", { exact: true }).selectOption({ label: "Grace Okafor" });
+    await expect(chips).toHaveCount(3);
+    await page.getByRole("link", { name: "Remove filter: Logged by: Hannah Lewis" }).click();
+    await expect(chips).toHaveText(["Completed by: Tom Whitaker", "Completed by: Grace Okafor"]);
+    await expect.poll(() => total(page)).toBeGreaterThan(toms);
+    for (const who of await columnTexts(page, "col-staff")) expect(who).toMatch(/^(Tom Whitaker|Grace Okafor)/);
+    await page.getByRole("button", { name: "Clear" }).click();
+    await expect(chips).toHaveCount(0);
+    await expect.poll(() => total(page)).toBe(everything);
+  });
+
+  test("staff filters add up without the WASM: each Apply adds one", async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto("/log");
+    await page.getByLabel("Completed by", { exact: true }).selectOption({ label: "Tom Whitaker" });
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByLabel("Completed by", { exact: true }).selectOption({ label: "Grace Okafor" });
+    await page.getByRole("button", { name: "Apply" }).click();
+    // What each chip says (its × is a link named "Remove filter: …").
+    const chips = page.getByRole("list", { name: "Active filters" }).locator("li > span");
+    await expect(chips).toHaveText(["Completed by: Tom Whitaker", "Completed by: Grace Okafor"]);
+    for (const who of await columnTexts(page, "col-staff")) expect(who).toMatch(/^(Tom Whitaker|Grace Okafor)/);
+    await page.getByRole("link", { name: "Remove filter: Completed by: Tom Whitaker" }).click();
+    await expect(chips).toHaveText(["Completed by: Grace Okafor"]);
+    for (const who of await columnTexts(page, "col-staff")) expect(who).toMatch(/^Grace Okafor/);
     await context.close();
   });
 

@@ -727,7 +727,7 @@ on_both_engines! {
         let open_note: i64 = sqlx::query_scalar("SELECT min(id) FROM person_notes WHERE access = ''").fetch_one(app.store.pool()).await.unwrap();
         let calls: Vec<(&str, String, Access)> = vec![
             ("/api/list_interactions", r#"{"query":{"q":"","sort":"Timestamp","dir":null,"types":[],"page":"First","person":null}}"#.into(), Access::Reads),
-            ("/api/interaction_types", "{}".into(), Access::Reads),
+            ("/api/log_filter_options", "{}".into(), Access::Reads),
             ("/api/get_interaction", r#"{"id":7}"#.into(), Access::Reads),
             ("/api/whoami", "{}".into(), Access::Reads),
             ("/api/rename_description", r#"{"id":7,"description":"Changed by the check"}"#.into(), Access::Changes),
@@ -991,6 +991,23 @@ on_both_engines! {
         assert!(detail.contains("Completed by") && detail.contains("Tom Whitaker"), "{detail}");
         let (_, csv) = send(&app, get("/log/export.csv?q=quokka")).await;
         assert!(csv.contains(",Completed by,Logged by,") && csv.contains(",Tom Whitaker,Alex Morgan,"), "{csv}");
+        // Filtered by who had it or who logged it, as a plain form sends
+        // it (a field per choice): the page, its chips, the CSV and the print.
+        let alex_id = ids[ADMIN].to_string();
+        let (_, log) = send(&app, get(&format!("/log?q=quokka&completed_by={tom_id}&completed_by={alex_id}"))).await;
+        assert!(log.contains("Quokka visit for Tom"), "{log}");
+        assert!(log.contains("Completed by: Tom Whitaker") && log.contains("Completed by: Alex Morgan"), "{log}");
+        assert!(log.contains(&format!(r#"href="/log?q=quokka&amp;completed_by={alex_id}""#)), "a chip removes its filter: {log}");
+        let (_, log) = send(&app, get(&format!("/log?q=quokka&logged_by={tom_id}"))).await;
+        assert!(!log.contains("Quokka visit for Tom") && log.contains("No interactions match this view."), "{log}");
+        let (_, csv) = send(&app, get(&format!("/log/export.csv?q=quokka&logged_by={alex_id}"))).await;
+        assert!(csv.contains("Quokka visit for Tom"), "{csv}");
+        let (_, csv) = send(&app, get(&format!("/log/export.csv?q=quokka&completed_by={alex_id}"))).await;
+        assert!(!csv.contains("Quokka visit for Tom"), "{csv}");
+        let (_, print) = send(&app, get(&format!("/log/print?completed_by={tom_id}"))).await;
+        assert!(print.contains("Quokka visit for Tom"), "{print}");
+        let (_, print) = send(&app, get(&format!("/log/print?q=quokka&completed_by={alex_id}"))).await;
+        assert!(!print.contains("Quokka visit for Tom"), "{print}");
         // Not a colleague: refused, next to the field, nothing written.
         let before = snapshot(&app.store).await;
         for (colleague, message) in [("someone", "Choose who had the interaction from the list."), ("999999", "no active staff member")] {

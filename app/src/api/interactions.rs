@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::log::{InteractionDetail, LogPage, LogQuery, LogRow, TypeBadge, Viewer, Visibility};
+use crate::log::{InteractionDetail, LogFilterOptions, LogPage, LogQuery, LogRow, Viewer, Visibility};
 
 #[cfg(feature = "ssr")]
 use super::{allowed, reading, respond, signed_in};
@@ -19,12 +19,14 @@ pub async fn list_interactions(query: LogQuery) -> Result<LogPage, AppError> {
     state.store.list_interactions(&query, &reader, state.settings.time_zone).await.map_err(respond)
 }
 
-/// Interaction types in the admin's order, for filters and pickers.
-#[server(input = Json, endpoint = "interaction_types")]
-pub async fn interaction_types() -> Result<Vec<TypeBadge>, AppError> {
+/// What the log's filters offer: the types in the admin's order and the
+/// staff by name (whose names the log shows anyway).
+#[server(input = Json, endpoint = "log_filter_options")]
+pub async fn filter_options() -> Result<LogFilterOptions, AppError> {
     let (state, _) = allowed(Permission::ViewInteractions).await?;
     let types = state.store.interaction_types(false).await.map_err(respond)?;
-    Ok(types.into_iter().map(|t| t.badge).collect())
+    let staff = state.store.staff_names(false).await.map_err(respond)?;
+    Ok(LogFilterOptions { types: types.into_iter().map(|t| t.badge).collect(), staff })
 }
 
 /// Everything about one interaction; `None` when there is no such id, or

@@ -103,7 +103,7 @@ pub async fn new_interaction_options(person: Option<i64>, reply_to: Option<i64>)
         teams: state.store.teams().await.map_err(respond)?,
         visibility,
         staff: {
-            let mut list = state.store.active_staff().await.map_err(respond)?;
+            let mut list = state.store.staff_names(true).await.map_err(respond)?;
             // However long the list, the recorder is on it (and chosen).
             if !list.iter().any(|(id, _)| *id == staff.id) {
                 list.insert(0, (staff.id, staff.name.clone()));

@@ -1,4 +1,5 @@
-//! The interaction log: search, type filters, sortable table, keyset pager.
+//! The interaction log: search, type and staff filters, sortable table,
+//! keyset pager.
 //! Used by `/log` and (scoped to one person) by a person's profile.
 //!
 //! Everything that defines the view lives in the query string. The server
@@ -11,14 +12,20 @@ use leptos_router::{
     NavigateOptions,
 };
 
-use crate::api::{interaction_types, list_interactions};
+use crate::api::{filter_options, list_interactions};
 use crate::components::{
-    description::EditableDescription, feedback::error_panel, icons::Icon, pager::Pager,
-    search_box::follow_url_unless_typing, type_badge::TypeIcon, visibility::LockBadge,
+    description::EditableDescription,
+    feedback::error_panel,
+    filter_chips::{Chip, FilterChips},
+    icons::Icon,
+    pager::Pager,
+    search_box::follow_url_unless_typing,
+    type_badge::TypeIcon,
+    visibility::LockBadge,
 };
 use crate::export::{too_many, ExportFormat};
 use crate::log::{
-    encode_component, interactions_count, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir, TypeBadge,
+    encode_component, interactions_count, LogFilterOptions, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir,
 };
 
 /// `base?query`, or just `base` for the default view.
@@ -54,7 +61,7 @@ pub fn InteractionLog(
     let query = use_log_query(person);
     let navigate = use_navigate();
     let page = Resource::new(move || query.get(), list_interactions);
-    let types = Resource::new(|| (), |_| interaction_types());
+    let options = Resource::new(|| (), |_| filter_options());
 
     // The search box keeps its own text; every keystroke updates the URL,
     // which refetches. Stale answers are dropped by the resource.
@@ -99,9 +106,36 @@ pub fn InteractionLog(
             go(next, false);
         }
     };
+    let add_staff = {
+        let go = go.clone();
+        move |filter: StaffFilter, value: String| {
+            let Ok(id) = value.parse::<i64>() else { return };
+            let mut next = query.get_untracked();
+            let ids = filter.ids_mut(&mut next);
+            if !ids.contains(&id) {
+                ids.push(id);
+                ids.sort_unstable();
+            }
+            next.page = PageAnchor::First;
+            go(next, false);
+        }
+    };
     let clear_filters = move |_| {
         search_text.set(String::new());
-        go(LogQuery { q: String::new(), types: Vec::new(), page: PageAnchor::First, ..query.get_untracked() }, false);
+        go(
+            LogQuery {
+                q: String::new(),
+                types: Vec::new(),
+                completed_by: Vec::new(),
+                logged_by: Vec::new(),
+                page: PageAnchor::First,
+                ..query.get_untracked()
+            },
+            false,
+        );
+    };
+    let filtered = move || {
+        query.with(|q| !q.types.is_empty() || !q.q.is_empty() || !q.completed_by.is_empty() || !q.logged_by.is_empty())
     };
 
     view! {
@@ -141,8 +175,8 @@ pub fn InteractionLog(
                             move || {
                                 let toggle_type = toggle_type.clone();
                                 Suspend::new(async move {
-                                    let list: Vec<TypeBadge> = types.await.unwrap_or_default();
-                                    list.into_iter()
+                                    let options: LogFilterOptions = options.await.unwrap_or_default();
+                                    options.types.into_iter()
                                         .map(|t| {
                                             let toggle_type = toggle_type.clone();
                                             let id = t.id;
@@ -170,12 +204,47 @@ pub fn InteractionLog(
                         }
                     </Transition>
                     <button type="submit" class="button small">"Apply"</button>
-                    <Show when=move || query.with(|q| !q.types.is_empty() || !q.q.is_empty())>
+                    <Show when=filtered>
                         <button type="button" class="button small link" on:click=clear_filters.clone()>
                             "Clear"
                         </button>
                     </Show>
                 </fieldset>
+                <fieldset class="staff-filters">
+                    <legend>"Staff"</legend>
+                    <Transition fallback=|| ()>
+                        {
+                            let add_staff = add_staff.clone();
+                            move || {
+                                let add_staff = add_staff.clone();
+                                Suspend::new(async move {
+                                    let options: LogFilterOptions = options.await.unwrap_or_default();
+                                    StaffFilter::ALL
+                                        .into_iter()
+                                        .map(|filter| {
+                                            let add_staff = add_staff.clone();
+                                            view! {
+                                                <StaffPicker
+                                                    filter=filter
+                                                    staff=options.staff.clone()
+                                                    query=query
+                                                    on_pick=move |value| add_staff(filter, value)
+                                                />
+                                            }
+                                        })
+                                        .collect_view()
+                                })
+                            }
+                        }
+                    </Transition>
+                </fieldset>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let options: LogFilterOptions = options.await.unwrap_or_default();
+                        let chips = query.with(|q| staff_chips(&base.get_value(), q, &options));
+                        view! { <FilterChips chips=chips /> }
+                    })}
+                </Transition>
             </form>
             <Transition fallback=|| view! { <p class="loading">"Loading the log…"</p> }>
                 {move || Suspend::new(async move {
@@ -186,6 +255,100 @@ pub fn InteractionLog(
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The log's two staff filters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum StaffFilter {
+    CompletedBy,
+    LoggedBy,
+}
+
+impl StaffFilter {
+    const ALL: [StaffFilter; 2] = [StaffFilter::CompletedBy, StaffFilter::LoggedBy];
+
+    /// The query-string field, and the form field's name.
+    fn name(self) -> &'static str {
+        match self {
+            StaffFilter::CompletedBy => "completed_by",
+            StaffFilter::LoggedBy => "logged_by",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            StaffFilter::CompletedBy => "Completed by",
+            StaffFilter::LoggedBy => "Logged by",
+        }
+    }
+
+    fn ids(self, query: &LogQuery) -> &Vec<i64> {
+        match self {
+            StaffFilter::CompletedBy => &query.completed_by,
+            StaffFilter::LoggedBy => &query.logged_by,
+        }
+    }
+
+    fn ids_mut(self, query: &mut LogQuery) -> &mut Vec<i64> {
+        match self {
+            StaffFilter::CompletedBy => &mut query.completed_by,
+            StaffFilter::LoggedBy => &mut query.logged_by,
+        }
+    }
+}
+
+/// A chip per staff member a view is filtered by, each linking to the view
+/// without them.
+fn staff_chips(base: &str, query: &LogQuery, options: &LogFilterOptions) -> Vec<Chip> {
+    StaffFilter::ALL
+        .into_iter()
+        .flat_map(|filter| {
+            filter.ids(query).iter().map(move |&id| {
+                let mut without = query.with_page(PageAnchor::First);
+                filter.ids_mut(&mut without).retain(|s| *s != id);
+                let name = options.staff_name(id).map(str::to_string).unwrap_or_else(|| format!("staff #{id}"));
+                Chip { label: format!("{}: {name}", filter.label()), without: view_url(base, &without) }
+            })
+        })
+        .collect()
+}
+
+/// Adds a staff member to one staff filter. With the WASM a pick applies at
+/// once; without it, "Apply" sends the pick with the staff already chosen
+/// (hidden fields), so each submit adds one.
+#[component]
+fn StaffPicker(
+    filter: StaffFilter,
+    staff: Vec<(i64, String)>,
+    query: Memo<LogQuery>,
+    on_pick: impl Fn(String) + 'static,
+) -> impl IntoView {
+    let id = format!("filter-{}", filter.name());
+    view! {
+        <label class="staff-filter" for=id.clone()>{filter.label()}</label>
+        <select
+            id=id
+            name=filter.name()
+            // Back to "Anyone" after each pick: the chips show who is chosen.
+            prop:value=move || query.with(|_| String::new())
+            on:change=move |ev| on_pick(event_target_value(&ev))
+        >
+            <option value="">"Anyone"</option>
+            {staff
+                .into_iter()
+                .map(|(id, name)| view! { <option value=id>{name}</option> })
+                .collect_view()}
+        </select>
+        {move || {
+            query.with(|q| {
+                filter
+                    .ids(q)
+                    .iter()
+                    .map(|id| view! { <input type="hidden" name=filter.name() value=*id /> })
+                    .collect_view()
+            })
+        }}
     }
 }
 

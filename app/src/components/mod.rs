@@ -2,6 +2,7 @@
 
 pub mod description;
 pub mod feedback;
+pub mod filter_chips;
 pub mod icons;
 pub mod log_view;
 pub mod pager;

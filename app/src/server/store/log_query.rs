@@ -365,9 +365,12 @@ impl Store {
             }
             Engine::Postgres => {
                 // The words with the view's types and person; dates and ids aside.
+                // (The search table knows no staff: a staff filter is left
+                // to the page and its count.)
                 let words = Search { words: search.words.clone(), ..Search::default() };
+                let unfiltered = LogQuery { completed_by: Vec::new(), logged_by: Vec::new(), ..query.clone() };
                 sql = Sql::new("SELECT count(*) FROM interaction_search i WHERE ");
-                Filter::new(self.engine, query, reader, &words, true).write_on(&mut sql, Rows::SearchTable);
+                Filter::new(self.engine, &unfiltered, reader, &words, true).write_on(&mut sql, Rows::SearchTable);
             }
         }
         Ok(Some(sql.query_scalar().fetch_one(&self.pool).await?))
@@ -542,6 +545,8 @@ struct Filter {
     reader: Reader,
     person: Option<i64>,
     types: Vec<i64>,
+    completed_by: Vec<i64>,
+    logged_by: Vec<i64>,
     ranges: Vec<(Millis, Millis)>,
     id: Option<i64>,
     /// The search words, as the engine's full-text query: an FTS5
@@ -565,24 +570,34 @@ impl Filter {
             Engine::Sqlite => fts_expression(&search.words, &query.types, query.person, &Reader::everything()),
             Engine::Postgres => search.words.join(" "),
         });
+        // Neither the per-type counts nor the full-text index know who had
+        // or logged a row.
+        let by_staff = !query.completed_by.is_empty() || !query.logged_by.is_empty();
         Filter {
             engine,
             reader: reader.clone(),
             person: query.person,
             types: query.types.clone(),
+            completed_by: query.completed_by.clone(),
+            logged_by: query.logged_by.clone(),
             ranges: search.ranges.clone(),
             id: search.id,
-            counts_by_type_only: query.person.is_none() && search.is_empty(),
-            fts_counts: search.ranges.is_empty() && search.id.is_none() && text.is_some(),
+            counts_by_type_only: query.person.is_none() && search.is_empty() && !by_staff,
+            fts_counts: search.ranges.is_empty() && search.id.is_none() && text.is_some() && !by_staff,
             text,
             walk_index,
         }
     }
 
     /// PostgreSQL's search table holds the search words with each row's id,
-    /// time, type and person: enough for every condition but an id search.
+    /// time, type and person: enough for every condition but an id search
+    /// and the staff filters.
     fn search_table_answers(&self) -> bool {
-        self.engine == Engine::Postgres && self.text.is_some() && self.id.is_none()
+        self.engine == Engine::Postgres
+            && self.text.is_some()
+            && self.id.is_none()
+            && self.completed_by.is_empty()
+            && self.logged_by.is_empty()
     }
 
     /// Appends the conditions on `interactions i`, binding their values.
@@ -610,6 +625,15 @@ impl Filter {
             sql.push(&format!(" AND {} IN (", self.engine.filter_only("i.type_id")));
             sql.args(self.types.iter().copied());
             sql.push(")");
+        }
+        // Each has its own (staff, occurred_at) index: one staff member's
+        // rows are met newest first, and counted, from it alone.
+        for (column, ids) in [("completed_by", &self.completed_by), ("logged_by", &self.logged_by)] {
+            if !ids.is_empty() {
+                sql.push(&format!(" AND i.{column} IN ("));
+                sql.args(ids.iter().copied());
+                sql.push(")");
+            }
         }
         for (from, to) in &self.ranges {
             let (f, t) = (sql.arg(*from), sql.arg(*to));

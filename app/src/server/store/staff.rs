@@ -247,11 +247,13 @@ impl Store {
         row.map(|r| Ok((staff_record(&r)?, r.try_get("last_seen_at")?))).transpose()
     }
 
-    /// Every active staff member, by name: whom an interaction may be
-    /// recorded for.
-    pub async fn active_staff(&self) -> Result<Vec<(i64, String)>, StoreError> {
+    /// Staff members by name: the active ones (whom an interaction may be
+    /// recorded for), or everyone who ever had or logged one (the log's
+    /// staff filters).
+    pub async fn staff_names(&self, active_only: bool) -> Result<Vec<(i64, String)>, StoreError> {
         let order = self.engine.nocase("name");
-        let sql = format!("SELECT id, name FROM staff_members WHERE active = 1 ORDER BY {order}, id LIMIT 5000");
+        let only = if active_only { "WHERE active = 1" } else { "" };
+        let sql = format!("SELECT id, name FROM staff_members {only} ORDER BY {order}, id LIMIT 5000");
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         Ok(rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("name")?))).collect::<Result<_, sqlx::Error>>()?)
     }

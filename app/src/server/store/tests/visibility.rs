@@ -96,6 +96,40 @@ behaviours! {
             assert_eq!((ids.len(), total), (gp_rows.len(), gp_rows.len() as i64), "the type filter's total");
         }
 
+        // The staff filters, alone, several at once, with a type, with
+        // search and with another order: the rows each may open, no more.
+        let staff_of: Vec<(i64, String, i64, i64, i64)> =
+            sqlx::query_as("SELECT id, access, type_id, completed_by, logged_by FROM interactions")
+                .fetch_all(store.pool()).await.unwrap();
+        let zebracorns = [team_only, private, open, reply, hidden_reply];
+        type Keep = Box<dyn Fn(&(i64, String, i64, i64, i64)) -> bool>;
+        let views: Vec<(LogQuery, Keep)> = vec![
+            (LogQuery { completed_by: vec![4], ..Default::default() }, Box::new(|r| r.3 == 4)),
+            (LogQuery { completed_by: vec![3, 4], ..Default::default() }, Box::new(|r| r.3 == 3 || r.3 == 4)),
+            (LogQuery { logged_by: vec![4], types: vec![gp], ..Default::default() }, Box::new(move |r| r.4 == 4 && r.2 == gp)),
+            (
+                LogQuery { completed_by: vec![4], logged_by: vec![4], sort: SortColumn::Person, ..Default::default() },
+                Box::new(|r| r.3 == 4 && r.4 == 4),
+            ),
+            (LogQuery { q: "zebracorn".into(), completed_by: vec![4], ..Default::default() }, Box::new(move |r| zebracorns.contains(&r.0))),
+            (LogQuery { q: "zebracorn".into(), completed_by: vec![3], ..Default::default() }, Box::new(|_| false)),
+        ];
+        for (query, keep) in &views {
+            let every: Vec<i64> = staff_of.iter().filter(|r| keep(r)).map(|r| r.0).collect();
+            if query.q.is_empty() {
+                assert!(!every.is_empty() && every.len() < staff_of.len(), "{query:?} narrows the log");
+            }
+            for reader in [&tom, &ellie, &alex] {
+                let mut expected: Vec<i64> = staff_of.iter().filter(|r| keep(r) && reader.opens(&r.1)).map(|r| r.0).collect();
+                expected.sort_unstable();
+                for store in [&store, &store.clone().with_search_fetch_limit(0)] {
+                    let (mut ids, total) = walk(store, query, reader).await;
+                    ids.sort_unstable();
+                    assert_eq!((&ids, total), (&expected, expected.len() as i64), "{query:?} for staff {}", reader.staff_id);
+                }
+            }
+        }
+
         // Search: a hidden row's words never count as a match.
         let search = |q: &str, reader: &Reader| {
             let (store, q, reader) = (&store, q.to_string(), reader.clone());
