@@ -72,12 +72,11 @@ pub fn describe_view(query: &LogQuery, type_names: &[String], person: Option<&st
 }
 
 /// The message for a view too big to export in this format.
-pub fn too_many(format: ExportFormat, total: i64) -> String {
+pub fn too_many(format: ExportFormat) -> String {
     format!(
-        "This view has {} interactions; a {} export holds at most {}. Narrow it with a search or the type filters.",
-        crate::log::thousands(total),
-        format.label(),
+        "This view has more than {} interactions, the most a {} export holds. Narrow it with a search or the filters.",
         crate::log::thousands(format.limit() as i64),
+        format.label(),
     )
 }
 

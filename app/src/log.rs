@@ -22,6 +22,10 @@ pub const MAX_PDF_ROWS: usize = 50_000;
 /// Rows in one print view: a page the browser lays out whole (the demo's
 /// whole log fits with room to spare).
 pub const MAX_PRINT_ROWS: usize = 10_000;
+/// A page of the log counts its matches exactly up to this many and says
+/// "more than" beyond, like a search engine: a full count of a broad search
+/// costs more than the page itself. `count=all` asks for the exact figure.
+pub const COUNT_LIMIT: i64 = 10_000;
 
 /// A column the log can be sorted by. Sort columns come from this enum only,
 /// never from free text, so no user input reaches an `ORDER BY`.
@@ -141,6 +145,9 @@ pub struct LogQuery {
     pub page: PageAnchor,
     /// Scope the log to one person (the profile page).
     pub person: Option<i64>,
+    /// Count every match, however many (`count=all`), rather than stopping
+    /// at [`COUNT_LIMIT`].
+    pub count_all: bool,
 }
 
 /// Adds the ids in a comma-separated list to `ids`, each once, at most
@@ -175,6 +182,7 @@ impl LogQuery {
                 "types" => push_ids(&mut query.types, value, MAX_TYPE_FILTERS),
                 "completed_by" => push_ids(&mut query.completed_by, value, MAX_STAFF_FILTERS),
                 "logged_by" => push_ids(&mut query.logged_by, value, MAX_STAFF_FILTERS),
+                "count" => query.count_all = value == "all",
                 "after" => {
                     if let Ok(id) = value.parse() {
                         query.page = PageAnchor::After(id)
@@ -242,6 +250,9 @@ impl LogQuery {
             PageAnchor::After(id) => parts.push(format!("after={id}")),
             PageAnchor::Before(id) => parts.push(format!("before={id}")),
         }
+        if self.count_all {
+            parts.push("count=all".to_string());
+        }
         parts.join("&")
     }
 
@@ -258,7 +269,7 @@ impl LogQuery {
     /// The link that exports or prints this whole view, from its first row:
     /// `/log/export.csv?q=…&person=7`.
     pub fn export_url(&self, path: &str) -> String {
-        let mut qs = LogQuery { page: PageAnchor::First, ..self.clone() }.to_query_string();
+        let mut qs = LogQuery { page: PageAnchor::First, count_all: false, ..self.clone() }.to_query_string();
         if let Some(person) = self.person {
             if !qs.is_empty() {
                 qs.push('&');
@@ -394,8 +405,11 @@ impl LogFilterOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogPage {
     pub rows: Vec<LogRow>,
-    /// Interactions matching the search and filters, across all pages.
+    /// Interactions matching the search and filters, across all pages; at
+    /// most [`COUNT_LIMIT`] unless the view asked to count them all.
     pub total: i64,
+    /// More than `total` match: they were not all counted.
+    pub total_capped: bool,
     pub has_previous: bool,
     pub has_next: bool,
     /// The organisation's time zone, which the times are shown in.
@@ -627,6 +641,15 @@ pub fn safe_return_path(from: Option<&str>) -> String {
 }
 
 /// "1 interaction", "12,345 interactions".
+/// "More than 10,000 interactions" when a count stopped short, else the count.
+pub fn total_text(total: i64, capped: bool) -> String {
+    if capped {
+        format!("More than {}", interactions_count(total))
+    } else {
+        interactions_count(total)
+    }
+}
+
 pub fn interactions_count(n: i64) -> String {
     match n {
         1 => "1 interaction".to_string(),
@@ -666,11 +689,12 @@ mod tests {
             logged_by: vec![3],
             page: PageAnchor::After(42),
             person: None,
+            count_all: true,
         };
         let qs = query.to_query_string();
         assert_eq!(
             qs,
-            "q=gp%20visit%20%26%20more&sort=person&dir=desc&types=2,5&completed_by=4,9&logged_by=3&after=42"
+            "q=gp%20visit%20%26%20more&sort=person&dir=desc&types=2,5&completed_by=4,9&logged_by=3&after=42&count=all"
         );
         let decoded = [
             ("q", "gp visit & more"),
@@ -680,6 +704,7 @@ mod tests {
             ("completed_by", "9,4"),
             ("logged_by", "3"),
             ("after", "42"),
+            ("count", "all"),
         ];
         assert_eq!(LogQuery::from_pairs(decoded), query);
         // A plain form repeats the field once per choice.
@@ -698,6 +723,7 @@ mod tests {
             logged_by: Vec::new(),
             page: PageAnchor::After(99),
             person: Some(7),
+            count_all: false,
         };
         let url = query.export_url("/log/export.csv");
         assert_eq!(url, "/log/export.csv?q=rent&sort=type&types=3&completed_by=12&person=7");

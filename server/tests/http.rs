@@ -39,6 +39,8 @@ fn run(test: impl std::future::Future<Output = ()>) {
 struct TestApp {
     _dir: tempfile::TempDir,
     store: Store,
+    /// What the router was built from, to build one with other settings.
+    state: AppState,
     router: Router,
     /// The demo admin's session cookie: `send` uses it.
     admin: String,
@@ -82,7 +84,7 @@ async fn test_app(engine: Engine) -> TestApp {
         }),
         outbox: Default::default(),
     };
-    let mut app = TestApp { _dir: dir, store, router: build_router(state), admin: String::new() };
+    let mut app = TestApp { _dir: dir, store, router: build_router(state.clone()), state, admin: String::new() };
     app.admin = sign_in(&app, ADMIN).await;
     app
 }
@@ -280,6 +282,36 @@ on_both_engines! {
         assert!(html.contains(r#"<a href="/log?sort=person" class="sort-link">Person"#));
         assert!(html.contains(r#"href="/log?sort=description""#));
         assert!(html.contains("150 interactions"));
+    }
+
+    fn a_count_past_the_limit_says_more_than_and_counts_all_on_request(app) {
+        // A limit of 5 stands in for 10,000: a staff filter counts row by row.
+        let mut app = app;
+        app.router = build_router(AppState { store: app.store.clone().with_count_limit(5), ..app.state.clone() });
+        let staff = staff_ids(&app.store).await[STAFF];
+        let logged: i64 = sqlx::query_scalar("SELECT count(*) FROM interactions WHERE logged_by = $1")
+            .bind(staff)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        assert!(logged > 5, "the demo staff member logged more than the limit");
+        let (status, html) = send(&app, get(&format!("/log?logged_by={staff}"))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("More than 5 interactions"), "{html}");
+        let count_all = format!(r#"<a href="/log?logged_by={staff}&amp;count=all" class="count-all">Count them all</a>"#);
+        assert!(html.contains(&count_all), "{html}");
+        let (_, html) = send(&app, get(&format!("/log?logged_by={staff}&count=all"))).await;
+        assert!(html.contains(&format!("{logged} interactions")), "{html}");
+        assert!(!html.contains("More than") && !html.contains("Count them all"));
+        // The JSON API says so too.
+        let body = format!(r#"{{"query":{{"logged_by":[{staff}]}}}}"#);
+        let (status, json) = send(&app, post_json("/api/list_interactions", &body)).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        let page: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!((&page["total"], &page["total_capped"]), (&5.into(), &true.into()), "{json}");
+        // Free counts stay exact: the whole log is a lookup.
+        let (_, html) = send(&app, get("/log")).await;
+        assert!(html.contains("150 interactions") && !html.contains("More than"));
     }
 
     fn unknown_pages_and_interactions_are_404(app) {

@@ -25,7 +25,7 @@ use crate::components::{
 };
 use crate::export::{too_many, ExportFormat};
 use crate::log::{
-    encode_component, interactions_count, LogFilterOptions, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir,
+    encode_component, total_text, LogFilterOptions, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir,
 };
 
 /// `base?query`, or just `base` for the default view.
@@ -68,10 +68,12 @@ pub fn InteractionLog(
     let search_text = RwSignal::new(query.get_untracked().q);
     follow_url_unless_typing(move || query.with(|q| q.q.clone()), search_text, "log-search");
     // Keystrokes replace the history entry; filter changes add one, so Back
-    // undoes them.
+    // undoes them. A changed view counts to the limit again: "Count them
+    // all" was asked of the view before.
     let go = {
         let navigate = navigate.clone();
         move |next: LogQuery, replace: bool| {
+            let next = LogQuery { count_all: false, ..next };
             navigate(
                 &view_url(&base.get_value(), &next),
                 NavigateOptions { replace, scroll: false, ..Default::default() },
@@ -397,7 +399,9 @@ fn LogTable(
             </th>
         }
     };
-    let total_text = interactions_count(data.total);
+    let total_text = total_text(data.total, data.total_capped);
+    // A count that stopped short can be finished on request.
+    let count_all = data.total_capped.then(|| view_url(&base, &LogQuery { count_all: true, ..query.clone() }));
     let previous = data.previous_anchor().map(|a| view_url(&base, &query.with_page(a)));
     let next = data.next_anchor().map(|a| view_url(&base, &query.with_page(a)));
     let first = (query.page != PageAnchor::First).then(|| view_url(&base, &query.with_page(PageAnchor::First)));
@@ -408,8 +412,9 @@ fn LogTable(
     let exports = ExportFormat::ALL
         .into_iter()
         .map(|format| {
-            if data.total > format.limit() as i64 {
-                let why = too_many(format, data.total);
+            let limit = format.limit() as i64;
+            if data.total > limit || (data.total_capped && data.total >= limit) {
+                let why = too_many(format);
                 view! { <span class="export-link disabled" title=why aria-disabled="true">{format.label()}</span> }
                     .into_any()
             } else {
@@ -435,6 +440,7 @@ fn LogTable(
             <p class="total" aria-live="polite">
                 <strong data-testid="log-total">{total_text}</strong>
                 {(!query.q.is_empty()).then(|| format!(" matching “{}”", query.q))}
+                {count_all.map(|href| view! { " " <a href=href class="count-all">"Count them all"</a> })}
             </p>
             <p class="time-zone">{format!("Times in {}", data.time_zone)}</p>
             <p class="export-links">

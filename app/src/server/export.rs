@@ -48,7 +48,7 @@ pub async fn gather(
     let reader = state.store.reader(staff).await?;
     let export = state.store.export_interactions(query, &reader, tz, format.limit()).await?;
     if export.total > format.limit() as i64 {
-        return Err(AppError::Unprocessable(too_many(format, export.total)));
+        return Err(AppError::Unprocessable(too_many(format)));
     }
     let at = now_millis();
     let by = Actor { id: Some(staff.id), address: address.to_string(), at };

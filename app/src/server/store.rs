@@ -64,6 +64,9 @@ pub struct Store {
     /// SQLite only: up to this many search matches are fetched and sorted;
     /// above it, pages are found by walking the sort order's index.
     search_fetch_limit: i64,
+    /// A page of the log counts its matches up to this many (see
+    /// [`crate::log::COUNT_LIMIT`]).
+    count_limit: i64,
     /// Teams by id, for the words on lock badges: read again whenever a
     /// row names a team not in it (one added, here or by another server).
     teams: std::sync::Arc<std::sync::RwLock<Vec<crate::access::Team>>>,
@@ -169,7 +172,13 @@ impl Store {
             .after_connect(move |conn, _| Box::pin(async move { conn.execute(settings).await.map(|_| ()) }))
             .connect(&url)
             .await?;
-        Ok(Store { pool, engine, search_fetch_limit: 5_000, teams: Default::default() })
+        Ok(Store {
+            pool,
+            engine,
+            search_fetch_limit: 5_000,
+            count_limit: crate::log::COUNT_LIMIT,
+            teams: Default::default(),
+        })
     }
 
     /// Refreshes the query planner's statistics after loading many rows.
@@ -192,6 +201,13 @@ impl Store {
     #[cfg(test)]
     pub(crate) fn with_search_fetch_limit(mut self, limit: i64) -> Store {
         self.search_fetch_limit = limit;
+        self
+    }
+
+    /// A smaller count limit, so tests can see a count stop short on a few
+    /// rows.
+    pub fn with_count_limit(mut self, limit: i64) -> Store {
+        self.count_limit = limit;
         self
     }
 

@@ -29,7 +29,8 @@ pub(crate) fn type_badge(r: &AnyRow) -> TypeBadge {
 impl Store {
     /// One page of the log for a view: sorted, searched, filtered, keyset-paged.
     pub async fn list_interactions(&self, query: &LogQuery, reader: &Reader, tz: Tz) -> Result<LogPage, StoreError> {
-        let plan = self.plan(query, reader, tz).await?;
+        let cap = (!query.count_all).then_some(self.count_limit);
+        let plan = self.plan(query, reader, tz, cap).await?;
         let filter = &plan.filter;
         let limit = PAGE_SIZE;
         let anchor = match query.page {
@@ -52,13 +53,14 @@ impl Store {
             (true, true) => (more, true),
         };
         let rows = self.rows_by_id(&ids, reader, tz).await?;
-        let total = self.total(&plan).await?;
-        Ok(LogPage { rows, total, has_previous, has_next, time_zone: tz.name().to_string() })
+        let counted = self.total(&plan).await?;
+        let (total, total_capped) = counted.shown();
+        Ok(LogPage { rows, total, total_capped, has_previous, has_next, time_zone: tz.name().to_string() })
     }
 
     /// Every row of a view, in the view's order, for an export or a print.
-    /// When more than `max` rows match, only the count comes back: an export
-    /// never silently leaves rows out.
+    /// When more than `max` rows match, only a count over `max` comes back:
+    /// an export never silently leaves rows out.
     pub async fn export_interactions(
         &self,
         query: &LogQuery,
@@ -67,8 +69,8 @@ impl Store {
         max: usize,
     ) -> Result<LogExport, StoreError> {
         const CHUNK: usize = 1_000;
-        let plan = self.plan(query, reader, tz).await?;
-        let total = self.total(&plan).await?;
+        let plan = self.plan(query, reader, tz, Some(max as i64)).await?;
+        let total = self.total(&plan).await?.n;
         if total > max as i64 {
             return Ok(LogExport { total, rows: Vec::new() });
         }
@@ -99,19 +101,26 @@ impl Store {
     /// full-text index counts them, types and person included. (SQLite is
     /// told which way; PostgreSQL's planner sees the count for itself.) One
     /// person's rows are few enough to fetch and sort, too.
-    async fn plan(&self, query: &LogQuery, reader: &Reader, tz: Tz) -> Result<Plan, StoreError> {
+    ///
+    /// Counts stop one past `cap` (when given): "more than `cap`" is all a
+    /// page needs to say, and counting every match of a broad search costs
+    /// more than finding its page.
+    async fn plan(&self, query: &LogQuery, reader: &Reader, tz: Tz, cap: Option<i64>) -> Result<Plan, StoreError> {
         let search = parse_search(&query.q, tz);
-        let matches = self.count_matches(&search, query, reader).await?;
-        let walk_index = query.person.is_none() && matches.is_none_or(|n| n > self.search_fetch_limit);
-        Ok(Plan { filter: Filter::new(self.engine, query, reader, &search, walk_index), matches })
+        // The count that chooses the way must see past the fetch limit.
+        let matches_cap = cap.map(|cap| cap.max(self.search_fetch_limit));
+        let matches = self.count_matches(&search, query, reader, matches_cap).await?;
+        let walk_index = query.person.is_none() && matches.is_none_or(|m| m.n > self.search_fetch_limit);
+        Ok(Plan { filter: Filter::new(self.engine, query, reader, &search, walk_index), matches, cap })
     }
 
-    /// How many rows the view holds: the full-text index's count when it
-    /// alone decides (it knows types and people), else counted.
-    async fn total(&self, plan: &Plan) -> Result<i64, StoreError> {
+    /// How many rows the view holds, up to one past the plan's cap: the
+    /// full-text index's count when it alone decides (it knows types and
+    /// people), else counted.
+    async fn total(&self, plan: &Plan) -> Result<Count, StoreError> {
         match plan.matches {
-            Some(n) if plan.filter.fts_counts => Ok(n),
-            _ => self.count(&plan.filter).await,
+            Some(m) if plan.filter.fts_counts => Ok(m),
+            _ => self.count(&plan.filter, plan.cap).await,
         }
     }
 
@@ -302,9 +311,12 @@ impl Store {
 
     /// How many interactions match the filter. Without search or person the
     /// live per-type counts answer at once: every row of the types, less the
-    /// restricted rows the reader may not open, counted by their keys.
-    async fn count(&self, filter: &Filter) -> Result<i64, StoreError> {
+    /// restricted rows the reader may not open, counted by their keys; the
+    /// same without words, from the view's index. Words are counted row by
+    /// row, so they stop one past `cap`.
+    async fn count(&self, filter: &Filter, cap: Option<i64>) -> Result<Count, StoreError> {
         let mut sql;
+        let mut limit = None;
         if filter.counts_by_type_only {
             let types = |sql: &mut Sql| {
                 sql.push(" WHERE 1 = 1");
@@ -339,10 +351,12 @@ impl Store {
             sql.push(")");
         } else {
             let rows = if filter.search_table_answers() { Rows::SearchTable } else { Rows::Interactions };
-            sql = Sql::new(&format!("SELECT count(*) FROM {} i WHERE ", rows.table()));
+            sql = Sql::new(&format!("SELECT count(*) FROM (SELECT 1 FROM {} i WHERE ", rows.table()));
             filter.write_on(&mut sql, rows);
+            limit_count(&mut sql, cap);
+            limit = cap;
         }
-        Ok(sql.query_scalar().fetch_one(&self.pool).await?)
+        Ok(Count { n: sql.query_scalar().fetch_one(&self.pool).await?, limit })
     }
 
     /// How many rows the search words match, narrowed by type and person,
@@ -352,14 +366,15 @@ impl Store {
         search: &Search,
         query: &LogQuery,
         reader: &Reader,
-    ) -> Result<Option<i64>, StoreError> {
+        cap: Option<i64>,
+    ) -> Result<Option<Count>, StoreError> {
         if search.words.is_empty() {
             return Ok(None);
         }
         let mut sql;
         match self.engine {
             Engine::Sqlite => {
-                sql = Sql::new("SELECT count(*) FROM interactions_fts WHERE interactions_fts MATCH ");
+                sql = Sql::new("SELECT count(*) FROM (SELECT 1 FROM interactions_fts WHERE interactions_fts MATCH ");
                 let expression = sql.arg(fts_expression(&search.words, &query.types, query.person, reader));
                 sql.push(&expression);
             }
@@ -369,11 +384,12 @@ impl Store {
                 // to the page and its count.)
                 let words = Search { words: search.words.clone(), ..Search::default() };
                 let unfiltered = LogQuery { completed_by: Vec::new(), logged_by: Vec::new(), ..query.clone() };
-                sql = Sql::new("SELECT count(*) FROM interaction_search i WHERE ");
+                sql = Sql::new("SELECT count(*) FROM (SELECT 1 FROM interaction_search i WHERE ");
                 Filter::new(self.engine, &unfiltered, reader, &words, true).write_on(&mut sql, Rows::SearchTable);
             }
         }
-        Ok(Some(sql.query_scalar().fetch_one(&self.pool).await?))
+        limit_count(&mut sql, cap);
+        Ok(Some(Count { n: sql.query_scalar().fetch_one(&self.pool).await?, limit: cap }))
     }
 
     async fn fetch_ids(&self, sql: &Sql) -> Result<Vec<i64>, StoreError> {
@@ -385,7 +401,37 @@ impl Store {
 /// without words).
 struct Plan {
     filter: Filter,
-    matches: Option<i64>,
+    matches: Option<Count>,
+    /// Counts stop one past this many.
+    cap: Option<i64>,
+}
+
+/// A count of rows, exact unless it reached one past the limit it was
+/// counted to.
+#[derive(Clone, Copy)]
+struct Count {
+    n: i64,
+    limit: Option<i64>,
+}
+
+impl Count {
+    /// The figure a page shows, and whether more match than it.
+    fn shown(self) -> (i64, bool) {
+        match self.limit {
+            Some(limit) if self.n > limit => (limit, true),
+            _ => (self.n, false),
+        }
+    }
+}
+
+/// Closes `SELECT count(*) FROM (SELECT 1 … `: the rows counted, up to one
+/// past `cap` when there is one.
+fn limit_count(sql: &mut Sql, cap: Option<i64>) {
+    if let Some(cap) = cap {
+        let limit = sql.arg(cap.saturating_add(1));
+        sql.push(&format!(" LIMIT {limit}"));
+    }
+    sql.push(") t");
 }
 
 struct AnchorKeys {

@@ -323,6 +323,31 @@ behaviours! {
         }
     }
 
+    async fn counts_stop_at_the_limit_unless_asked_for_all(engine: Engine) {
+        let store = seeded_store(engine, 430).await;
+        let reference = reference_rows(&store).await;
+        let matched = rows_matching(&reference, "call");
+        assert!(matched.len() > 40);
+        let small = store.clone().with_count_limit(40).with_search_fetch_limit(0);
+        let search = LogQuery { q: "call".into(), ..Default::default() };
+        let page = small.list_interactions(&search, &all(), TZ).await.unwrap();
+        assert_eq!((page.total, page.total_capped), (40, true), "a broad search says \"more than\"");
+        assert_eq!(page.rows.len(), PAGE_SIZE, "the page itself is whole");
+        let (walked, _) = walk_pages(&small, &search).await;
+        assert_eq!(walked.len(), matched.len(), "every match can still be paged to");
+        let all_of_them = small.list_interactions(&LogQuery { count_all: true, ..search.clone() }, &all(), TZ).await.unwrap();
+        assert_eq!((all_of_them.total as usize, all_of_them.total_capped), (matched.len(), false));
+        assert_eq!(all_of_them.rows, page.rows);
+        // A count that costs nothing stays exact, however large.
+        let everything = small.list_interactions(&LogQuery::default(), &all(), TZ).await.unwrap();
+        assert_eq!((everything.total, everything.total_capped), (430, false));
+        // An export counts to its own limit, not the page's.
+        let export = small.export_interactions(&search, &all(), TZ, 100_000).await.unwrap();
+        assert_eq!(export.rows.len(), matched.len());
+        let over = small.export_interactions(&search, &all(), TZ, 30).await.unwrap();
+        assert!(over.total > 30 && over.rows.is_empty(), "a view over the limit exports nothing");
+    }
+
     async fn search_with_type_filter_and_person_counts_exactly(engine: Engine) {
         let store = seeded_store(engine, 430).await;
         let reference = reference_rows(&store).await;
