@@ -163,8 +163,8 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
     let now = app::server::time::now_millis();
     store.create_session(&app::server::auth::token_hash(&token), admin, "bench", now, now - 3_600_000, 0).await?;
     let cookie = std::sync::Arc::new(format!("{}={token}", app::server::auth::SESSION_COOKIE));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
+    let listener = crate::listen(([127, 0, 0, 1], 0).into()).await?;
+    let addr = axum::serve::Listener::local_addr(&listener)?;
     let router = build_router(state);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
@@ -185,6 +185,13 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
             }
         }
         results.push(Figures { name: format!("GET {path} time to first byte"), samples });
+    }
+    // Static files as a browser fetches them: one after another on a kept-
+    // alive connection, asking for compression.
+    for path in ["/favicon.svg", "/pkg/interlog.css"] {
+        let (path, cookie) = (path.to_string(), cookie.clone());
+        let samples = tokio::task::spawn_blocking(move || kept_alive(addr, &path, &cookie, iterations)).await??;
+        results.push(Figures { name: format!("GET {} kept alive, whole", samples.0), samples: samples.1 });
     }
 
     // Exports: the whole download of the biggest view each format allows,
@@ -261,6 +268,69 @@ fn whole_response(addr: std::net::SocketAddr, path: &str, cookie: &str) -> std::
         return Err(std::io::Error::other(format!("GET {path} did not answer 200: {head}")));
     }
     Ok((took, response.len()))
+}
+
+/// Sends `iterations` GETs one after another on one kept-alive connection,
+/// with a browser's Accept-Encoding; returns the path and the time each
+/// whole answer took (the connection's first is left out).
+fn kept_alive(
+    addr: std::net::SocketAddr,
+    path: &str,
+    cookie: &str,
+    iterations: usize,
+) -> std::io::Result<(String, Vec<Duration>)> {
+    use std::io::BufRead;
+    let stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    // As a browser does, so only the server's side is measured.
+    stream.set_nodelay(true)?;
+    let mut reader = std::io::BufReader::new(stream);
+    let mut samples = Vec::with_capacity(iterations);
+    for i in 0..=iterations {
+        let started = Instant::now();
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nAccept-Encoding: gzip, deflate, br, zstd\r\n\r\n"
+        );
+        reader.get_mut().write_all(request.as_bytes())?;
+        // The head, line by line, then the body: by its length or in chunks.
+        let mut status = String::new();
+        reader.read_line(&mut status)?;
+        if !status.starts_with("HTTP/1.1 200") {
+            return Err(std::io::Error::other(format!("GET {path} did not answer 200: {status}")));
+        }
+        let (mut length, mut chunked) = (0usize, false);
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line)?;
+            let line = line.trim_end().to_ascii_lowercase();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(n) = line.strip_prefix("content-length:") {
+                length = n.trim().parse().map_err(std::io::Error::other)?;
+            }
+            chunked |= line == "transfer-encoding: chunked";
+        }
+        if chunked {
+            loop {
+                let mut size = String::new();
+                reader.read_line(&mut size)?;
+                let size = usize::from_str_radix(size.trim(), 16).map_err(std::io::Error::other)?;
+                let mut chunk = vec![0; size + 2];
+                reader.read_exact(&mut chunk)?;
+                if size == 0 {
+                    break;
+                }
+            }
+        } else {
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body)?;
+        }
+        if i > 0 {
+            samples.push(started.elapsed());
+        }
+    }
+    Ok((path.to_string(), samples))
 }
 
 /// Sends one GET and returns the time until the first response byte.

@@ -15,6 +15,23 @@ use std::sync::Arc;
 use app::server::{demo, store::StoreOptions, AppState, OrgSettings, Store};
 use leptos::prelude::{get_configuration, LeptosOptions};
 
+/// Listens on `addr`, answering each connection without Nagle's delay: a
+/// small answer written in two parts (headers, then a compressed body) on a
+/// kept-alive connection would otherwise wait out the browser's delayed
+/// acknowledgement, 40 ms a file.
+pub async fn listen(
+    addr: std::net::SocketAddr,
+) -> std::io::Result<axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)>> {
+    use axum::serve::ListenerExt;
+    fn no_delay(stream: &mut tokio::net::TcpStream) {
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    Ok(listener.tap_io(no_delay as fn(&mut tokio::net::TcpStream)))
+}
+
 /// Opens the database (running migrations), seeds demo data on an empty one
 /// if asked, and builds the shared state.
 pub async fn open_state(

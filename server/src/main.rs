@@ -51,7 +51,7 @@ async fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Er
     tracing::info!(transport = ?mail.transport, digest_hour = ?mail.digest_hour, "sending email");
     let sender = app::server::mail::spawn_sender(store.clone(), mail, state.outbox.clone());
     let app = build_router(state);
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener = server::listen(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let database = server::redact_password(&url);
     tracing::info!(%addr, %database, engine, time_zone = %cli.time_zone, "Interlog is serving at http://{addr}");
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())

@@ -169,6 +169,11 @@ impl Store {
             .max_connections(pool_size)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(10))
+            // A SQLite connection is a file handle in this process: it cannot
+            // go stale, and pinging its worker thread on every checkout cost
+            // more than some statements. A PostgreSQL connection can be cut
+            // by a server restart, so it is checked before use.
+            .test_before_acquire(engine == Engine::Postgres)
             .after_connect(move |conn, _| Box::pin(async move { conn.execute(settings).await.map(|_| ()) }))
             .connect(&url)
             .await?;
