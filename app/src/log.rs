@@ -417,6 +417,12 @@ pub struct LogPage {
 }
 
 impl LogPage {
+    /// More than `limit` interactions match for certain: counted past it, or
+    /// a count that stopped short at or beyond it.
+    pub fn more_than(&self, limit: i64) -> bool {
+        self.total > limit || (self.total_capped && self.total >= limit)
+    }
+
     pub fn previous_anchor(&self) -> Option<PageAnchor> {
         match (self.has_previous, self.rows.first()) {
             (true, Some(row)) => Some(PageAnchor::Before(row.id)),
@@ -640,7 +646,6 @@ pub fn safe_return_path(from: Option<&str>) -> String {
     }
 }
 
-/// "1 interaction", "12,345 interactions".
 /// "More than 10,000 interactions" when a count stopped short, else the count.
 pub fn total_text(total: i64, capped: bool) -> String {
     if capped {
@@ -650,6 +655,7 @@ pub fn total_text(total: i64, capped: bool) -> String {
     }
 }
 
+/// "1 interaction", "12,345 interactions".
 pub fn interactions_count(n: i64) -> String {
     match n {
         1 => "1 interaction".to_string(),

@@ -189,9 +189,9 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
     // Static files as a browser fetches them: one after another on a kept-
     // alive connection, asking for compression.
     for path in ["/favicon.svg", "/pkg/interlog.css"] {
-        let (path, cookie) = (path.to_string(), cookie.clone());
-        let samples = tokio::task::spawn_blocking(move || kept_alive(addr, &path, &cookie, iterations)).await??;
-        results.push(Figures { name: format!("GET {} kept alive, whole", samples.0), samples: samples.1 });
+        let cookie = cookie.clone();
+        let samples = tokio::task::spawn_blocking(move || kept_alive(addr, path, &cookie, iterations)).await??;
+        results.push(Figures { name: format!("GET {path} kept alive, whole"), samples });
     }
 
     // Exports: the whole download of the biggest view each format allows,
@@ -271,26 +271,26 @@ fn whole_response(addr: std::net::SocketAddr, path: &str, cookie: &str) -> std::
 }
 
 /// Sends `iterations` GETs one after another on one kept-alive connection,
-/// with a browser's Accept-Encoding; returns the path and the time each
-/// whole answer took (the connection's first is left out).
+/// with a browser's Accept-Encoding; returns the time each whole answer
+/// took (the connection's first is left out).
 fn kept_alive(
     addr: std::net::SocketAddr,
     path: &str,
     cookie: &str,
     iterations: usize,
-) -> std::io::Result<(String, Vec<Duration>)> {
+) -> std::io::Result<Vec<Duration>> {
     use std::io::BufRead;
     let stream = TcpStream::connect(addr)?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     // As a browser does, so only the server's side is measured.
     stream.set_nodelay(true)?;
     let mut reader = std::io::BufReader::new(stream);
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nAccept-Encoding: gzip, deflate, br, zstd\r\n\r\n"
+    );
     let mut samples = Vec::with_capacity(iterations);
     for i in 0..=iterations {
         let started = Instant::now();
-        let request = format!(
-            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nAccept-Encoding: gzip, deflate, br, zstd\r\n\r\n"
-        );
         reader.get_mut().write_all(request.as_bytes())?;
         // The head, line by line, then the body: by its length or in chunks.
         let mut status = String::new();
@@ -330,7 +330,7 @@ fn kept_alive(
             samples.push(started.elapsed());
         }
     }
-    Ok((path.to_string(), samples))
+    Ok(samples)
 }
 
 /// Sends one GET and returns the time until the first response byte.

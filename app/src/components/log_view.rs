@@ -406,14 +406,12 @@ fn LogTable(
     let next = data.next_anchor().map(|a| view_url(&base, &query.with_page(a)));
     let first = (query.page != PageAnchor::First).then(|| view_url(&base, &query.with_page(PageAnchor::First)));
     let empty = data.rows.is_empty();
-    let rows = data.rows;
     // Exports hold the whole view, whatever page is on screen. A view over a
     // format's limit says so here rather than failing after the click.
     let exports = ExportFormat::ALL
         .into_iter()
         .map(|format| {
-            let limit = format.limit() as i64;
-            if data.total > limit || (data.total_capped && data.total >= limit) {
+            if data.more_than(format.limit() as i64) {
                 let why = too_many(format);
                 view! { <span class="export-link disabled" title=why aria-disabled="true">{format.label()}</span> }
                     .into_any()
@@ -434,6 +432,7 @@ fn LogTable(
             }
         })
         .collect_view();
+    let rows = data.rows;
 
     view! {
         <div class="log-summary">
