@@ -642,42 +642,52 @@ pub async fn generate_large_log(store: &Store, count: usize, seed: u64) -> Resul
     };
     let mut done = 0;
     while done < count {
-        let mut tx = store.begin_write().await?;
         let chunk_end = (done + 50_000).min(count);
-        while done < chunk_end {
-            let n = batch.min(chunk_end - done);
+        // Each chunk is recorded in time order, as a log mostly is: SQLite's
+        // full-text index (keyed by each row's place in time) then keeps its
+        // new words in memory until the commit instead of writing them out
+        // at every row that goes back in time.
+        let mut rows = Vec::with_capacity(chunk_end - done);
+        for _ in done..chunk_end {
+            let text = &pool_texts[rng.random_range(0..pool_texts.len())];
+            let occurred = rng.random_range(start..now);
+            let by = staff[rng.random_range(0..staff.len())];
+            // One in twenty logged at the front desk for the colleague who had it.
+            let completed_by = by;
+            let by = if desk_rng.random_bool(0.05) { *staff.get(FRONT_DESK).unwrap_or(&staff[0]) } else { by };
+            let person = people[rng.random_range(0..people.len())];
+            let access = access_for(&generated_visibility(&mut visibility_rng, team), by);
+            rows.push((occurred, person, text, by, completed_by, access));
+        }
+        rows.sort_by_key(|r| r.0);
+        let mut tx = store.begin_write().await?;
+        for group in rows.chunks(batch) {
             let mut sql = String::from(
                 "INSERT INTO interactions
                      (person_id, type_id, description, note, occurred_at, logged_at, logged_by, tags, access, completed_by)
                  VALUES ",
             );
-            for row in 0..n {
+            for row in 0..group.len() {
                 let params: Vec<String> = (1..=10).map(|k| format!("${}", row * 10 + k)).collect();
                 let _ = write!(sql, "{}({})", if row == 0 { "" } else { "," }, params.join(", "));
             }
             let mut q = sqlx::query(&sql);
-            for _ in 0..n {
-                let (type_id, d, note, t) = &pool_texts[rng.random_range(0..pool_texts.len())];
-                let occurred = rng.random_range(start..now);
-                let by = staff[rng.random_range(0..staff.len())];
-                // One in twenty logged at the front desk for the colleague who had it.
-                let completed_by = by;
-                let by = if desk_rng.random_bool(0.05) { *staff.get(FRONT_DESK).unwrap_or(&staff[0]) } else { by };
+            for (occurred, person, (type_id, d, note, t), by, completed_by, access) in group {
                 q = q
-                    .bind(people[rng.random_range(0..people.len())])
+                    .bind(*person)
                     .bind(*type_id)
                     .bind(d.as_str())
                     .bind(note.as_str())
-                    .bind(occurred)
+                    .bind(*occurred)
                     .bind(occurred + 60_000)
-                    .bind(by)
+                    .bind(*by)
                     .bind(t.as_str())
-                    .bind(access_for(&generated_visibility(&mut visibility_rng, team), by))
-                    .bind(completed_by);
+                    .bind(access.as_str())
+                    .bind(*completed_by);
             }
             q.execute(&mut *tx).await?;
-            done += n;
         }
+        done = chunk_end;
         tx.commit().await?;
         tracing::info!(done, count, "generating interactions");
     }

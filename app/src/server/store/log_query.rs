@@ -127,16 +127,21 @@ impl Store {
     /// The sort keys of the row a page is anchored on (if the reader may
     /// open it: a hidden row's place in the log is not told either).
     async fn anchor_keys(&self, id: i64, reader: &Reader) -> Result<Option<AnchorKeys>, StoreError> {
-        let mut sql = Sql::new(
+        // Only SQLite's rows have a place in time of their own.
+        let seq = match self.engine {
+            Engine::Sqlite => "i.seq",
+            Engine::Postgres => "CAST(NULL AS BIGINT)",
+        };
+        let mut sql = Sql::new(&format!(
             "SELECT i.id, i.occurred_at, i.description, i.type_id, t.sort_key, i.person_id, p.name AS person_name,
-                    i.logged_by, s.name AS staff_name, i.completed_by, c.name AS completer_name
+                    i.logged_by, s.name AS staff_name, i.completed_by, c.name AS completer_name, {seq} AS seq
              FROM interactions i
              JOIN interaction_types t ON t.id = i.type_id
              JOIN people p ON p.id = i.person_id
              JOIN staff_members s ON s.id = i.logged_by
              JOIN staff_members c ON c.id = i.completed_by
-             WHERE i.id = ",
-        );
+             WHERE i.id = "
+        ));
         let id = sql.arg(id);
         sql.push(&id);
         reader.write_condition(&mut sql, "i");
@@ -153,6 +158,7 @@ impl Store {
             staff_name: r.get("staff_name"),
             completer_id: r.get("completed_by"),
             completer_name: r.get("completer_name"),
+            seq: r.get("seq"),
         }))
     }
 
@@ -167,6 +173,9 @@ impl Store {
     ) -> Result<Vec<i64>, StoreError> {
         let engine = self.engine;
         match order.group {
+            None if order.column == SortColumn::Timestamp && filter.walks_matches() => {
+                self.walk_matches(order, filter, anchor, limit).await
+            }
             None => {
                 // One index covers the whole order: (key, id).
                 let (key, cmp, d) = (order.key_column(), order.cmp(order.dir), order.dir.sql());
@@ -255,6 +264,39 @@ impl Store {
                 Ok(ids)
             }
         }
+    }
+
+    /// A page of a search in time order on SQLite, walking the full-text
+    /// index's matches in the order of their place in time (its rowids are
+    /// the rows' `seq`) and stopping after a page: the same few steps
+    /// however many rows match. Date ranges bound the walk.
+    async fn walk_matches(
+        &self,
+        order: &Order,
+        filter: &Filter,
+        anchor: Option<&AnchorKeys>,
+        limit: usize,
+    ) -> Result<Vec<i64>, StoreError> {
+        let text = filter.text.as_deref().unwrap_or_default();
+        let mut sql = Sql::new(
+            "SELECT i.id FROM interactions_fts f CROSS JOIN interactions i ON i.seq = f.rowid
+             WHERE f.interactions_fts MATCH ",
+        );
+        let q = sql.arg(text.to_string());
+        sql.push(&q);
+        if let Some((from, to)) = seq_bounds(&filter.ranges) {
+            let (from, to) = (sql.arg(from), sql.arg(to));
+            sql.push(&format!(" AND f.rowid >= {from} AND f.rowid < {to}"));
+        }
+        if let Some(seq) = anchor.and_then(|a| a.seq) {
+            let seq = sql.arg(seq);
+            sql.push(&format!(" AND f.rowid {} {seq}", order.cmp(order.dir)));
+        }
+        sql.push(" AND ");
+        filter.write_scope(&mut sql);
+        filter.reader.write_condition(&mut sql, "i");
+        sql.push(&format!(" ORDER BY f.rowid {} LIMIT {limit}", order.dir.sql()));
+        self.fetch_ids(&sql).await
     }
 
     /// Full rows for the given ids, in the order given, leaving out any the
@@ -377,6 +419,10 @@ impl Store {
                 sql = Sql::new("SELECT count(*) FROM (SELECT 1 FROM interactions_fts WHERE interactions_fts MATCH ");
                 let expression = sql.arg(fts_expression(&search.words, &query.types, query.person, reader));
                 sql.push(&expression);
+                if let Some((from, to)) = seq_bounds(&search.ranges) {
+                    let (from, to) = (sql.arg(from), sql.arg(to));
+                    sql.push(&format!(" AND rowid >= {from} AND rowid < {to}"));
+                }
             }
             Engine::Postgres => {
                 // The words with the view's types and person; dates and ids aside.
@@ -446,6 +492,8 @@ struct AnchorKeys {
     staff_name: String,
     completer_id: i64,
     completer_name: String,
+    /// The row's place in time on SQLite (see `Filter::walks_matches`).
+    seq: Option<i64>,
 }
 
 /// A table whose rows group the log when sorting by type, person or staff.
@@ -629,7 +677,11 @@ impl Filter {
             ranges: search.ranges.clone(),
             id: search.id,
             counts_by_type_only: query.person.is_none() && search.is_empty() && !by_staff,
-            fts_counts: search.ranges.is_empty() && search.id.is_none() && text.is_some() && !by_staff,
+            // SQLite's index knows each row's time too (see `seq_bounds`).
+            fts_counts: (search.ranges.is_empty() || engine == Engine::Sqlite)
+                && search.id.is_none()
+                && text.is_some()
+                && !by_staff,
             text,
             walk_index,
         }
@@ -658,44 +710,33 @@ impl Filter {
         self.reader.write_condition(sql, "i");
     }
 
+    /// True when a page in time order is found by walking the full-text
+    /// index's matches (SQLite): the words decide, with the view's types,
+    /// person and dates, which the index knows too. An id or a staff filter
+    /// is met on the order's own index instead.
+    fn walks_matches(&self) -> bool {
+        self.engine == Engine::Sqlite
+            && self.text.is_some()
+            && self.id.is_none()
+            && self.completed_by.is_empty()
+            && self.logged_by.is_empty()
+    }
+
     /// Appends the view's conditions alone, whoever reads it.
     fn write_view(&self, sql: &mut Sql, rows: Rows) {
-        sql.push("1 = 1");
-        if let Some(person) = self.person {
-            let p = sql.arg(person);
-            sql.push(&format!(" AND i.person_id = {p}"));
-        }
-        if !self.types.is_empty() {
-            // SQLite keeps walking the sort order's index and filters,
-            // instead of collecting every row of the types and sorting them.
-            sql.push(&format!(" AND {} IN (", self.engine.filter_only("i.type_id")));
-            sql.args(self.types.iter().copied());
-            sql.push(")");
-        }
-        // Each has its own (staff, occurred_at) index: one staff member's
-        // rows are met newest first, and counted, from it alone.
-        for (column, ids) in [("completed_by", &self.completed_by), ("logged_by", &self.logged_by)] {
-            if !ids.is_empty() {
-                sql.push(&format!(" AND i.{column} IN ("));
-                sql.args(ids.iter().copied());
-                sql.push(")");
-            }
-        }
-        for (from, to) in &self.ranges {
-            let (f, t) = (sql.arg(*from), sql.arg(*to));
-            sql.push(&format!(" AND i.occurred_at >= {f} AND i.occurred_at < {t}"));
-        }
-        // Rows the search words match, as a condition on `i.id`.
+        self.write_scope(sql);
+        // Rows the search words match, as a condition on the row.
         let matching = |sql: &mut Sql, text: &str| {
             let q = sql.arg(text.to_string());
             match self.engine {
-                // `+i.id` stops SQLite from looking matches up by id, so it
-                // tests membership while walking the index instead.
+                // SQLite's index knows rows by `seq`. `+i.seq` stops SQLite
+                // from looking matches up, so it tests membership while
+                // walking the order's index instead.
                 Engine::Sqlite if self.walk_index => {
-                    format!("+i.id IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH {q})")
+                    format!("+i.seq IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH {q})")
                 }
                 Engine::Sqlite => {
-                    format!("i.id IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH {q})")
+                    format!("i.seq IN (SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH {q})")
                 }
                 Engine::Postgres if rows == Rows::SearchTable => format!("i.words @@ interlog_prefix_query({q})"),
                 Engine::Postgres => {
@@ -730,4 +771,42 @@ impl Filter {
             (None, None) => {}
         }
     }
+
+    /// Appends the view's conditions but its search words and id.
+    fn write_scope(&self, sql: &mut Sql) {
+        sql.push("1 = 1");
+        if let Some(person) = self.person {
+            let p = sql.arg(person);
+            sql.push(&format!(" AND i.person_id = {p}"));
+        }
+        if !self.types.is_empty() {
+            // SQLite keeps walking the sort order's index and filters,
+            // instead of collecting every row of the types and sorting them.
+            sql.push(&format!(" AND {} IN (", self.engine.filter_only("i.type_id")));
+            sql.args(self.types.iter().copied());
+            sql.push(")");
+        }
+        // Each has its own (staff, occurred_at) index: one staff member's
+        // rows are met newest first, and counted, from it alone.
+        for (column, ids) in [("completed_by", &self.completed_by), ("logged_by", &self.logged_by)] {
+            if !ids.is_empty() {
+                sql.push(&format!(" AND i.{column} IN ("));
+                sql.args(ids.iter().copied());
+                sql.push(")");
+            }
+        }
+        for (from, to) in &self.ranges {
+            let (f, t) = (sql.arg(*from), sql.arg(*to));
+            sql.push(&format!(" AND i.occurred_at >= {f} AND i.occurred_at < {t}"));
+        }
+    }
+}
+
+/// The `seq` range (see `Filter::walks_matches`) of rows in every one of
+/// the date ranges; `None` without ranges.
+fn seq_bounds(ranges: &[(Millis, Millis)]) -> Option<(i64, i64)> {
+    const PLACES: i64 = 1 << 20;
+    let from = ranges.iter().map(|r| r.0).max()?;
+    let to = ranges.iter().map(|r| r.1).min()?;
+    Some((from.saturating_mul(PLACES), to.saturating_mul(PLACES)))
 }

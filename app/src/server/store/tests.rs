@@ -323,6 +323,60 @@ behaviours! {
         }
     }
 
+    async fn searches_in_time_order_keep_rows_of_the_same_moment_in_recording_order(engine: Engine) {
+        let store = seeded_store(engine, 100).await;
+        // Recorded out of time order, many to each moment, with a word the
+        // demo data never uses; one moment in another month.
+        let moments = [
+            Utc.with_ymd_and_hms(2026, 3, 14, 9, 0, 0).unwrap().timestamp_millis(),
+            Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap().timestamp_millis(),
+            Utc.with_ymd_and_hms(2026, 3, 20, 17, 45, 0).unwrap().timestamp_millis(),
+            Utc.with_ymd_and_hms(2026, 4, 1, 8, 0, 0).unwrap().timestamp_millis(),
+        ];
+        for round in 0..130 {
+            let occurred_at = moments[round % moments.len()];
+            let new = NewInteraction {
+                person_id: 1 + (round as i64 % 3),
+                type_id: 1,
+                description: format!("Zebrafish visit {round}"),
+                note: String::new(),
+                occurred_at,
+                logged_by: 1,
+                completed_by: None,
+                reply_to: None,
+                source: crate::recording::Source::Staff,
+                visibility: Default::default(),
+            };
+            store.create_interaction(&new).await.unwrap();
+        }
+        let reference = reference_rows(&store).await;
+        let matched = rows_matching(&reference, "zebra");
+        assert_eq!(matched.len(), 130);
+        let march = Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap().timestamp_millis();
+        for dir in [SortDir::Desc, SortDir::Asc] {
+            let expected: Vec<i64> = expected_order(reference.clone(), SortColumn::Timestamp, dir)
+                .into_iter()
+                .filter(|id| matched.contains(id))
+                .collect();
+            let base = LogQuery { q: "zebra".into(), dir: Some(dir), ..Default::default() };
+            let (forward, back_pages) = walk_pages(&store, &base).await;
+            assert_eq!(forward, expected, "search in time order {dir:?}");
+            assert_eq!(back_pages.concat(), expected, "backwards {dir:?}");
+            // A month bounds the search: April's moment is left out.
+            let in_march: Vec<i64> = expected
+                .iter()
+                .copied()
+                .filter(|id| reference.iter().any(|r| r.id == *id && r.occurred < march))
+                .collect();
+            assert_eq!(in_march.len(), 98);
+            let month = LogQuery { q: "zebra 2026-03".into(), dir: Some(dir), ..Default::default() };
+            let page = store.list_interactions(&month, &all(), TZ).await.unwrap();
+            assert_eq!(page.total, 98, "a month's matches counted {dir:?}");
+            let (forward, _) = walk_pages(&store, &month).await;
+            assert_eq!(forward, in_march, "a month's matches {dir:?}");
+        }
+    }
+
     async fn counts_stop_at_the_limit_unless_asked_for_all(engine: Engine) {
         let store = seeded_store(engine, 430).await;
         let reference = reference_rows(&store).await;
