@@ -46,6 +46,14 @@ use crate::pages::{
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // leptos_axum adds preload links for the lazy routes a page rendered,
+    // but looks up the manifest and the page's head after an `.await`,
+    // outside the request's reactive owner: whichever thread resumes it
+    // decides whether the links appear, and in whose page. An empty set of
+    // its own keeps every page's bytes the same from one request to the
+    // next; the client fetches a route's chunk when it hydrates it.
+    #[cfg(feature = "ssr")]
+    provide_context(leptos::PrefetchLazyFn::default());
     view! {
         <!DOCTYPE html>
         <html lang="en">

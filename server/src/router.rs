@@ -21,6 +21,7 @@ use tower_http::{
         predicate::{DefaultPredicate, NotForContentType, Predicate},
         CompressionLayer,
     },
+    services::ServeDir,
     trace::TraceLayer,
 };
 
@@ -28,7 +29,15 @@ pub fn build_router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let fallback_state = state.clone();
+    // The WASM, its loader and the styles, precompressed where the build
+    // left a `.gz` or `.br` beside them. Served here rather than by the
+    // fallback, which drops a browser's If-Modified-Since: every check of
+    // an unchanged file is a 304 (see `security::headers`).
+    let pkg = ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir))
+        .precompressed_gzip()
+        .precompressed_br();
     Router::new()
+        .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .route("/healthz", get(healthz))
         .route("/login", post(crate::sign_in::login))
         .route("/logout", post(crate::sign_in::logout))

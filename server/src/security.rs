@@ -26,6 +26,7 @@ pub fn is_static(path: &str) -> bool {
 /// answer carries the Content-Security-Policy that names it.
 pub async fn headers(mut request: Request, next: Next) -> Response {
     let cacheable = is_static(request.uri().path());
+    let file = cacheable && request.uri().path() != "/healthz";
     // Static files are never pages: no nonce is made for each `/pkg` file.
     let nonce = (!cacheable).then(PageNonce::new);
     if let Some(nonce) = &nonce {
@@ -38,9 +39,16 @@ pub async fn headers(mut request: Request, next: Next) -> Response {
             headers.insert(header::CONTENT_SECURITY_POLICY, policy);
         }
     }
-    if !cacheable && !headers.contains_key(header::CACHE_CONTROL) {
-        // Staff-only data: never kept by the browser or anything between.
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        let rule = match file {
+            // Kept, but checked before each use (a 304 from `Last-Modified`):
+            // the files keep their names from one release to the next, and a
+            // page must never run with an older release's WASM.
+            true => "no-cache",
+            // Staff-only data: never kept by the browser or anything between.
+            false => "no-store",
+        };
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(rule));
     }
     for (name, value) in [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),

@@ -509,6 +509,20 @@ on_both_engines! {
             r
         }).await.unwrap();
         assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store", "server functions are never cached");
+        // Static files are kept, but checked before each use: a 304 while
+        // unchanged, so a new release's WASM and styles are never mixed
+        // with an old page's.
+        std::fs::create_dir_all(app._dir.path().join("pkg")).unwrap();
+        std::fs::write(app._dir.path().join("pkg/interlog.css"), "body { margin: 0 }").unwrap();
+        let response = app.router.clone().oneshot(get("/pkg/interlog.css")).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache");
+        let modified = response.headers()[header::LAST_MODIFIED].clone();
+        let mut again = get("/pkg/interlog.css");
+        again.headers_mut().insert(header::IF_MODIFIED_SINCE, modified);
+        let response = app.router.clone().oneshot(again).await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache");
         // The demo data's accounts have a published password: every page says so.
         let (_, html) = send(&app, get("/log")).await;
         assert!(html.contains("data-testid=\"demo-banner\""));
