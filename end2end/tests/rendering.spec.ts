@@ -12,7 +12,7 @@ test.describe("server rendering", () => {
     // A profile is left out for now: it still draws itself once or twice on
     // the server, depending on whether the person arrives before the page
     // first waits for it (see the README).
-    for (const path of ["/", "/log", "/people", "/interactions/1", "/actions", "/settings/types", "/log?q=housing&sort=person"]) {
+    for (const path of ["/", "/log", "/people", "/interactions/1", "/actions", "/settings/interaction-types", "/log?q=housing&sort=person"]) {
       const pages: string[] = [];
       // Several times: the answer must not depend on which server thread
       // finishes rendering it.
