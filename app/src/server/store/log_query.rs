@@ -284,10 +284,7 @@ impl Store {
         );
         let q = sql.arg(text.to_string());
         sql.push(&q);
-        if let Some((from, to)) = seq_bounds(&filter.ranges) {
-            let (from, to) = (sql.arg(from), sql.arg(to));
-            sql.push(&format!(" AND f.rowid >= {from} AND f.rowid < {to}"));
-        }
+        write_seq_bounds(&mut sql, &filter.ranges, "f.rowid");
         if let Some(seq) = anchor.and_then(|a| a.seq) {
             let seq = sql.arg(seq);
             sql.push(&format!(" AND f.rowid {} {seq}", order.cmp(order.dir)));
@@ -419,10 +416,7 @@ impl Store {
                 sql = Sql::new("SELECT count(*) FROM (SELECT 1 FROM interactions_fts WHERE interactions_fts MATCH ");
                 let expression = sql.arg(fts_expression(&search.words, &query.types, query.person, reader));
                 sql.push(&expression);
-                if let Some((from, to)) = seq_bounds(&search.ranges) {
-                    let (from, to) = (sql.arg(from), sql.arg(to));
-                    sql.push(&format!(" AND rowid >= {from} AND rowid < {to}"));
-                }
+                write_seq_bounds(&mut sql, &search.ranges, "rowid");
             }
             Engine::Postgres => {
                 // The words with the view's types and person; dates and ids aside.
@@ -677,7 +671,7 @@ impl Filter {
             ranges: search.ranges.clone(),
             id: search.id,
             counts_by_type_only: query.person.is_none() && search.is_empty() && !by_staff,
-            // SQLite's index knows each row's time too (see `seq_bounds`).
+            // SQLite's index knows each row's time too (see `write_seq_bounds`).
             fts_counts: (search.ranges.is_empty() || engine == Engine::Sqlite)
                 && search.id.is_none()
                 && text.is_some()
@@ -802,11 +796,14 @@ impl Filter {
     }
 }
 
-/// The `seq` range (see `Filter::walks_matches`) of rows in every one of
-/// the date ranges; `None` without ranges.
-fn seq_bounds(ranges: &[(Millis, Millis)]) -> Option<(i64, i64)> {
+/// Bounds the full-text index's `rowid` (each row's `seq`, see
+/// `Filter::walks_matches`) to rows in every one of the date ranges;
+/// nothing without ranges.
+fn write_seq_bounds(sql: &mut Sql, ranges: &[(Millis, Millis)], rowid: &str) {
     const PLACES: i64 = 1 << 20;
-    let from = ranges.iter().map(|r| r.0).max()?;
-    let to = ranges.iter().map(|r| r.1).min()?;
-    Some((from.saturating_mul(PLACES), to.saturating_mul(PLACES)))
+    let (Some(from), Some(to)) = (ranges.iter().map(|r| r.0).max(), ranges.iter().map(|r| r.1).min()) else {
+        return;
+    };
+    let (from, to) = (sql.arg(from.saturating_mul(PLACES)), sql.arg(to.saturating_mul(PLACES)));
+    sql.push(&format!(" AND {rowid} >= {from} AND {rowid} < {to}"));
 }
