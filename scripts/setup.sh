@@ -80,5 +80,7 @@ ensure_build_tools() {
 build_release() {
   log "building Interlog (release: server and WASM)"
   # --split: pages most staff never open (settings) load their code on demand.
-  (cd "$ROOT" && cargo leptos build --release --split)
+  # --precompress: the WASM, its loader and the styles also get .br and .gz
+  # files at the best level, which the server sends as they are.
+  (cd "$ROOT" && cargo leptos build --release --split --precompress)
 }

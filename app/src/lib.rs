@@ -127,6 +127,7 @@ pub fn App() -> impl IntoView {
         <Title formatter=page_title />
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
+            <crate::components::icons::IconSprite />
             <Frame />
         </Router>
     }

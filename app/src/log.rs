@@ -319,7 +319,13 @@ pub struct TypeBadge {
     /// Black or white, whichever reads better on `colour`.
     pub ink: String,
     pub icon: String,
+    #[serde(default, skip_serializing_if = "is_false")]
     pub deleted: bool,
+}
+
+/// For `skip_serializing_if`: a `false` is left out and read back as the default.
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 impl TypeBadge {
@@ -334,7 +340,9 @@ impl TypeBadge {
     }
 }
 
-/// One row of the log.
+/// One row of the log. A page carries fifty of them in its HTML and again
+/// in its hydration data, so what is usually empty or false is left out of
+/// the JSON and read back as its default.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogRow {
     pub id: i64,
@@ -349,15 +357,21 @@ pub struct LogRow {
     pub person_name: String,
     pub logged_by_name: String,
     /// The colleague who had the interaction, when not whoever logged it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_by_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
     pub renamed: bool,
     /// Marked "posted in error": shown struck through.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub posted_in_error: bool,
     /// A reply to another interaction.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub reply: bool,
     /// Who may read it, in words ("Private", "Teams: Outreach"); `None`
     /// for all staff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restricted: Option<String>,
 }
 

@@ -9,10 +9,18 @@ function withoutNonce(html: string): string {
 
 test.describe("server rendering", () => {
   test("the same request renders the same page, apart from its nonce", async ({ page }) => {
-    // A profile is left out for now: it still draws itself once or twice on
-    // the server, depending on whether the person arrives before the page
-    // first waits for it (see the README).
-    for (const path of ["/", "/log", "/people", "/interactions/1", "/actions", "/settings/interaction-types", "/log?q=housing&sort=person"]) {
+    for (const path of [
+      "/",
+      "/log",
+      "/people",
+      // A profile awaits its person, then draws its notes and its log.
+      "/people/1",
+      "/people/3?q=housing",
+      "/interactions/1",
+      "/actions",
+      "/settings/interaction-types",
+      "/log?q=housing&sort=person",
+    ]) {
       const pages: string[] = [];
       // Several times: the answer must not depend on which server thread
       // finishes rendering it.
@@ -28,6 +36,7 @@ test.describe("server rendering", () => {
     }
     // And the lazily loaded pages still hydrate, fetching their own code.
     await openHydrated(page, "/people");
+    await openHydrated(page, "/people/1");
     await openHydrated(page, "/interactions/1");
   });
 });

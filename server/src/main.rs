@@ -11,6 +11,12 @@ use server::{
 };
 use tracing_subscriber::EnvFilter;
 
+/// A page render allocates and frees thousands of small values, and each
+/// compressed answer a few large buffers: glibc's allocator took a third of
+/// the server's time under load, mimalloc a fraction of it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

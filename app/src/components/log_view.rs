@@ -23,6 +23,7 @@ use crate::components::{
     type_badge::TypeIcon,
     visibility::LockBadge,
 };
+use crate::error::AppError;
 use crate::export::{too_many, ExportFormat};
 use crate::log::{
     encode_component, total_text, LogFilterOptions, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir,
@@ -38,14 +39,48 @@ pub fn view_url(base: &str, query: &LogQuery) -> String {
     }
 }
 
-/// Reads the log view from the current query string.
-pub fn use_log_query(person: Option<i64>) -> Memo<LogQuery> {
-    let query_map = use_query_map();
-    Memo::new(move |_| {
-        let mut query = query_map.with(|map| LogQuery::from_pairs(map.into_iter().map(|(k, v)| (k.as_ref(), v))));
-        query.person = person;
-        query
-    })
+/// What a log view reads: the view in the URL and the two resources behind it.
+///
+/// A profile creates these before the `Suspend` that awaits the person: the
+/// server may run that closure more than once while it resolves, and
+/// resources created inside it would be fetched and serialised each time.
+#[derive(Clone, Copy)]
+pub struct LogData {
+    query: Memo<LogQuery>,
+    page: Resource<Result<LogPage, AppError>>,
+    options: Resource<Result<LogFilterOptions, AppError>>,
+}
+
+impl LogData {
+    /// The whole log.
+    pub fn all() -> Self {
+        Self::scoped(None)
+    }
+
+    /// One person's log. No id (a malformed address) fetches nothing.
+    pub fn of_person(person: Memo<Option<i64>>) -> Self {
+        Self::scoped(Some(person))
+    }
+
+    fn scoped(person: Option<Memo<Option<i64>>>) -> Self {
+        let query_map = use_query_map();
+        let query = Memo::new(move |_| {
+            let mut query = query_map.with(|map| LogQuery::from_pairs(map.into_iter().map(|(k, v)| (k.as_ref(), v))));
+            query.person = person.and_then(|p| p.get());
+            query
+        });
+        let page = Resource::new(
+            move || query.get(),
+            move |query| async move {
+                if person.is_some() && query.person.is_none() {
+                    return Err(AppError::NotFound);
+                }
+                list_interactions(query).await
+            },
+        );
+        let options = Resource::new(|| (), |_| filter_options());
+        LogData { query, page, options }
+    }
 }
 
 #[component]
@@ -53,15 +88,13 @@ pub fn InteractionLog(
     /// The path this log lives at, e.g. `/log`.
     #[prop(into)]
     base: String,
-    /// Scope the log to one person.
+    /// The view and its data; the whole log's when left out.
     #[prop(optional)]
-    person: Option<i64>,
+    data: Option<LogData>,
 ) -> impl IntoView {
     let base = StoredValue::new(base);
-    let query = use_log_query(person);
+    let LogData { query, page, options } = data.unwrap_or_else(LogData::all);
     let navigate = use_navigate();
-    let page = Resource::new(move || query.get(), list_interactions);
-    let options = Resource::new(|| (), |_| filter_options());
 
     // The search box keeps its own text; every keystroke updates the URL,
     // which refetches. Stale answers are dropped by the resource.
@@ -478,7 +511,7 @@ fn LogTableRow(row: LogRow, return_to: String) -> impl IntoView {
     let detail = format!("/interactions/{}?from={}", row.id, encode_component(&return_to));
     let view_label = format!("View interaction {}", row.id);
     view! {
-        <tr data-id=row.id class:posted-in-error=row.posted_in_error>
+        <tr data-id=row.id class=row.posted_in_error.then_some("posted-in-error")>
             <td class="col-time">
                 <time datetime=row.occurred_at.clone()>{row.occurred_display.clone()}</time>
             </td>

@@ -10,7 +10,7 @@ use leptos_router::{
 
 use crate::access::Permission;
 use crate::api::{add_person, get_person, search_people, update_person};
-use crate::components::log_view::InteractionLog;
+use crate::components::log_view::{InteractionLog, LogData};
 use crate::components::viewer::IfAllowed;
 use crate::components::{
     feedback::{error_panel, problems_summary, FieldError, Problems},
@@ -19,7 +19,9 @@ use crate::components::{
 use crate::error::AppError;
 use crate::log::encode_component;
 use crate::log::thousands;
+use crate::notes::ProfileNotes;
 use crate::pages::not_found::NotFound;
+use crate::pages::person_notes::{notes_resource, NotesPanel};
 use crate::recording::{NewPerson, PeoplePage as Page, Person, PersonForm, MAX_PEOPLE_SEARCH_CHARS, PEOPLE_PAGE_SIZE};
 
 lazy_page!(PeopleRoute => view! { <PeoplePage /> });
@@ -202,23 +204,46 @@ fn PersonPage() -> impl IntoView {
             }
         },
     );
+    // The notes and the log are created once, when a person is first shown,
+    // under the page's owner. The server may run the closure awaiting the
+    // person more than once while it resolves: resources created inside it
+    // would each be fetched and serialised again. Created before it instead,
+    // a missing person's page would fetch them for nothing.
+    let owner = Owner::current().expect("pages render under an owner");
+    let panels = StoredValue::new(None::<(Resource<Result<ProfileNotes, AppError>>, LogData)>);
+    let panels = move || {
+        panels.get_value().unwrap_or_else(|| {
+            let created = owner.with(|| (notes_resource(id), LogData::of_person(id)));
+            panels.set_value(Some(created));
+            created
+        })
+    };
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match person.await {
-                    Ok(Some(p)) => view! { <Profile person=p recorded=recorded.get_untracked() /> }.into_any(),
-                    Ok(None) => view! { <NotFound message="There is no person with this id." /> }.into_any(),
-                    Err(e) => {
-                        error_panel(e)
+            {move || {
+                let panels = panels.clone();
+                Suspend::new(async move {
+                    match person.await {
+                        Ok(Some(p)) => {
+                            let (notes, log) = panels();
+                            view! { <Profile person=p recorded=recorded.get_untracked() notes log /> }.into_any()
+                        }
+                        Ok(None) => view! { <NotFound message="There is no person with this id." /> }.into_any(),
+                        Err(e) => error_panel(e),
                     }
-                }
-            })}
+                })
+            }}
         </Transition>
     }
 }
 
 #[component]
-fn Profile(person: Person, recorded: Option<i64>) -> impl IntoView {
+fn Profile(
+    person: Person,
+    recorded: Option<i64>,
+    notes: Resource<Result<ProfileNotes, AppError>>,
+    log: LogData,
+) -> impl IntoView {
     let new_href = format!("/interactions/new?person={}", person.id);
     let id = person.id;
     let current = RwSignal::new(person.clone());
@@ -248,9 +273,9 @@ fn Profile(person: Person, recorded: Option<i64>) -> impl IntoView {
                 "Interaction recorded. " <a href=format!("/interactions/{id}")>"View it"</a>
             </p>
         })}
-        <crate::pages::person_notes::NotesPanel person_id=id />
+        <NotesPanel person_id=id notes />
         <h2 class="section-title">"Interactions"</h2>
-        <InteractionLog base=format!("/people/{id}") person=id />
+        <InteractionLog base=format!("/people/{id}") data=log />
     }
 }
 

@@ -14,7 +14,7 @@ use crate::components::viewer::IfAllowed;
 use crate::components::visibility::{LockBadge, VisibilityChoice, VisibilityField};
 use crate::error::AppError;
 use crate::log::Visibility;
-use crate::notes::{PersonNote, MAX_PERSON_NOTE_CHARS};
+use crate::notes::{PersonNote, ProfileNotes, MAX_PERSON_NOTE_CHARS};
 
 /// The visibility choice's message slot: a refusal shows in the panel's status.
 fn no_error() -> Option<&'static str> {
@@ -41,9 +41,22 @@ where
     });
 }
 
+/// A profile's notes, created before the profile's own `Suspend` (see
+/// `LogData`). No id (a malformed address) fetches nothing.
+pub fn notes_resource(person: Memo<Option<i64>>) -> Resource<Result<ProfileNotes, AppError>> {
+    Resource::new(
+        move || person.get(),
+        |person| async move {
+            match person {
+                Some(id) => person_notes(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    )
+}
+
 #[component]
-pub fn NotesPanel(person_id: i64) -> impl IntoView {
-    let notes = Resource::new(|| (), move |_| person_notes(person_id));
+pub fn NotesPanel(person_id: i64, notes: Resource<Result<ProfileNotes, AppError>>) -> impl IntoView {
     let reload = Callback::new(move |()| notes.refetch());
     // Outlives the list being drawn again after a change.
     let status = RwSignal::new(Status::Idle);
