@@ -13,6 +13,8 @@ ENGINE="${1:-sqlite}"
 COUNT="${2:-1000000}"
 ensure_build_tools
 build_release
+# The pages-a-second figures come from wrk.
+command -v wrk >/dev/null 2>&1 || apt_install wrk
 
 cd "$ROOT"
 export LEPTOS_OUTPUT_NAME=interlog LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD

@@ -118,7 +118,7 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
     println!("restricted rows: {restricted}, of which the outsider may open some of their own\n");
     let mut results = Vec::new();
     let mut compared = Vec::new();
-    for (name, query) in cases {
+    for (name, query) in cases.clone() {
         // One untimed run each warms the cache, as a busy server's would be.
         let seen = store.list_interactions(&query, &everything, tz).await?.total;
         let open = store.list_interactions(&query, &outsider, tz).await?.total;
@@ -189,10 +189,72 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
     // Static files as a browser fetches them: one after another on a kept-
     // alive connection, asking for compression.
     for path in ["/favicon.svg", "/pkg/interlog.css"] {
-        let cookie = cookie.clone();
-        let samples = tokio::task::spawn_blocking(move || kept_alive(addr, path, &cookie, iterations)).await??;
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nAccept-Encoding: gzip, deflate, br, zstd\r\n\r\n"
+        );
+        let samples = tokio::task::spawn_blocking(move || kept_alive(addr, &request, iterations)).await??;
         results.push(Figures { name: format!("GET {path} kept alive, whole"), samples });
     }
+
+    // Pages a second, from wrk (scripts/bench.sh installs it) sharing the
+    // machine's cores with the server, as a browser asks: compressed.
+    for (path, connections) in [("/log", "10"), ("/log", "50"), ("/log?q=housing", "50")] {
+        let url = format!("http://{addr}{path}");
+        let header = format!("Cookie: {cookie}");
+        let run = tokio::task::spawn_blocking(move || {
+            std::process::Command::new("wrk")
+                .args(["-t2", "-c", connections, "-d10s", "--latency", "-H", &header])
+                .args(["-H", "Accept-Encoding: gzip, deflate, br, zstd", &url])
+                .output()
+        })
+        .await?;
+        match run {
+            Ok(out) if out.status.success() => {
+                let text = String::from_utf8_lossy(&out.stdout);
+                let pick = |prefix: &str| {
+                    text.lines().find(|l| l.trim_start().starts_with(prefix)).map(str::trim).unwrap_or("?").to_string()
+                };
+                println!(
+                    "wrk -t2 -c{connections} GET {path}: {} ({}, {}, {})",
+                    pick("Requests/sec:"),
+                    pick("50%"),
+                    pick("99%"),
+                    pick("Non-2xx").replace('?', "all 200")
+                );
+            }
+            _ => println!("wrk GET {path}: not run (wrk is not installed)"),
+        }
+    }
+    println!();
+
+    // Every log case again, as the browser asks for it: the server function
+    // over HTTP (session, origin check, JSON both ways, compression), against
+    // the same query made on the store directly above.
+    println!("the log's server function over HTTP against the store's own call, as admin (ms)");
+    println!("{:<64} {:>8} {:>8} | {:>8} {:>8} {:>6}", "case", "store", "p95", "HTTP", "p95", "ratio");
+    for ((name, query), (_, store_figures, _)) in cases.into_iter().zip(&compared) {
+        let body = serde_json::json!({ "query": query }).to_string();
+        let request = format!(
+            "POST /api/list_interactions HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nCookie: {cookie}\r\n\
+             Accept-Encoding: gzip, deflate, br, zstd\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let http = Figures {
+            name,
+            samples: tokio::task::spawn_blocking(move || kept_alive(addr, &request, iterations)).await??,
+        };
+        println!(
+            "{:<64} {:>8.2} {:>8.2} | {:>8.2} {:>8.2} {:>5.2}x",
+            http.name,
+            store_figures.percentile(0.5),
+            store_figures.percentile(0.95),
+            http.percentile(0.5),
+            http.percentile(0.95),
+            http.percentile(0.5) / store_figures.percentile(0.5).max(0.001)
+        );
+    }
+    println!();
 
     // Exports: the whole download of the biggest view each format allows,
     // chosen from a few realistic views of this database.
@@ -270,24 +332,17 @@ fn whole_response(addr: std::net::SocketAddr, path: &str, cookie: &str) -> std::
     Ok((took, response.len()))
 }
 
-/// Sends `iterations` GETs one after another on one kept-alive connection,
-/// with a browser's Accept-Encoding; returns the time each whole answer
-/// took (the connection's first is left out).
-fn kept_alive(
-    addr: std::net::SocketAddr,
-    path: &str,
-    cookie: &str,
-    iterations: usize,
-) -> std::io::Result<Vec<Duration>> {
+/// Sends `request` `iterations` times one after another on one kept-alive
+/// connection; returns the time each whole answer took (the connection's
+/// first is left out).
+fn kept_alive(addr: std::net::SocketAddr, request: &str, iterations: usize) -> std::io::Result<Vec<Duration>> {
     use std::io::BufRead;
     let stream = TcpStream::connect(addr)?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     // As a browser does, so only the server's side is measured.
     stream.set_nodelay(true)?;
     let mut reader = std::io::BufReader::new(stream);
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nAccept-Encoding: gzip, deflate, br, zstd\r\n\r\n"
-    );
+    let what = request.lines().next().unwrap_or_default();
     let mut samples = Vec::with_capacity(iterations);
     for i in 0..=iterations {
         let started = Instant::now();
@@ -296,7 +351,7 @@ fn kept_alive(
         let mut status = String::new();
         reader.read_line(&mut status)?;
         if !status.starts_with("HTTP/1.1 200") {
-            return Err(std::io::Error::other(format!("GET {path} did not answer 200: {status}")));
+            return Err(std::io::Error::other(format!("{what} did not answer 200: {status}")));
         }
         let (mut length, mut chunked) = (0usize, false);
         loop {
