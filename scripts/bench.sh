@@ -38,6 +38,6 @@ if [ "$FRESH" = 1 ]; then
   target/release/interlog generate --interactions "$COUNT"
 fi
 log "release WASM size"
-WASM="target/site/pkg/interlog.wasm"
+WASM="$(ls target/site/pkg/interlog.*wasm | grep -v '\.d\.' | head -1)"
 printf 'raw %s bytes, gzip -9 %s bytes\n' "$(stat -c %s "$WASM")" "$(gzip -9 -c "$WASM" | wc -c)"
 target/release/interlog --log-level warn bench

@@ -44,12 +44,16 @@ test.describe("hostile text and the Content-Security-Policy", () => {
     await page.route("**/log", async (route) => {
       const response = await route.fetch();
       policy = response.headers()["content-security-policy"] ?? "";
-      // In the head, where hydration never looks.
-      const html = (await response.text()).replace(
+      // In the head, where hydration never looks. The handler sits on the
+      // page's own stylesheet (named by its content), which loads.
+      const original = await response.text();
+      const styles = /href="(\/pkg\/[^"]+\.css)"/.exec(original)?.[1];
+      expect(styles, "the page links its stylesheet").toBeTruthy();
+      const html = original.replace(
         "</head>",
         `<script>window.__pwned = 'inline'</script>` +
           `<script src="http://127.0.0.1:9/x.js"></script>` +
-          `<link rel="stylesheet" href="/pkg/interlog.css" onload="window.__pwned = 'handler'">` +
+          `<link rel="stylesheet" href="${styles}" onload="window.__pwned = 'handler'">` +
           `</head>`,
       );
       const headers = { ...response.headers() };

@@ -37,7 +37,8 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
     let url = cli.database_url();
     let mut options = leptos_options();
     options.site_addr = "127.0.0.1:0".parse()?;
-    let state = open_state(&url, &cli.store_options(), cli.org_settings(options.site_addr), false, options).await?;
+    let state =
+        open_state(&url, &cli.store_options(), cli.org_settings(options.site_addr), false, options.clone()).await?;
     let store = state.store.clone();
     let tz = cli.time_zone;
     let total: i64 = sqlx::query_scalar("SELECT count(*) FROM interactions").fetch_one(store.pool()).await?;
@@ -188,7 +189,13 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
     }
     // Static files as a browser fetches them: one after another on a kept-
     // alive connection, asking for compression.
-    for path in ["/favicon.svg", "/pkg/interlog.css"] {
+    // The styles under the name the release build gave them.
+    let pkg = format!("{}/{}", options.site_root, options.site_pkg_dir);
+    let css = std::fs::read_dir(&pkg)?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .find(|name| name.starts_with(&format!("{}.", options.output_name)) && name.ends_with(".css"))
+        .ok_or_else(|| format!("no styles in {pkg}: build the release first"))?;
+    for path in ["/favicon.svg".to_string(), format!("/pkg/{css}")] {
         let request = format!(
             "GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nAccept-Encoding: gzip, deflate, br, zstd\r\n\r\n"
         );

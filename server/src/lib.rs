@@ -65,10 +65,17 @@ pub async fn open_state(
 /// Leptos settings from cargo-leptos' environment, or the built-in layout.
 pub fn leptos_options() -> LeptosOptions {
     let from_env = std::env::var_os("LEPTOS_OUTPUT_NAME").and_then(|_| get_configuration(None).ok());
-    match from_env {
+    let mut options = match from_env {
         Some(conf) => conf.leptos_options,
         None => LeptosOptions::builder().output_name("interlog").site_root("target/site").site_pkg_dir("pkg").build(),
-    }
+    };
+    // The release build names every `/pkg` file by its content and lists
+    // the main ones in a file beside the binary; pages then link those names.
+    options.hash_files |= std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+        .is_some_and(|hashes| hashes.is_file());
+    options
 }
 
 /// A database URL fit for logs: any password replaced by `***`.

@@ -27,12 +27,14 @@ pub fn is_static(path: &str) -> bool {
 pub async fn headers(mut request: Request, next: Next) -> Response {
     let cacheable = is_static(request.uri().path());
     let file = cacheable && request.uri().path() != "/healthz";
+    let by_content = named_by_content(request.uri().path());
     // Static files are never pages: no nonce is made for each `/pkg` file.
     let nonce = (!cacheable).then(PageNonce::new);
     if let Some(nonce) = &nonce {
         request.extensions_mut().insert(nonce.clone());
     }
     let mut response = next.run(request).await;
+    let found = response.status().is_success();
     let headers = response.headers_mut();
     if let (true, Some(nonce)) = (is_html(headers), &nonce) {
         if let Ok(policy) = HeaderValue::from_str(&nonce.policy()) {
@@ -40,13 +42,15 @@ pub async fn headers(mut request: Request, next: Next) -> Response {
         }
     }
     if !headers.contains_key(header::CACHE_CONTROL) {
-        let rule = match file {
+        let rule = match (file, by_content && found) {
+            // A new release's files have new names: these never change.
+            (true, true) => "public, max-age=31536000, immutable",
             // Kept, but checked before each use (a 304 from `Last-Modified`):
-            // the files keep their names from one release to the next, and a
-            // page must never run with an older release's WASM.
-            true => "no-cache",
+            // a file that keeps its name from one release to the next must
+            // never leave a page running an older release's code.
+            (true, false) => "no-cache",
             // Staff-only data: never kept by the browser or anything between.
-            false => "no-store",
+            (false, _) => "no-store",
         };
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(rule));
     }
@@ -67,6 +71,18 @@ pub async fn headers(mut request: Request, next: Next) -> Response {
         ),
     );
     response
+}
+
+/// A `/pkg` file named by its content, as the release build names each one
+/// (`interlog.<md5, 22 characters of base64url>.wasm`).
+pub fn named_by_content(path: &str) -> bool {
+    let Some(name) = path.strip_prefix("/pkg/") else { return false };
+    name.split('.').skip(1).any(|part| {
+        part.len() == 22
+            && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            // Not the split loader's placeholder, 22 underscores.
+            && part.bytes().any(|b| b.is_ascii_alphanumeric())
+    })
 }
 
 fn is_html(headers: &HeaderMap) -> bool {
@@ -115,4 +131,20 @@ pub fn is_json(headers: &HeaderMap) -> bool {
 fn refuse(error: AppError) -> Response {
     let body = serde_json::to_string(&error).unwrap_or_default();
     (error.http_status(), [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::named_by_content;
+
+    #[test]
+    fn only_files_named_by_their_content_count_as_never_changing() {
+        assert!(named_by_content("/pkg/interlog.fsiMKQnWcicAO6Oa0bj0lg.wasm"));
+        assert!(named_by_content("/pkg/__wasm_split.Xqc_5txe08dXfb01u47mqQ.js"));
+        assert!(named_by_content("/pkg/chunk_100.ubAX68Fo_z9T6_Gtfd-ftA.wasm"));
+        assert!(!named_by_content("/pkg/interlog.css"));
+        assert!(!named_by_content("/pkg/__wasm_split.______________________.js"));
+        assert!(!named_by_content("/favicon.svg"));
+        assert!(!named_by_content("/log/interlog.fsiMKQnWcicAO6Oa0bj0lg.wasm"));
+    }
 }

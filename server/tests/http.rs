@@ -523,6 +523,15 @@ on_both_engines! {
         let response = app.router.clone().oneshot(again).await.unwrap();
         assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
         assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache");
+        // A file the release build named by its content never changes under
+        // that name: kept for a year without asking. One missing is not.
+        std::fs::write(app._dir.path().join("pkg/interlog.MLLDK77-4XTtQ6OuodJBOw.css"), "body { margin: 0 }").unwrap();
+        let response = app.router.clone().oneshot(get("/pkg/interlog.MLLDK77-4XTtQ6OuodJBOw.css")).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        let response = app.router.clone().oneshot(get("/pkg/interlog.AAAAAAAAAAAAAAAAAAAAAA.css")).await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        assert_ne!(response.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
         // The demo data's accounts have a published password: every page says so.
         let (_, html) = send(&app, get("/log")).await;
         assert!(html.contains("data-testid=\"demo-banner\""));
