@@ -229,7 +229,8 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
                     pick("Non-2xx").replace('?', "all 200")
                 );
             }
-            _ => println!("wrk GET {path}: not run (wrk is not installed)"),
+            Ok(out) => println!("wrk GET {path}: failed: {}", String::from_utf8_lossy(&out.stderr).trim()),
+            Err(e) => println!("wrk GET {path}: not run ({e}: scripts/bench.sh installs wrk)"),
         }
     }
     println!();

@@ -41,9 +41,10 @@ pub fn view_url(base: &str, query: &LogQuery) -> String {
 
 /// What a log view reads: the view in the URL and the two resources behind it.
 ///
-/// A profile creates these before the `Suspend` that awaits the person: the
-/// server may run that closure more than once while it resolves, and
-/// resources created inside it would be fetched and serialised each time.
+/// A profile creates these once, under its page rather than inside the
+/// `Suspend` that awaits the person: the server may run that closure more
+/// than once while it resolves, and resources created inside it would be
+/// fetched and serialised each time.
 #[derive(Clone, Copy)]
 pub struct LogData {
     query: Memo<LogQuery>,

@@ -41,8 +41,9 @@ where
     });
 }
 
-/// A profile's notes, created before the profile's own `Suspend` (see
-/// `LogData`). No id (a malformed address) fetches nothing.
+/// A profile's notes, created once under the profile's page rather than
+/// inside its `Suspend` (see `LogData`). No id (a malformed address)
+/// fetches nothing.
 pub fn notes_resource(person: Memo<Option<i64>>) -> Resource<Result<ProfileNotes, AppError>> {
     Resource::new(
         move || person.get(),
