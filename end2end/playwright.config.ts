@@ -13,6 +13,9 @@ export const RECORD_PORT = PORT + 3;
  * records an interaction, which would change what the recording journeys
  * find at the top of the log. */
 export const ACTIONS_PORT = PORT + 4;
+/** A sixth server that counts exactly only up to 100, so a month of the
+ * demo data is more than a page counts. */
+export const COUNT_PORT = PORT + 5;
 /** The demo admin's signed-in browser state, saved by auth.setup.ts. */
 export const ADMIN_STATE = "../target/e2e-admin-state.json";
 
@@ -89,6 +92,14 @@ export default defineConfig({
     {
       command: `bash ./start-server.sh ${ACTIONS_PORT} actions`,
       url: `http://127.0.0.1:${ACTIONS_PORT}/healthz`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: `bash ./start-server.sh ${COUNT_PORT} count --count-limit 100`,
+      url: `http://127.0.0.1:${COUNT_PORT}/healthz`,
       timeout: 120_000,
       reuseExistingServer: false,
       stdout: "ignore",

@@ -4,6 +4,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARGO_LEPTOS_VERSION="0.3.10"
+GECKODRIVER_VERSION="0.37.1"
+GECKODRIVER="${CARGO_HOME:-$HOME/.cargo}/bin/geckodriver"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -43,8 +45,10 @@ ensure_node_packages() {
     log "installing Node.js and npm"
     apt_install nodejs npm
   fi
-  # Playwright, and binaryen's wasm-opt for release builds (Debian's is too old).
+  # Playwright, binaryen's wasm-opt for release builds (Debian's is too old),
+  # and selenium-webdriver for the Firefox smoke suite.
   if [ ! -x "$ROOT/end2end/node_modules/.bin/wasm-opt" ] || [ ! -x "$ROOT/end2end/node_modules/.bin/playwright" ] \
+     || [ ! -f "$ROOT/end2end/node_modules/selenium-webdriver/package.json" ] \
      || [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then
     log "installing npm packages in end2end/"
     (cd "$ROOT/end2end" && npm ci --no-audit --no-fund)
@@ -67,6 +71,20 @@ ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then
     log "installing Debian's chromium for the end-to-end tests"
     apt_install chromium
+  fi
+}
+
+# The Firefox smoke suite (end2end/firefox/) drives Debian's firefox-esr
+# through geckodriver: Playwright cannot drive Debian's Firefox, and
+# geckodriver has no Debian package, so it is built from crates.io.
+ensure_firefox() {
+  if [ ! -x /usr/bin/firefox-esr ]; then
+    log "installing Debian's firefox-esr for the Firefox smoke tests"
+    apt_install firefox-esr
+  fi
+  if [ ! -x "$GECKODRIVER" ]; then
+    log "installing geckodriver $GECKODRIVER_VERSION (a few minutes, once per machine)"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked
   fi
 }
 

@@ -2,7 +2,8 @@
 # Runs every test: the store and HTTP tests on SQLite and on a real
 # PostgreSQL server (a throwaway one, started here and stopped at the end),
 # then the Playwright journeys in Debian's Chromium against an optimised
-# build, once on SQLite and once on PostgreSQL.
+# build, once on SQLite and once on PostgreSQL, and the Firefox smoke suite
+# (Debian's firefox-esr through geckodriver) once, on SQLite.
 # Installs whatever is missing first. Exits non-zero on any failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -10,6 +11,7 @@ source "$ROOT/scripts/postgres.sh"
 
 ensure_build_tools
 ensure_chromium
+ensure_firefox
 start_postgres test
 
 cd "$ROOT"
@@ -23,4 +25,5 @@ cargo test -p server -- --test-threads=1
 # One optimised build serves the journeys on both engines.
 build_release
 INTERLOG_E2E_BUILT=1 "$ROOT/scripts/e2e.sh" sqlite
+INTERLOG_E2E_BUILT=1 "$ROOT/scripts/firefox.sh"
 INTERLOG_E2E_BUILT=1 "$ROOT/scripts/e2e.sh" postgres

@@ -313,11 +313,17 @@ pub fn encode_component(s: &str) -> String {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TypeBadge {
     pub id: i64,
+    // Empty only inside a page's rows, which name their type by id alone
+    // (see `LogPageWire`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
     /// `#rrggbb`
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub colour: String,
     /// Black or white, whichever reads better on `colour`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub ink: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub icon: String,
     #[serde(default, skip_serializing_if = "is_false")]
     pub deleted: bool,
@@ -329,6 +335,18 @@ fn is_false(value: &bool) -> bool {
 }
 
 impl TypeBadge {
+    /// A type named by its id alone, as a page's rows carry it.
+    fn by_id(id: i64) -> TypeBadge {
+        TypeBadge {
+            id,
+            name: String::new(),
+            colour: String::new(),
+            ink: String::new(),
+            icon: String::new(),
+            deleted: false,
+        }
+    }
+
     pub fn new(id: i64, name: String, colour: String, icon: String, deleted: bool) -> TypeBadge {
         let ink = readable_on(&colour).to_string();
         TypeBadge { id, name, colour, ink, icon, deleted }
@@ -341,37 +359,46 @@ impl TypeBadge {
 }
 
 /// One row of the log. A page carries fifty of them in its HTML and again
-/// in its hydration data, so what is usually empty or false is left out of
-/// the JSON and read back as its default.
+/// in its hydration data (a JSON string inside a script, every quote
+/// escaped), so the JSON names each field by a letter, and what is usually
+/// empty or false is left out and read back as its default.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogRow {
+    #[serde(rename = "i")]
     pub id: i64,
     /// UTC, RFC 3339, for `<time datetime>`.
+    #[serde(rename = "a")]
     pub occurred_at: String,
     /// In the organisation's time zone, formatted on the server so server and
     /// browser render the same text.
+    #[serde(rename = "w")]
     pub occurred_display: String,
+    #[serde(rename = "k")]
     pub kind: TypeBadge,
+    #[serde(rename = "d")]
     pub description: String,
+    #[serde(rename = "p")]
     pub person_id: i64,
+    #[serde(rename = "n")]
     pub person_name: String,
+    #[serde(rename = "l")]
     pub logged_by_name: String,
     /// The colleague who had the interaction, when not whoever logged it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
     pub completed_by_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "t", default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(rename = "r", default, skip_serializing_if = "is_false")]
     pub renamed: bool,
     /// Marked "posted in error": shown struck through.
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(rename = "e", default, skip_serializing_if = "is_false")]
     pub posted_in_error: bool,
     /// A reply to another interaction.
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(rename = "y", default, skip_serializing_if = "is_false")]
     pub reply: bool,
     /// Who may read it, in words ("Private", "Teams: Outreach"); `None`
     /// for all staff.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "v", default, skip_serializing_if = "Option::is_none")]
     pub restricted: Option<String>,
 }
 
@@ -417,6 +444,7 @@ impl LogFilterOptions {
 
 /// One page of the log, with what the pager needs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "LogPageWire", from = "LogPageWire")]
 pub struct LogPage {
     pub rows: Vec<LogRow>,
     /// Interactions matching the search and filters, across all pages; at
@@ -428,6 +456,49 @@ pub struct LogPage {
     pub has_next: bool,
     /// The organisation's time zone, which the times are shown in.
     pub time_zone: String,
+}
+
+/// A page as it travels: each type it shows once, its rows naming their
+/// type by id.
+#[derive(Serialize, Deserialize)]
+struct LogPageWire {
+    types: Vec<TypeBadge>,
+    rows: Vec<LogRow>,
+    total: i64,
+    #[serde(default, skip_serializing_if = "is_false")]
+    total_capped: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    has_previous: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    has_next: bool,
+    time_zone: String,
+}
+
+impl From<LogPage> for LogPageWire {
+    fn from(page: LogPage) -> Self {
+        let LogPage { mut rows, total, total_capped, has_previous, has_next, time_zone } = page;
+        let mut types: Vec<TypeBadge> = Vec::new();
+        for row in &mut rows {
+            let id = row.kind.id;
+            let kind = std::mem::replace(&mut row.kind, TypeBadge::by_id(id));
+            if !types.iter().any(|t| t.id == id) {
+                types.push(kind);
+            }
+        }
+        LogPageWire { types, rows, total, total_capped, has_previous, has_next, time_zone }
+    }
+}
+
+impl From<LogPageWire> for LogPage {
+    fn from(wire: LogPageWire) -> Self {
+        let LogPageWire { types, mut rows, total, total_capped, has_previous, has_next, time_zone } = wire;
+        for row in &mut rows {
+            if let Some(kind) = types.iter().find(|t| t.id == row.kind.id) {
+                row.kind = kind.clone();
+            }
+        }
+        LogPage { rows, total, total_capped, has_previous, has_next, time_zone }
+    }
 }
 
 impl LogPage {
@@ -697,6 +768,45 @@ pub fn thousands(n: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_travels_with_each_type_once_and_arrives_whole() {
+        let kind = |id: i64, name: &str, deleted: bool| {
+            TypeBadge::new(id, name.into(), "#0f766e".into(), "mail".into(), deleted)
+        };
+        let row = |id: i64, kind: TypeBadge| LogRow {
+            id,
+            occurred_at: "2026-03-14T09:30:00Z".into(),
+            occurred_display: "14 Mar 2026 09:30".into(),
+            kind,
+            description: format!("Row {id}"),
+            person_id: 7,
+            person_name: "Jane Doe".into(),
+            logged_by_name: "Tom Whitaker".into(),
+            completed_by_name: (id == 2).then(|| "Grace Okafor".into()),
+            tags: vec!["housing".into()],
+            renamed: id == 3,
+            posted_in_error: false,
+            reply: id == 1,
+            restricted: None,
+        };
+        let page = LogPage {
+            rows: vec![
+                row(1, kind(2, "Email", false)),
+                row(2, kind(9, "Old type", true)),
+                row(3, kind(2, "Email", false)),
+            ],
+            total: 3,
+            total_capped: false,
+            has_previous: false,
+            has_next: true,
+            time_zone: "Europe/London".into(),
+        };
+        let json = serde_json::to_string(&page).unwrap();
+        assert_eq!(json.matches("Email").count(), 1, "{json}");
+        assert_eq!(json.matches("Old type").count(), 1, "{json}");
+        assert_eq!(serde_json::from_str::<LogPage>(&json).unwrap(), page);
+    }
 
     #[test]
     fn query_string_round_trips() {

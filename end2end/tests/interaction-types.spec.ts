@@ -159,7 +159,8 @@ test.describe("interaction types settings", () => {
     await expect(page.locator("label.type-filter", { hasText: "Incident" })).toHaveAttribute("style", /--type-colour: #0f766e/);
     const icons = page.locator("table.log-table tbody td.col-type .type-icon");
     await expect(icons.first()).toHaveAttribute("aria-label", "Incident");
-    await expect(icons.first()).toHaveAttribute("style", /--type-colour: #0f766e; --type-ink: #ffffff/);
+    await expect(icons.first()).toHaveCSS("background-color", "rgb(15, 118, 110)");
+    await expect(icons.first()).toHaveCSS("color", "rgb(255, 255, 255)");
 
     await page.goto(PAGE);
     await hydrated(page);

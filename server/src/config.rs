@@ -84,6 +84,12 @@ pub struct Cli {
           value_parser = clap::value_parser!(u32).range(0..=23))]
     pub digest_hour: u32,
 
+    /// A log view counts its matches exactly up to this many; beyond, it
+    /// says "More than …" and counts them all when asked ("Count them all").
+    #[arg(long, env = "INTERLOG_COUNT_LIMIT", default_value_t = 10_000, global = true,
+          value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
+    pub count_limit: u32,
+
     /// Log as JSON lines instead of text.
     #[arg(long, env = "INTERLOG_LOG_JSON", global = true)]
     pub log_json: bool,
@@ -135,7 +141,10 @@ pub struct ServeArgs {
 
 impl Cli {
     pub fn store_options(&self) -> app::server::store::StoreOptions {
-        app::server::store::StoreOptions { max_connections: self.database_pool_size }
+        app::server::store::StoreOptions {
+            max_connections: self.database_pool_size,
+            count_limit: Some(i64::from(self.count_limit)),
+        }
     }
 
     /// The organisation's settings, for a server listening on `addr`.

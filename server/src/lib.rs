@@ -1,6 +1,9 @@
 //! The Interlog server: configuration, database, HTTP router, and the
 //! `generate` and `bench` commands.
 
+// The log page's view type nests deeper than the default limit allows.
+#![recursion_limit = "256"]
+
 pub mod api_v1;
 pub mod bench;
 pub mod config;

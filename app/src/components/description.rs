@@ -25,6 +25,12 @@ pub fn EditableDescription(
     let input_ref = NodeRef::<html::Input>::new();
     let pencil_ref = NodeRef::<html::Button>::new();
 
+    // Renaming needs the WASM: the pencil appears once the page has
+    // hydrated (effects run only in the browser), not in the server's HTML,
+    // where it would do nothing and cost every row its bytes.
+    let interactive = RwSignal::new(false);
+    Effect::new(move |_| interactive.set(true));
+
     let start = move |_| {
         draft.set(current.get_untracked());
         error.set(None);
@@ -100,16 +106,17 @@ pub fn EditableDescription(
                                 "Renamed"
                             </span>
                         </Show>
-                        <button
-                            type="button"
-                            class="icon-button pencil"
-                            aria-label="Rename description"
-                            title="Rename description"
-                            node_ref=pencil_ref
-                            on:click=start
-                        >
-                            <Icon name="pencil" size=14 />
-                        </button>
+                        <Show when=move || interactive.get()>
+                            <button
+                                type="button"
+                                class="icon-button pencil"
+                                aria-label="Rename description"
+                                node_ref=pencil_ref
+                                on:click=start
+                            >
+                                <Icon name="pencil" />
+                            </button>
+                        </Show>
                     }
                 }
             >

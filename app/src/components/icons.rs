@@ -48,9 +48,11 @@ pub fn IconSprite() -> impl IntoView {
 }
 
 /// An icon, decorative: whatever carries it gives the accessible name.
-/// Its stroke comes from the `.icon` rule, inherited by the symbol.
+/// Its stroke comes from the `.icon` rule, inherited by the symbol, and so
+/// does its size (16 px) unless `size` is given: icons drawn on every row
+/// of a table are sized by the table's style rather than row by row.
 #[component]
-pub fn Icon(#[prop(into)] name: String, #[prop(default = 16)] size: u32) -> impl IntoView {
+pub fn Icon(#[prop(into)] name: String, #[prop(optional)] size: Option<u32>) -> impl IntoView {
     let known = ICONS.iter().any(|(n, _)| *n == name);
     let href = format!("#icon-{}", if known { name.as_str() } else { FALLBACK });
     view! {

@@ -20,7 +20,7 @@ use crate::components::{
     icons::Icon,
     pager::Pager,
     search_box::follow_url_unless_typing,
-    type_badge::TypeIcon,
+    type_badge::{type_styles, TypeIcon},
     visibility::LockBadge,
 };
 use crate::error::AppError;
@@ -466,9 +466,11 @@ fn LogTable(
             }
         })
         .collect_view();
+    let styles = type_styles(data.rows.iter().map(|r| &r.kind));
     let rows = data.rows;
 
     view! {
+        {styles}
         <div class="log-summary">
             <p class="total" aria-live="polite">
                 <strong data-testid="log-total">{total_text}</strong>
@@ -508,11 +510,11 @@ fn LogTable(
 }
 
 #[component]
-fn LogTableRow(row: LogRow, return_to: String) -> impl IntoView {
+fn LogTableRow(row: LogRow, return_to: String) -> AnyView {
     let detail = format!("/interactions/{}?from={}", row.id, encode_component(&return_to));
     let view_label = format!("View interaction {}", row.id);
     view! {
-        <tr data-id=row.id class=row.posted_in_error.then_some("posted-in-error")>
+        <tr data-id=row.id class:posted-in-error=row.posted_in_error>
             <td class="col-time">
                 <time datetime=row.occurred_at.clone()>{row.occurred_display.clone()}</time>
             </td>
@@ -522,7 +524,7 @@ fn LogTableRow(row: LogRow, return_to: String) -> impl IntoView {
             <td class="col-description">
                 {row.reply.then(|| view! {
                     <span class="reply-marker" title="A reply">
-                        <Icon name="reply" size=14 />
+                        <Icon name="reply" />
                         <span class="visually-hidden">"Reply: "</span>
                     </span>
                 })}
@@ -533,13 +535,18 @@ fn LogTableRow(row: LogRow, return_to: String) -> impl IntoView {
             <td class="col-person"><a href=format!("/people/{}", row.person_id)>{row.person_name.clone()}</a></td>
             <td class="col-staff">{row.staff_label()}</td>
             <td class="col-tags">
-                <ul class="tags" aria-label="Tags">
-                    {row.tags.iter().map(|t| view! { <li class="tag">{t.clone()}</li> }).collect_view()}
-                </ul>
+                {(!row.tags.is_empty()).then(|| view! {
+                    <ul class="tags" aria-label="Tags">
+                        {row.tags.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}
+                    </ul>
+                })}
             </td>
             <td class="col-view">
-                <a href=detail aria-label=view_label class="view-link">"View"</a>
+                <a href=detail aria-label=view_label>"View"</a>
             </td>
         </tr>
     }
+    // A row's type is deep; erasing it keeps the page's type within the
+    // compiler's recursion limit.
+    .into_any()
 }

@@ -6,17 +6,38 @@ use leptos::prelude::*;
 use crate::components::icons::Icon;
 use crate::log::TypeBadge;
 
+/// A type as a coloured round icon. Its colours come from the class
+/// `ty{id}`, which [`type_styles`] defines once for a whole table; the name
+/// shows on hover and focus from the accessible name (CSS), so a row
+/// carries neither twice.
 #[component]
 pub fn TypeIcon(kind: TypeBadge) -> impl IntoView {
-    let style = kind.style();
     let label = if kind.deleted { format!("{} (deleted type)", kind.name) } else { kind.name.clone() };
-    let aria_label = label.clone();
     view! {
-        <span class="type-icon" style=style role="img" aria-label=aria_label tabindex="0" data-type-id=kind.id>
-            <Icon name=kind.icon.clone() size=14 />
-            <span class="tooltip" aria-hidden="true">{label}</span>
+        <span class=format!("type-icon ty{}", kind.id) role="img" aria-label=label tabindex="0">
+            <Icon name=kind.icon.clone() />
         </span>
     }
+}
+
+/// The colours of the types a table shows, one rule each, for
+/// [`TypeIcon`]. Colours are `#rrggbb` (checked when a type is saved, and
+/// again here: nothing else is written into the style sheet).
+pub fn type_styles<'a>(kinds: impl IntoIterator<Item = &'a TypeBadge>) -> AnyView {
+    let mut seen = Vec::new();
+    let mut css = String::new();
+    for kind in kinds {
+        if seen.contains(&kind.id) || !is_hex_colour(&kind.colour) || !is_hex_colour(&kind.ink) {
+            continue;
+        }
+        seen.push(kind.id);
+        css.push_str(&format!(".ty{}{{--type-colour:{};--type-ink:{}}}", kind.id, kind.colour, kind.ink));
+    }
+    view! { <style>{css}</style> }.into_any()
+}
+
+fn is_hex_colour(s: &str) -> bool {
+    s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// A type as a chip with its name, for filters and headings.
@@ -30,5 +51,19 @@ pub fn TypeChip(kind: TypeBadge) -> impl IntoView {
             </span>
             <span>{kind.name.clone()}</span>
         </span>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hex_colour;
+
+    #[test]
+    fn only_six_digit_hex_colours_reach_the_style_sheet() {
+        assert!(is_hex_colour("#0f766e"));
+        assert!(is_hex_colour("#ABCDEF"));
+        for bad in ["#fff", "0f766e0", "#0f766g", "red", "#0f766e;}", "#0f7</style>", ""] {
+            assert!(!is_hex_colour(bad), "{bad}");
+        }
     }
 }

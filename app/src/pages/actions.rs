@@ -24,7 +24,11 @@ use crate::components::{
     pager::Pager,
     search_picker::SearchPicker,
 };
-use crate::components::{icons::Icon, search_box::follow_url_unless_typing, type_badge::TypeIcon};
+use crate::components::{
+    icons::Icon,
+    search_box::follow_url_unless_typing,
+    type_badge::{type_styles, TypeIcon},
+};
 use crate::error::AppError;
 use crate::log::thousands;
 use crate::log::{SortDir, TypeBadge};
@@ -226,7 +230,9 @@ fn ActionTable(query: ActionQuery, data: ActionPage) -> impl IntoView {
     let next = (data.offset + (data.rows.len() as i64) < data.total)
         .then(|| ActionQuery { offset: data.offset + ACTIONS_PAGE_SIZE as i64, ..query.clone() }.to_url());
     let empty = data.rows.is_empty();
+    let styles = type_styles(data.rows.iter().map(|r| &r.kind));
     view! {
+        {styles}
         <p class="total" aria-live="polite"><strong data-testid="actions-total">{total}</strong></p>
         <div class="table-wrap">
             <table class="log-table action-table">
@@ -546,7 +552,9 @@ fn ActionDetailView(detail: ActionDetail, action: ActionResource, notice: RwSign
         "Outstanding"
     };
     let editing = RwSignal::new(false);
+    let styles = type_styles([&row.kind]);
     view! {
+        {styles}
         <p class="back"><a href="/actions" class="back-link">"All actions"</a></p>
         <div aria-live="polite">
             {move || notice.get().map(|n| view! { <p class="notice" role="status">{n}</p> })}

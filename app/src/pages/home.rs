@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use crate::actions::{ActionQuery, HOME_MONTHS};
 use crate::api::get_home;
 use crate::components::feedback::error_panel;
-use crate::components::type_badge::TypeIcon;
+use crate::components::type_badge::{type_styles, TypeIcon};
 use crate::pages::actions::DueCell;
 
 lazy_page!(HomeRoute => view! { <HomePage /> });
@@ -28,7 +28,9 @@ fn HomePage() -> impl IntoView {
                         let older = home.older;
                         let empty_actions = home.actions.is_empty();
                         let empty_recent = home.recent.is_empty();
+                        let styles = type_styles(home.actions.iter().map(|a| &a.kind).chain(home.recent.iter().map(|r| &r.kind)));
                         view! {
+                            {styles}
                             <section class="card" aria-labelledby="pending-heading">
                                 <div class="card-header">
                                     <h2 id="pending-heading">"My pending actions"</h2>

@@ -110,7 +110,7 @@ fn Detail(detail: InteractionDetail, from: Option<String>, reload: Callback<()>)
             <div class="note">{detail.note.clone()}</div>
             <h2>"Tags"</h2>
             <ul class="tags" aria-label="Tags">
-                {row.tags.iter().map(|t| view! { <li class="tag">{t.clone()}</li> }).collect_view()}
+                {row.tags.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}
             </ul>
             <h2>"Replies"</h2>
             <p class="button-row">

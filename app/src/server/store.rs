@@ -77,6 +77,9 @@ pub struct Store {
 #[derive(Clone, Debug, Default)]
 pub struct StoreOptions {
     pub max_connections: Option<u32>,
+    /// Count a view's matches exactly up to this many (default
+    /// [`crate::log::COUNT_LIMIT`]); beyond it the log says "more than".
+    pub count_limit: Option<i64>,
 }
 
 /// What a new interaction is made of; the server sets logged-at and tags.
@@ -181,7 +184,7 @@ impl Store {
             pool,
             engine,
             search_fetch_limit: 5_000,
-            count_limit: crate::log::COUNT_LIMIT,
+            count_limit: options.count_limit.unwrap_or(crate::log::COUNT_LIMIT),
             teams: Default::default(),
         })
     }
