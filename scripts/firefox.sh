@@ -41,13 +41,19 @@ cd "$ROOT"
 # start-server.sh execs the server, so this pid is the server's own.
 INTERLOG_E2E_ENGINE=sqlite bash end2end/start-server.sh "$PORT" firefox >"$ARTIFACTS/server.log" 2>&1 &
 SERVER_PID=$!
-stop_server() {
+SUITE_PID=""
+stop_all() {
+  # The suite runs in a process group of its own: whatever a suite killed
+  # part-way leaves behind (geckodriver, Firefox) goes with it.
+  if [ -n "$SUITE_PID" ]; then
+    kill -- "-$SUITE_PID" 2>/dev/null || true
+  fi
   if kill -0 "$SERVER_PID" 2>/dev/null; then
     kill "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
   fi
 }
-trap stop_server EXIT
+trap stop_all EXIT
 
 # The first start writes the demo data: wait for /healthz, at most 120 s.
 ready=0
@@ -70,6 +76,12 @@ if [ "$ready" != 1 ]; then
 fi
 
 log "Firefox smoke tests on sqlite (firefox-esr $(/usr/bin/firefox-esr --version 2>/dev/null | awk '{print $NF}'), $("$GECKODRIVER" --version 2>/dev/null | awk 'NR == 1'))"
+set -m # the next job gets a process group of its own
 INTERLOG_FIREFOX_URL="$URL" INTERLOG_GECKODRIVER="$GECKODRIVER" INTERLOG_FIREFOX_BINARY=/usr/bin/firefox-esr \
   INTERLOG_FIREFOX_ARTIFACTS="$ARTIFACTS" \
-  node --test --test-reporter=spec "$@" end2end/firefox/smoke.test.mjs
+  node --test --test-reporter=spec "$@" end2end/firefox/smoke.test.mjs &
+SUITE_PID=$!
+set +m
+status=0
+wait "$SUITE_PID" || status=$?
+exit "$status"

@@ -283,8 +283,9 @@ describe("Interlog in Firefox (geckodriver)", { timeout: 240_000 }, () => {
     await signIn();
     await waitFor("to land on /log after signing in", async () => (await currentPath()) === "/log", 15_000);
     await hydrated();
-    const who = await driver.findElement(By.css(".whoami")).getText();
-    assert.match(who, new RegExp(ADMIN_NAME), "the header names who is signed in");
+    await waitFor(`the header to name who is signed in (${ADMIN_NAME})`, async (seen) =>
+      seen(await inPage(`return document.querySelector(".whoami")?.innerText ?? null`))?.includes(ADMIN_NAME),
+    );
     const log = await logWhere("the log's first page", (s) => s.rows.length === 50);
     assert.ok(log.total > 4000, `the log's total reads "${log.totalText}"`);
     assert.equal(log.sort["Timestamp"], "descending", "newest first by default");
@@ -353,10 +354,14 @@ describe("Interlog in Firefox (geckodriver)", { timeout: 240_000 }, () => {
     const log = await logWhere("the log's first page", (s) => s.rows.length === 50);
     const { id, description: original } = log.rows[3];
     const renamed = `Called about the housing benefit appeal (ren${STAMP})`;
-    const row = await driver.findElement(By.css(`table.log-table tbody tr[data-id='${id}']`));
-    // The pencil shows when the row is hovered, as a mouse user finds it.
-    await driver.actions().move({ origin: row }).perform();
-    await row.findElement(By.css("button[aria-label='Rename description']")).click();
+    // The pencil is drawn once the page has hydrated, and shows when the
+    // row is hovered, as a mouse user finds it.
+    const pencil = await waitFor("the row's rename pencil", async () => {
+      const found = await driver.findElements(By.css(`table.log-table tbody tr[data-id='${id}'] button[aria-label='Rename description']`));
+      return found[0] ?? false;
+    });
+    await driver.actions().move({ origin: await driver.findElement(By.css(`table.log-table tbody tr[data-id='${id}']`)) }).perform();
+    await pencil.click();
 
     const field = await waitFor("the description field to open with the old text, focused", async () => {
       const f = await driver.findElement(By.css(`tr[data-id='${id}'] input.rename-input`));

@@ -399,9 +399,9 @@ on_both_engines! {
         let (status, body) =
             send(&app, post_json("/api/rename_description", r#"{"id":7,"description":"Called the GP surgery"}"#)).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        let row: serde_json::Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(row["description"], "Called the GP surgery");
-        assert_eq!(row["renamed"], true);
+        let row: app::log::LogRow = serde_json::from_str(&body).unwrap();
+        assert_eq!(row.description, "Called the GP surgery");
+        assert!(row.renamed);
         assert_eq!(revisions(&app.store, 7).await, 1);
     }
 
@@ -436,8 +436,8 @@ on_both_engines! {
         let ok = r#"{"query":{"q":"","sort":"Person","dir":"Desc","types":[1],"page":"First","person":null}}"#;
         let (status, text) = send(&app, post_json("/api/list_interactions", ok)).await;
         assert_eq!(status, StatusCode::OK, "{text}");
-        let page: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert!(page["rows"].as_array().unwrap().iter().all(|r| r["kind"]["id"] == 1));
+        let page: app::log::LogPage = serde_json::from_str(&text).unwrap();
+        assert!(page.rows.iter().all(|r| r.kind.id == 1 && !r.kind.name.is_empty()), "{text}");
 
         let (status, _) = send(&app, post_json("/api/list_interactions", r#"{"query":{"sort":"DROP TABLE"}}"#)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
