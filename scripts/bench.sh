@@ -41,3 +41,8 @@ log "release WASM size"
 WASM="$(ls target/site/pkg/interlog.*wasm | grep -v '\.d\.' | head -1)"
 printf 'raw %s bytes, gzip -9 %s bytes\n' "$(stat -c %s "$WASM")" "$(gzip -9 -c "$WASM" | wc -c)"
 target/release/interlog --log-level warn bench
+
+# Lighthouse (mobile, performance only): /log, /login and a profile on a fresh
+# demo server, median of three runs each. Figures only: nothing fails on them.
+source "$ROOT/scripts/lighthouse/run.sh"
+lighthouse_bench

@@ -18,7 +18,7 @@ pub mod server;
 pub mod type_settings;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
     hooks::use_location,
@@ -45,14 +45,16 @@ use crate::pages::{
 };
 
 /// The HTML document around the app, rendered on the server.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use crate::server::assets::{HydrationScript, PageStylesheet};
+
     // leptos_axum adds preload links for the lazy routes a page rendered,
     // but looks up the manifest and the page's head after an `.await`,
     // outside the request's reactive owner: whichever thread resumes it
     // decides whether the links appear, and in whose page. An empty set of
     // its own keeps every page's bytes the same from one request to the
     // next; the client fetches a route's chunk when it hydrates it.
-    #[cfg(feature = "ssr")]
     provide_context(leptos::PrefetchLazyFn::default());
     view! {
         <!DOCTYPE html>
@@ -62,10 +64,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <meta name="description" content="Interlog: the organisation's interaction log" />
-                <HashedStylesheet options=options.clone() id="leptos" />
+                <PageStylesheet options=options.clone() />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScript options />
                 <MetaTags />
             </head>
             <body>
@@ -78,11 +80,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// On a server where demo accounts can sign in, every page says so. Rendered
 /// on the server only, after the app, so hydration never meets it.
+#[cfg(feature = "ssr")]
 fn demo_banner() -> Option<impl IntoView> {
-    #[cfg(feature = "ssr")]
     let demo = use_context::<server::AppState>().is_some_and(|state| state.settings.demo_accounts);
-    #[cfg(not(feature = "ssr"))]
-    let demo = false;
     demo.then(|| {
         view! {
             <p class="demo-banner" role="note" data-testid="demo-banner">

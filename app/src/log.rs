@@ -313,17 +313,11 @@ pub fn encode_component(s: &str) -> String {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TypeBadge {
     pub id: i64,
-    // Empty only inside a page's rows, which name their type by id alone
-    // (see `LogPageWire`).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
     /// `#rrggbb`
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub colour: String,
     /// Black or white, whichever reads better on `colour`.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub ink: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub icon: String,
     #[serde(default, skip_serializing_if = "is_false")]
     pub deleted: bool,
@@ -335,18 +329,6 @@ fn is_false(value: &bool) -> bool {
 }
 
 impl TypeBadge {
-    /// A type named by its id alone, as a page's rows carry it.
-    fn by_id(id: i64) -> TypeBadge {
-        TypeBadge {
-            id,
-            name: String::new(),
-            colour: String::new(),
-            ink: String::new(),
-            icon: String::new(),
-            deleted: false,
-        }
-    }
-
     pub fn new(id: i64, name: String, colour: String, icon: String, deleted: bool) -> TypeBadge {
         let ink = readable_on(&colour).to_string();
         TypeBadge { id, name, colour, ink, icon, deleted }
@@ -358,10 +340,10 @@ impl TypeBadge {
     }
 }
 
-/// One row of the log. A page carries fifty of them in its HTML and again
-/// in its hydration data (a JSON string inside a script, every quote
-/// escaped), so the JSON names each field by a letter, and what is usually
-/// empty or false is left out and read back as its default.
+/// One row of the log. Alone (a rename's answer) and in exports and print
+/// views, by the thousand, its JSON names each field by a letter and leaves
+/// out what is usually empty or false, read back as its default; a page of
+/// the log travels in columns instead (see `LogPageWire`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogRow {
     #[serde(rename = "i")]
@@ -444,7 +426,7 @@ impl LogFilterOptions {
 
 /// One page of the log, with what the pager needs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(into = "LogPageWire", from = "LogPageWire")]
+#[serde(into = "LogPageWire", try_from = "LogPageWire")]
 pub struct LogPage {
     pub rows: Vec<LogRow>,
     /// Interactions matching the search and filters, across all pages; at
@@ -458,12 +440,40 @@ pub struct LogPage {
     pub time_zone: String,
 }
 
-/// A page as it travels: each type it shows once, its rows naming their
-/// type by id.
+/// A page as it travels, in columns: each field's name once for the whole
+/// page rather than once a row, each type and each word that rows repeat
+/// (people's and staff's names, tags) once, rows pointing at them by position, and the usually-false or empty
+/// fields as lists of the rows they apply to. A page's rows travel twice (in
+/// its HTML and in its hydration data), so this is most of what hydration
+/// costs.
 #[derive(Serialize, Deserialize)]
 struct LogPageWire {
     types: Vec<TypeBadge>,
-    rows: Vec<LogRow>,
+    words: Vec<String>,
+    id: Vec<i64>,
+    at: Vec<String>,
+    shown: Vec<String>,
+    kind: Vec<i64>,
+    text: Vec<String>,
+    person: Vec<i64>,
+    /// Positions in `words`.
+    person_name: Vec<usize>,
+    logged_by: Vec<usize>,
+    /// (row, position in `words`)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    completed_by: Vec<(usize, usize)>,
+    /// (row, positions in `words`)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<(usize, Vec<usize>)>,
+    /// Rows, by position.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    renamed: Vec<usize>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    in_error: Vec<usize>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    reply: Vec<usize>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    restricted: Vec<(usize, String)>,
     total: i64,
     #[serde(default, skip_serializing_if = "is_false")]
     total_capped: bool,
@@ -476,28 +486,157 @@ struct LogPageWire {
 
 impl From<LogPage> for LogPageWire {
     fn from(page: LogPage) -> Self {
-        let LogPage { mut rows, total, total_capped, has_previous, has_next, time_zone } = page;
-        let mut types: Vec<TypeBadge> = Vec::new();
-        for row in &mut rows {
-            let id = row.kind.id;
-            let kind = std::mem::replace(&mut row.kind, TypeBadge::by_id(id));
-            if !types.iter().any(|t| t.id == id) {
-                types.push(kind);
+        let LogPage { rows, total, total_capped, has_previous, has_next, time_zone } = page;
+        let mut wire = LogPageWire {
+            types: Vec::new(),
+            words: Vec::new(),
+            id: Vec::with_capacity(rows.len()),
+            at: Vec::with_capacity(rows.len()),
+            shown: Vec::with_capacity(rows.len()),
+            kind: Vec::with_capacity(rows.len()),
+            text: Vec::with_capacity(rows.len()),
+            person: Vec::with_capacity(rows.len()),
+            person_name: Vec::with_capacity(rows.len()),
+            logged_by: Vec::with_capacity(rows.len()),
+            completed_by: Vec::new(),
+            tags: Vec::new(),
+            renamed: Vec::new(),
+            in_error: Vec::new(),
+            reply: Vec::new(),
+            restricted: Vec::new(),
+            total,
+            total_capped,
+            has_previous,
+            has_next,
+            time_zone,
+        };
+        fn word_at(words: &mut Vec<String>, word: String) -> usize {
+            match words.iter().position(|w| *w == word) {
+                Some(at) => at,
+                None => {
+                    words.push(word);
+                    words.len() - 1
+                }
             }
         }
-        LogPageWire { types, rows, total, total_capped, has_previous, has_next, time_zone }
+        for (n, row) in rows.into_iter().enumerate() {
+            let LogRow {
+                id,
+                occurred_at,
+                occurred_display,
+                kind,
+                description,
+                person_id,
+                person_name,
+                logged_by_name,
+                completed_by_name,
+                tags,
+                renamed,
+                posted_in_error,
+                reply,
+                restricted,
+            } = row;
+            wire.id.push(id);
+            wire.at.push(occurred_at);
+            wire.shown.push(occurred_display);
+            wire.kind.push(kind.id);
+            if !wire.types.iter().any(|t| t.id == kind.id) {
+                wire.types.push(kind);
+            }
+            wire.text.push(description);
+            wire.person.push(person_id);
+            wire.person_name.push(word_at(&mut wire.words, person_name));
+            wire.logged_by.push(word_at(&mut wire.words, logged_by_name));
+            if let Some(name) = completed_by_name {
+                let at = word_at(&mut wire.words, name);
+                wire.completed_by.push((n, at));
+            }
+            if !tags.is_empty() {
+                let tags = tags.into_iter().map(|tag| word_at(&mut wire.words, tag)).collect();
+                wire.tags.push((n, tags));
+            }
+            for (flag, rows) in
+                [(renamed, &mut wire.renamed), (posted_in_error, &mut wire.in_error), (reply, &mut wire.reply)]
+            {
+                if flag {
+                    rows.push(n);
+                }
+            }
+            if let Some(label) = restricted {
+                wire.restricted.push((n, label));
+            }
+        }
+        wire
     }
 }
 
-impl From<LogPageWire> for LogPage {
-    fn from(wire: LogPageWire) -> Self {
-        let LogPageWire { types, mut rows, total, total_capped, has_previous, has_next, time_zone } = wire;
-        for row in &mut rows {
-            if let Some(kind) = types.iter().find(|t| t.id == row.kind.id) {
-                row.kind = kind.clone();
-            }
+impl TryFrom<LogPageWire> for LogPage {
+    type Error = String;
+
+    fn try_from(wire: LogPageWire) -> Result<Self, String> {
+        let count = wire.id.len();
+        let columns = [
+            wire.at.len(),
+            wire.shown.len(),
+            wire.kind.len(),
+            wire.text.len(),
+            wire.person.len(),
+            wire.person_name.len(),
+            wire.logged_by.len(),
+        ];
+        if columns.iter().any(|&len| len != count) {
+            return Err("a log page's columns differ in length".into());
         }
-        LogPage { rows, total, total_capped, has_previous, has_next, time_zone }
+        let word = |at: usize| wire.words.get(at).cloned().ok_or_else(|| format!("no word at {at}"));
+        let row_at = |n: usize| if n < count { Ok(n) } else { Err(format!("no row {n}")) };
+        let mut rows = Vec::with_capacity(count);
+        for n in 0..count {
+            let kind_id = wire.kind[n];
+            let kind =
+                wire.types.iter().find(|t| t.id == kind_id).cloned().ok_or_else(|| format!("no type {kind_id}"))?;
+            rows.push(LogRow {
+                id: wire.id[n],
+                occurred_at: wire.at[n].clone(),
+                occurred_display: wire.shown[n].clone(),
+                kind,
+                description: wire.text[n].clone(),
+                person_id: wire.person[n],
+                person_name: word(wire.person_name[n])?,
+                logged_by_name: word(wire.logged_by[n])?,
+                completed_by_name: None,
+                tags: Vec::new(),
+                renamed: false,
+                posted_in_error: false,
+                reply: false,
+                restricted: None,
+            });
+        }
+        for &(n, at) in &wire.completed_by {
+            rows[row_at(n)?].completed_by_name = Some(word(at)?);
+        }
+        for (n, tags) in &wire.tags {
+            rows[row_at(*n)?].tags = tags.iter().map(|&at| word(at)).collect::<Result<_, _>>()?;
+        }
+        for n in wire.renamed {
+            rows[row_at(n)?].renamed = true;
+        }
+        for n in wire.in_error {
+            rows[row_at(n)?].posted_in_error = true;
+        }
+        for n in wire.reply {
+            rows[row_at(n)?].reply = true;
+        }
+        for (n, label) in wire.restricted {
+            rows[row_at(n)?].restricted = Some(label);
+        }
+        Ok(LogPage {
+            rows,
+            total: wire.total,
+            total_capped: wire.total_capped,
+            has_previous: wire.has_previous,
+            has_next: wire.has_next,
+            time_zone: wire.time_zone,
+        })
     }
 }
 
@@ -770,31 +909,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_page_travels_with_each_type_once_and_arrives_whole() {
+    fn a_page_travels_with_each_type_and_name_once_and_arrives_whole() {
         let kind = |id: i64, name: &str, deleted: bool| {
             TypeBadge::new(id, name.into(), "#0f766e".into(), "mail".into(), deleted)
         };
         let row = |id: i64, kind: TypeBadge| LogRow {
             id,
-            occurred_at: "2026-03-14T09:30:00Z".into(),
-            occurred_display: "14 Mar 2026 09:30".into(),
+            occurred_at: format!("2026-03-14T09:3{id}:00Z"),
+            occurred_display: format!("14 Mar 2026 09:3{id}"),
             kind,
             description: format!("Row {id}"),
-            person_id: 7,
-            person_name: "Jane Doe".into(),
+            person_id: 7 + id % 2,
+            person_name: if id % 2 == 0 { "Jane Doe".into() } else { "Sam Lee".into() },
             logged_by_name: "Tom Whitaker".into(),
             completed_by_name: (id == 2).then(|| "Grace Okafor".into()),
-            tags: vec!["housing".into()],
+            tags: if id == 4 { Vec::new() } else { vec!["housing".into(), format!("t{id}")] },
             renamed: id == 3,
-            posted_in_error: false,
+            posted_in_error: id == 4,
             reply: id == 1,
-            restricted: None,
+            restricted: (id == 2).then(|| "Teams: Outreach".into()),
         };
         let page = LogPage {
             rows: vec![
                 row(1, kind(2, "Email", false)),
                 row(2, kind(9, "Old type", true)),
                 row(3, kind(2, "Email", false)),
+                row(4, kind(2, "Email", false)),
             ],
             total: 3,
             total_capped: false,
@@ -803,9 +943,30 @@ mod tests {
             time_zone: "Europe/London".into(),
         };
         let json = serde_json::to_string(&page).unwrap();
-        assert_eq!(json.matches("Email").count(), 1, "{json}");
-        assert_eq!(json.matches("Old type").count(), 1, "{json}");
+        for once in ["Email", "Old type", "Jane Doe", "Sam Lee", "Tom Whitaker", "housing"] {
+            assert_eq!(json.matches(once).count(), 1, "{once} in {json}");
+        }
         assert_eq!(serde_json::from_str::<LogPage>(&json).unwrap(), page);
+    }
+
+    #[test]
+    fn a_page_whose_columns_do_not_agree_is_refused() {
+        let page = r##"{"types":[{"id":2,"name":"Email","colour":"#0f766e","ink":"#ffffff","icon":"mail"}],
+            "words":["Jane","housing"],"id":[1],"at":["2026-03-14T09:30:00Z"],"shown":["14 Mar 2026 09:30"],
+            "kind":[2],"text":["Row"],"person":[7],"person_name":[0],"logged_by":[0],"tags":[[0,[1]]],"total":1,"time_zone":"UTC"}"##;
+        assert!(serde_json::from_str::<LogPage>(page).is_ok());
+        for (from, to) in [
+            (r#""kind":[2]"#, r#""kind":[3]"#),
+            (r#""logged_by":[0]"#, r#""logged_by":[2]"#),
+            (r#""tags":[[0,[1]]]"#, r#""tags":[[0,[2]]]"#),
+            (r#""tags":[[0,[1]]]"#, r#""tags":[[1,[1]]]"#),
+            (r#""id":[1]"#, r#""id":[1,2]"#),
+            (r#""total":1"#, r#""reply":[1],"total":1"#),
+        ] {
+            let broken = page.replace(from, to);
+            assert_ne!(broken, page);
+            assert!(serde_json::from_str::<LogPage>(&broken).is_err(), "{to}");
+        }
     }
 
     #[test]

@@ -167,11 +167,11 @@ function logState() {
         .map((th) => [th.innerText.replace(/[▲▼↕]/g, "").trim(), th.getAttribute("aria-sort")])),
       rows: [...document.querySelectorAll("table.log-table tbody tr")].map((tr) => ({
         id: tr.getAttribute("data-id"),
-        time: tr.querySelector("td.col-time time")?.getAttribute("datetime") ?? "",
+        time: tr.querySelector("td:nth-child(1) time")?.getAttribute("datetime") ?? "",
         description: text(tr.querySelector(".description-text")),
         renamed: !!tr.querySelector(".renamed-mark"),
-        person: text(tr.querySelector("td.col-person")),
-        staff: text(tr.querySelector("td.col-staff")),
+        person: text(tr.querySelector("td:nth-child(4)")),
+        staff: text(tr.querySelector("td:nth-child(5)")),
         tags: [...tr.querySelectorAll(".tags li")].map((li) => li.textContent.trim()),
       })),
     };

@@ -1,6 +1,6 @@
 import { Page } from "@playwright/test";
 import { ACTIONS_PORT } from "../playwright.config";
-import { test, expect, signIn, ADMIN, STAFF, SIGNED_OUT } from "./fixtures";
+import { test, expect, cell, signIn, ADMIN, STAFF, SIGNED_OUT } from "./fixtures";
 
 // Follow-up actions add people and (when completed) interactions, so they
 // run on their own server, away from the demo totals and the recording
@@ -109,8 +109,8 @@ test.describe("follow-up actions", () => {
     }
     await page.getByRole("link", { name: "Ruth Ashdown’s profile" }).click();
     const top = page.locator("table.log-table tbody tr").first();
-    await expect(top.locator("td.col-description")).toContainText("Done: Call Ruth back about the late payment");
-    await expect(top.locator("td.col-staff")).toHaveText("Tom Whitaker");
+    await expect(top.locator(cell.description)).toContainText("Done: Call Ruth back about the late payment");
+    await expect(top.locator(cell.staff)).toHaveText("Tom Whitaker");
     await expect(page.getByTestId("log-total")).toHaveText("1 interaction");
 
     // Alex asked to be told: the email is there, and is sent.

@@ -62,14 +62,26 @@ export async function total(page: Page): Promise<number> {
 }
 
 /** Text of one column for every row on the page. */
-export async function columnTexts(page: Page, cls: string): Promise<string[]> {
-  return page.locator(`table.log-table tbody td.${cls}`).allInnerTexts();
+/** The log's cells by column: they go by their place, not a class. */
+export const cell = {
+  time: "td:nth-child(1)",
+  type: "td:nth-child(2)",
+  description: "td:nth-child(3)",
+  person: "td:nth-child(4)",
+  staff: "td:nth-child(5)",
+  tags: "td:nth-child(6)",
+  view: "td:nth-child(7)",
+} as const;
+
+/** The texts of one of the log's columns (or of `inner` within it), row by row. */
+export async function columnTexts(page: Page, column: keyof typeof cell, inner = ""): Promise<string[]> {
+  return page.locator(`table.interactions tbody ${cell[column]} ${inner}`.trim()).allInnerTexts();
 }
 
 /** The accessible names of the type icons, row by row. */
 export async function typeNames(page: Page): Promise<string[]> {
   return page
-    .locator("table.log-table tbody td.col-type .type-icon")
+    .locator(`table.interactions tbody ${cell.type} .type-icon`)
     .evaluateAll((els) => els.map((e) => e.getAttribute("aria-label") ?? ""));
 }
 

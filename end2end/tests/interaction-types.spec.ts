@@ -1,6 +1,6 @@
 import { Page } from "@playwright/test";
 import { TYPES_PORT } from "../playwright.config";
-import { test, expect, callServerFunctions, signIn, ADMIN, STAFF, SIGNED_OUT } from "./fixtures";
+import { test, expect, cell, callServerFunctions, signIn, ADMIN, STAFF, SIGNED_OUT } from "./fixtures";
 
 // These journeys change the types on their own server, so the other
 // journeys keep the demo types as they are.
@@ -157,7 +157,7 @@ test.describe("interaction types settings", () => {
 
     await page.goto(`/log?types=${id}`);
     await expect(page.locator("label.type-filter", { hasText: "Incident" })).toHaveAttribute("style", /--type-colour: #0f766e/);
-    const icons = page.locator("table.log-table tbody td.col-type .type-icon");
+    const icons = page.locator(`table.interactions tbody ${cell.type} .type-icon`);
     await expect(icons.first()).toHaveAttribute("aria-label", "Incident");
     await expect(icons.first()).toHaveCSS("background-color", "rgb(15, 118, 110)");
     await expect(icons.first()).toHaveCSS("color", "rgb(255, 255, 255)");
@@ -191,7 +191,7 @@ test.describe("interaction types settings", () => {
     // Gone from the log's filters; old interactions still show it.
     await page.goto(`/log?types=${id}`);
     await expect(page.locator("label.type-filter", { hasText: "Complaint" })).toHaveCount(0);
-    const icons = page.locator("table.log-table tbody td.col-type .type-icon");
+    const icons = page.locator(`table.interactions tbody ${cell.type} .type-icon`);
     await expect(icons.first()).toHaveAttribute("aria-label", "Complaint (deleted type)");
 
     await page.goto(PAGE);

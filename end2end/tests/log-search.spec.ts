@@ -1,4 +1,4 @@
-import { test, expect, columnTexts, openHydrated, rows, settled, total, typeNames } from "./fixtures";
+import { test, expect, cell, columnTexts, openHydrated, rows, settled, total, typeNames } from "./fixtures";
 
 test.describe("searching and filtering the log", () => {
   test("search narrows as you type and lands on the last keystroke's results", async ({ page }) => {
@@ -48,7 +48,7 @@ test.describe("searching and filtering the log", () => {
     await search.fill(month);
     await expect(page).toHaveURL(new RegExp(`q=${month}$`));
     await expect.poll(() => total(page)).toBeLessThan(1000);
-    const times = await page.locator("td.col-time time").allInnerTexts();
+    const times = await page.locator(`${cell.time} time`).allInnerTexts();
     expect(times.length).toBeGreaterThan(0);
     for (const t of times) expect(t).toContain(` ${mon} ${year} `);
 
@@ -59,7 +59,7 @@ test.describe("searching and filtering the log", () => {
     // day's rows rather than for the total.
     await expect
       .poll(async () => {
-        const shown = await page.locator("td.col-time time").allInnerTexts();
+        const shown = await page.locator(`${cell.time} time`).allInnerTexts();
         return shown.length > 0 && shown.every((t) => t.startsWith(`${day} ${mon} ${year} `));
       })
       .toBe(true);
@@ -154,13 +154,13 @@ test.describe("searching and filtering the log", () => {
     await expect.poll(() => total(page)).toBeLessThan(everything);
     const toms = await total(page);
     expect(toms).toBeGreaterThan(0);
-    for (const who of await columnTexts(page, "col-staff")) expect(who).toMatch(/^Tom Whitaker/);
+    for (const who of await columnTexts(page, "staff")) expect(who).toMatch(/^Tom Whitaker/);
 
     // Logged at the front desk for Tom: both filters at once.
     await page.getByLabel("Logged by", { exact: true }).selectOption({ label: "Hannah Lewis" });
     await expect(chips).toHaveText(["Completed by: Tom Whitaker", "Logged by: Hannah Lewis"]);
     await expect.poll(() => total(page)).toBeLessThan(toms);
-    const staff = await columnTexts(page, "col-staff");
+    const staff = await columnTexts(page, "staff");
     expect(staff.length).toBeGreaterThan(0);
     for (const who of staff) expect(who).toBe("Tom Whitaker (logged by Hannah Lewis)");
     // Exports carry the whole view.
@@ -173,7 +173,7 @@ test.describe("searching and filtering the log", () => {
     await page.getByRole("link", { name: "Remove filter: Logged by: Hannah Lewis" }).click();
     await expect(chips).toHaveText(["Completed by: Tom Whitaker", "Completed by: Grace Okafor"]);
     await expect.poll(() => total(page)).toBeGreaterThan(toms);
-    for (const who of await columnTexts(page, "col-staff")) expect(who).toMatch(/^(Tom Whitaker|Grace Okafor)/);
+    for (const who of await columnTexts(page, "staff")) expect(who).toMatch(/^(Tom Whitaker|Grace Okafor)/);
     await page.getByRole("button", { name: "Clear" }).click();
     await expect(chips).toHaveCount(0);
     await expect.poll(() => total(page)).toBe(everything);
@@ -190,10 +190,10 @@ test.describe("searching and filtering the log", () => {
     // What each chip says (its × is a link named "Remove filter: …").
     const chips = page.getByRole("list", { name: "Active filters" }).locator("li > span");
     await expect(chips).toHaveText(["Completed by: Tom Whitaker", "Completed by: Grace Okafor"]);
-    for (const who of await columnTexts(page, "col-staff")) expect(who).toMatch(/^(Tom Whitaker|Grace Okafor)/);
+    for (const who of await columnTexts(page, "staff")) expect(who).toMatch(/^(Tom Whitaker|Grace Okafor)/);
     await page.getByRole("link", { name: "Remove filter: Completed by: Tom Whitaker" }).click();
     await expect(chips).toHaveText(["Completed by: Grace Okafor"]);
-    for (const who of await columnTexts(page, "col-staff")) expect(who).toMatch(/^Grace Okafor/);
+    for (const who of await columnTexts(page, "staff")) expect(who).toMatch(/^Grace Okafor/);
     await context.close();
   });
 

@@ -1,6 +1,6 @@
 import { Page } from "@playwright/test";
 import { RECORD_PORT } from "../playwright.config";
-import { test, expect, signIn, ADMIN, SIGNED_OUT } from "./fixtures";
+import { test, expect, cell, signIn, ADMIN, SIGNED_OUT } from "./fixtures";
 
 // These journeys add people, interactions and tokens on their own server,
 // so the other journeys' totals stay as the demo data has them.
@@ -67,14 +67,14 @@ test.describe("people and recording", () => {
 
     await expect(page).toHaveURL(/\/people\/\d+\?recorded=\d+$/);
     await expect(page.getByRole("status").filter({ hasText: "Interaction recorded." })).toBeVisible();
-    await expect(firstRow(page).locator("td.col-description")).toContainText("Rang about the rent arrears");
+    await expect(firstRow(page).locator(cell.description)).toContainText("Rang about the rent arrears");
     await expect(page.getByTestId("log-total")).toHaveText("1 interaction");
 
     await page.goto("/log");
     await hydrated(page);
-    await expect(firstRow(page).locator("td.col-description")).toContainText("Rang about the rent arrears");
-    await expect(firstRow(page).locator("td.col-person")).toHaveText("Ada Quill");
-    await expect(firstRow(page).locator("td.col-staff")).toHaveText("Alex Morgan");
+    await expect(firstRow(page).locator(cell.description)).toContainText("Rang about the rent arrears");
+    await expect(firstRow(page).locator(cell.person)).toHaveText("Ada Quill");
+    await expect(firstRow(page).locator(cell.staff)).toHaveText("Alex Morgan");
   });
 
   test("an interaction recorded for a colleague shows both names", async ({ page }) => {
@@ -85,7 +85,7 @@ test.describe("people and recording", () => {
     await record(page, "Visit", "Grace's walrus visit", "Grace visited; Alex wrote it up.");
     await expect(page).toHaveURL(/\/people\/4\?recorded=\d+$/);
     const id = new URL(page.url()).searchParams.get("recorded");
-    await expect(page.locator(`tr[data-id="${id}"] td.col-staff`)).toHaveText("Grace Okafor (logged by Alex Morgan)");
+    await expect(page.locator(`tr[data-id="${id}"] ${cell.staff}`)).toHaveText("Grace Okafor (logged by Alex Morgan)");
     await page.goto(`/interactions/${id}`);
     await expect(page.getByTestId("completed-by")).toHaveText("Grace Okafor");
   });
@@ -99,7 +99,7 @@ test.describe("people and recording", () => {
     await expect(page.getByTestId("record-person")).toHaveText("Ada Quill");
     await record(page, "Email", "Sent the benefits form", "Emailed the form with a covering note.");
     await expect(page).toHaveURL(/\/people\/\d+\?recorded=\d+$/);
-    await expect(firstRow(page).locator("td.col-description")).toContainText("Sent the benefits form");
+    await expect(firstRow(page).locator(cell.description)).toContainText("Sent the benefits form");
   });
 
   test("reply, then follow the Replying to link back to the original", async ({ page }) => {
@@ -114,7 +114,7 @@ test.describe("people and recording", () => {
     await record(page, "Phone call", "Called back about the plan", "Confirmed the first payment went through.");
     await expect(page).toHaveURL(/\/people\/\d+\?recorded=\d+$/);
     const reply = firstRow(page);
-    await expect(reply.locator("td.col-description")).toContainText("Called back about the plan");
+    await expect(reply.locator(cell.description)).toContainText("Called back about the plan");
     await expect(reply.locator(".reply-marker")).toBeVisible();
 
     await reply.getByRole("link", { name: /^View interaction/ }).click();

@@ -53,13 +53,18 @@ pub fn IconSprite() -> impl IntoView {
 /// of a table are sized by the table's style rather than row by row.
 #[component]
 pub fn Icon(#[prop(into)] name: String, #[prop(optional)] size: Option<u32>) -> impl IntoView {
-    let known = ICONS.iter().any(|(n, _)| *n == name);
-    let href = format!("#icon-{}", if known { name.as_str() } else { FALLBACK });
     view! {
         <svg class="icon" width=size height=size aria-hidden="true">
-            <use href=href />
+            <use href=icon_href(&name) />
         </svg>
     }
+}
+
+/// The sprite's symbol for `name`, or the fallback's: only the set's own
+/// names ever reach the page.
+pub fn icon_href(name: &str) -> String {
+    let known = ICONS.iter().any(|(n, _)| *n == name);
+    format!("#icon-{}", if known { name } else { FALLBACK })
 }
 
 #[cfg(test)]

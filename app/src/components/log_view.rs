@@ -484,7 +484,7 @@ fn LogTable(
             </p>
         </div>
         <div class="table-wrap" aria-busy=busy>
-            <table class="log-table">
+            <table class="log-table interactions">
                 <thead>
                     <tr>
                         {header(SortColumn::Timestamp)}
@@ -515,13 +515,13 @@ fn LogTableRow(row: LogRow, return_to: String) -> AnyView {
     let view_label = format!("View interaction {}", row.id);
     view! {
         <tr data-id=row.id class:posted-in-error=row.posted_in_error>
-            <td class="col-time">
+            <td>
                 <time datetime=row.occurred_at.clone()>{row.occurred_display.clone()}</time>
             </td>
-            <td class="col-type">
+            <td>
                 <TypeIcon kind=row.kind.clone() />
             </td>
-            <td class="col-description">
+            <td>
                 {row.reply.then(|| view! {
                     <span class="reply-marker" title="A reply">
                         <Icon name="reply" />
@@ -532,16 +532,16 @@ fn LogTableRow(row: LogRow, return_to: String) -> AnyView {
                 {row.posted_in_error.then(|| view! { <span class="error-badge">"Posted in error"</span> })}
                 {row.restricted.clone().map(|label| view! { <LockBadge label=label /> })}
             </td>
-            <td class="col-person"><a href=format!("/people/{}", row.person_id)>{row.person_name.clone()}</a></td>
-            <td class="col-staff">{row.staff_label()}</td>
-            <td class="col-tags">
+            <td><a href=format!("/people/{}", row.person_id)>{row.person_name.clone()}</a></td>
+            <td>{row.staff_label()}</td>
+            <td>
                 {(!row.tags.is_empty()).then(|| view! {
-                    <ul class="tags" aria-label="Tags">
+                    <ul class="tags">
                         {row.tags.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}
                     </ul>
                 })}
             </td>
-            <td class="col-view">
+            <td>
                 <a href=detail aria-label=view_label>"View"</a>
             </td>
         </tr>

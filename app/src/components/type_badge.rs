@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::icons::Icon;
+use crate::components::icons::{icon_href, Icon};
 use crate::log::TypeBadge;
 
 /// A type as a coloured round icon. Its colours come from the class
@@ -13,9 +13,14 @@ use crate::log::TypeBadge;
 #[component]
 pub fn TypeIcon(kind: TypeBadge) -> impl IntoView {
     let label = if kind.deleted { format!("{} (deleted type)", kind.name) } else { kind.name.clone() };
+    // Inside `role="img"` the drawing is already hidden from assistive
+    // technology, and `.type-icon svg` styles it: a bare `<svg>`, on every
+    // row.
     view! {
         <span class=format!("type-icon ty{}", kind.id) role="img" aria-label=label tabindex="0">
-            <Icon name=kind.icon.clone() />
+            <svg>
+                <use href=icon_href(&kind.icon) />
+            </svg>
         </span>
     }
 }

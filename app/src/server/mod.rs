@@ -1,5 +1,6 @@
 //! Server-only code: the store (SQL), who is acting, tags and demo data.
 
+pub mod assets;
 pub mod auth;
 pub mod csp;
 pub mod demo;
