@@ -28,20 +28,14 @@ use leptos_router::{
 use crate::access::Permission;
 use crate::components::viewer::{ActionsChanged, ViewerResource};
 use crate::pages::{
-    actions::{ActionRoute, ActionsRoute, AssignActionRoute},
-    api_tokens::ApiTokensPage,
-    home::HomeRoute,
-    interaction::InteractionRoute,
-    interaction_types::InteractionTypesPage,
+    chunks::{
+        ActionRoute, ActionsRoute, ApiTokensPage, AssignActionRoute, AuditPage, HomeRoute, InteractionRoute,
+        InteractionTypesPage, LoginPage, LogoutPage, NewInteractionRoute, NotificationsRoute, PeopleRoute, PersonRoute,
+        PrintRoute, RolesPage, StaffSettingsPage,
+    },
     log::LogPage,
-    login::{LoginPage, LogoutPage, SignOutButton},
+    login::SignOutButton,
     not_found::NotFound,
-    notifications::NotificationsRoute,
-    people::{PeopleRoute, PersonRoute},
-    print::PrintRoute,
-    record::NewInteractionRoute,
-    roles::RolesPage,
-    settings::{AuditPage, StaffSettingsPage},
 };
 
 /// The HTML document around the app, rendered on the server.

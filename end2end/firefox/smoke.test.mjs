@@ -368,6 +368,9 @@ describe("Interlog in Firefox (geckodriver)", { timeout: 240_000 }, () => {
       const focused = await inPage("return document.activeElement === arguments[0]", f);
       return focused && (await f.getAttribute("value")) === original ? f : false;
     });
+    await waitFor("the old text to be selected, ready to type over", async () =>
+      inPage(`return arguments[0].selectionStart === 0 && arguments[0].selectionEnd === ${original.length}`, field),
+    2_000);
     // Select the old text and type over it. (geckodriver leaves Control held
     // after Key.chord in an element's send keys, so this goes through Actions.)
     await driver.actions().keyDown(Key.CONTROL).sendKeys("a").keyUp(Key.CONTROL).perform();

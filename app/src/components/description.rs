@@ -43,6 +43,9 @@ pub fn EditableDescription(
             if let Some(input) = input_ref.get() {
                 let _ = input.focus();
                 input.select();
+                // Firefox puts the caret back at the end as the click that
+                // opened the field settles: select again on the next frame.
+                request_animation_frame(move || input.select());
             }
         } else if previous == Some(true) {
             if let Some(button) = pencil_ref.get() {

@@ -34,9 +34,17 @@ use crate::log::thousands;
 use crate::log::{SortDir, TypeBadge};
 use crate::pages::not_found::NotFound;
 
-lazy_page!(ActionsRoute => view! { <ActionsPage /> });
-lazy_page!(AssignActionRoute => view! { <AssignPage /> });
-lazy_page!(ActionRoute => view! { <ActionView /> });
+pub(super) fn actions_view() -> AnyView {
+    view! { <ActionsPage /> }.into_any()
+}
+
+pub(super) fn assign_view() -> AnyView {
+    view! { <AssignPage /> }.into_any()
+}
+
+pub(super) fn action_view() -> AnyView {
+    view! { <ActionView /> }.into_any()
+}
 
 /// The due date as lists show it: red and labelled when overdue (not by
 /// colour alone), with the assignee's initials under it.

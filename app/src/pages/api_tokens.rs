@@ -10,11 +10,9 @@ use crate::components::feedback::{error_panel, status_view, Status};
 use crate::error::AppError;
 use crate::recording::{ApiToken, NewApiToken, MAX_TOKEN_NAME_CHARS};
 
-lazy_page!(ApiTokensPage => api_tokens_view());
-
 type Settings = (Vec<ApiToken>, Vec<(i64, String)>);
 
-fn api_tokens_view() -> AnyView {
+pub(super) fn api_tokens_view() -> AnyView {
     let settings: Resource<Result<Settings, AppError>> = Resource::new(|| (), |_| api_token_settings());
     let reload = Callback::new(move |()| settings.refetch());
     let status = RwSignal::new(Status::Idle);

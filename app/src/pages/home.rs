@@ -10,7 +10,9 @@ use crate::components::feedback::error_panel;
 use crate::components::type_badge::{type_styles, TypeIcon};
 use crate::pages::actions::DueCell;
 
-lazy_page!(HomeRoute => view! { <HomePage /> });
+pub(super) fn home_view() -> AnyView {
+    view! { <HomePage /> }.into_any()
+}
 
 #[component]
 fn HomePage() -> impl IntoView {

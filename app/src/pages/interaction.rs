@@ -14,9 +14,9 @@ use crate::log::{encode_component, safe_return_path, InteractionDetail, Interact
 use crate::pages::not_found::NotFound;
 use crate::recording::{validate_reason, ErrorMark, MAX_REASON_CHARS};
 
-// The detail page's code loads on demand, split out of the main bundle
-// that every page needs.
-lazy_page!(InteractionRoute => view! { <InteractionPage /> });
+pub(super) fn interaction_view() -> AnyView {
+    view! { <InteractionPage /> }.into_any()
+}
 
 #[component]
 pub fn InteractionPage() -> impl IntoView {

@@ -24,8 +24,6 @@ use crate::type_settings::{
     chip_contrast, normalise_colour, palette_name, validate_type_name, TypeChange, TypeSetting, TypeSettings, PALETTE,
 };
 
-lazy_page!(InteractionTypesPage => types_view());
-
 /// A drag in progress: the row being dragged and where it would land.
 #[derive(Clone, Debug, PartialEq)]
 struct Drag {
@@ -210,7 +208,7 @@ impl Editor {
     }
 }
 
-fn types_view() -> AnyView {
+pub(super) fn types_view() -> AnyView {
     let settings: Resource<Result<TypeSettings, AppError>> = Resource::new(|| (), |_| interaction_type_settings());
     let editor = Editor {
         list: RwSignal::new(Vec::new()),

@@ -7,11 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::access::{MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS};
 
-// Visited once per session and needing no WASM at all: its code is split
-// out of the main bundle.
-lazy_page!(LoginPage => login_view());
-
-fn login_view() -> impl IntoView {
+pub(super) fn login_view() -> AnyView {
     let query = use_query_map().get_untracked();
     let get = |key: &str| query.get(key).unwrap_or_default();
     let (alert, text) = match get("error").as_str() {
@@ -58,6 +54,7 @@ fn login_view() -> impl IntoView {
             </form>
         </div>
     }
+    .into_any()
 }
 
 /// The sign-out button: a form post, so no link can sign anyone out.
@@ -70,9 +67,7 @@ pub fn SignOutButton() -> impl IntoView {
     }
 }
 
-lazy_page!(LogoutPage => logout_view());
-
-fn logout_view() -> impl IntoView {
+pub(super) fn logout_view() -> AnyView {
     view! {
         <Title text="Sign out" />
         <div class="card narrow">
@@ -81,4 +76,5 @@ fn logout_view() -> impl IntoView {
             <SignOutButton />
         </div>
     }
+    .into_any()
 }

@@ -9,7 +9,9 @@ use crate::actions::EmailStatus;
 use crate::api::my_notifications;
 use crate::components::feedback::error_panel;
 
-lazy_page!(NotificationsRoute => view! { <NotificationsPage /> });
+pub(super) fn notifications_view() -> AnyView {
+    view! { <NotificationsPage /> }.into_any()
+}
 
 #[component]
 fn NotificationsPage() -> impl IntoView {

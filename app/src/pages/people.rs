@@ -24,8 +24,13 @@ use crate::pages::not_found::NotFound;
 use crate::pages::person_notes::{notes_resource, NotesPanel};
 use crate::recording::{NewPerson, PeoplePage as Page, Person, PersonForm, MAX_PEOPLE_SEARCH_CHARS, PEOPLE_PAGE_SIZE};
 
-lazy_page!(PeopleRoute => view! { <PeoplePage /> });
-lazy_page!(PersonRoute => view! { <PersonPage /> });
+pub(super) fn people_view() -> AnyView {
+    view! { <PeoplePage /> }.into_any()
+}
+
+pub(super) fn person_view() -> AnyView {
+    view! { <PersonPage /> }.into_any()
+}
 
 /// `/people?q=…&offset=…`, leaving defaults out.
 fn people_url(q: &str, offset: i64) -> String {

@@ -12,7 +12,9 @@ use crate::components::log_view::view_url;
 use crate::log::interactions_count;
 use crate::log::{LogQuery, LogRow};
 
-lazy_page!(PrintRoute => view! { <PrintPage /> });
+pub(super) fn print_view() -> AnyView {
+    view! { <PrintPage /> }.into_any()
+}
 
 #[component]
 fn PrintPage() -> impl IntoView {

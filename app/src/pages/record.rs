@@ -18,7 +18,9 @@ use crate::error::AppError;
 use crate::log::MAX_DESCRIPTION_CHARS;
 use crate::recording::{InteractionForm, Person, RecordingOptions, MAX_NOTE_CHARS};
 
-lazy_page!(NewInteractionRoute => view! { <NewInteractionPage /> });
+pub(super) fn new_interaction_view() -> AnyView {
+    view! { <NewInteractionPage /> }.into_any()
+}
 
 /// A form the server refused, as the page shows it: what was typed, and why.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

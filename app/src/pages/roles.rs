@@ -12,10 +12,7 @@ use crate::api::{create_role, delete_role, roles, update_role};
 use crate::components::feedback::{error_panel, status_view, Status};
 use crate::error::AppError;
 
-// Loaded on demand, like the staff page: most staff never open it.
-lazy_page!(RolesPage => roles_view());
-
-fn roles_view() -> AnyView {
+pub(super) fn roles_view() -> AnyView {
     let list: Resource<Result<Vec<RoleSummary>, AppError>> = Resource::new(|| (), |_| roles());
     let reload = Callback::new(move |()| list.refetch());
     // Outlive the list being drawn again after a change: what the last

@@ -39,13 +39,9 @@ pub(super) fn save<F>(
     });
 }
 
-// `/settings/staff`, loaded on demand: its code is split out of the main
-// WASM bundle (`cargo leptos build --split`), since most staff never open it.
-// Its data loads from within the split-out code too, so the main bundle
-// does not carry the code that reads it.
-lazy_page!(StaffSettingsPage => staff_settings_view());
-
-fn staff_settings_view() -> AnyView {
+// `/settings/staff`. Its data loads from within the settings pages' split-out
+// code (`chunks`), so the main bundle does not carry the code that reads it.
+pub(super) fn staff_settings_view() -> AnyView {
     let directory: Resource<Result<StaffDirectory, AppError>> = Resource::new(|| (), |_| staff_directory());
     let reload = Callback::new(move |()| directory.refetch());
     // The forms are drawn again when the list reloads after a change;
@@ -378,10 +374,8 @@ fn action_label(action: &str) -> &str {
     }
 }
 
-// `/settings/audit`, loaded on demand like the staff page.
-lazy_page!(AuditPage => audit_view());
-
-fn audit_view() -> AnyView {
+// `/settings/audit`.
+pub(super) fn audit_view() -> AnyView {
     let query = use_query_map();
     let before = Memo::new(move |_| query.with(|q| q.get("before").and_then(|b| b.parse::<i64>().ok())));
     let page: Resource<Result<Page, AppError>> = Resource::new(move || before.get(), audit_log);

@@ -63,12 +63,14 @@ pub fn PageStylesheet(options: LeptosOptions) -> impl IntoView {
 
 /// Starts the WASM once the browser is idle (at most two seconds on), or at
 /// once where the browser cannot say. Until then the page works through
-/// its plain links and forms.
+/// its plain links and forms. Hydrating waits for a task of its own after
+/// the WASM is instantiated, so the two are not one long task that keeps
+/// the page from answering a tap.
 #[component]
 pub fn HydrationScript(options: LeptosOptions) -> impl IntoView {
     let urls = asset_urls(&options);
     let script = format!(
-        "(function(js,wasm){{const go=()=>import(js).then(m=>m.default({{module_or_path:wasm}}).then(()=>m.hydrate()));\
+        "(function(js,wasm){{const go=()=>import(js).then(m=>m.default({{module_or_path:wasm}}).then(()=>new Promise(r=>setTimeout(r))).then(()=>m.hydrate()));\
          \"requestIdleCallback\" in window?requestIdleCallback(go,{{timeout:2000}}):go();}})({:?},{:?});",
         urls.js, urls.wasm
     );
