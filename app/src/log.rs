@@ -510,15 +510,15 @@ impl From<LogPage> for LogPageWire {
             has_next,
             time_zone,
         };
-        fn word_at(words: &mut Vec<String>, word: String) -> usize {
-            match words.iter().position(|w| *w == word) {
-                Some(at) => at,
-                None => {
-                    words.push(word);
-                    words.len() - 1
-                }
-            }
-        }
+        // Where each word already is: a page repeats a few dozen names and
+        // tags among a few hundred, on every page the server renders.
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut word_at = |words: &mut Vec<String>, word: String| -> usize {
+            *seen.entry(word).or_insert_with_key(|word| {
+                words.push(word.clone());
+                words.len() - 1
+            })
+        };
         for (n, row) in rows.into_iter().enumerate() {
             let LogRow {
                 id,
