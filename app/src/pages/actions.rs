@@ -34,18 +34,6 @@ use crate::log::thousands;
 use crate::log::{SortDir, TypeBadge};
 use crate::pages::not_found::NotFound;
 
-pub(super) fn actions_view() -> AnyView {
-    view! { <ActionsPage /> }.into_any()
-}
-
-pub(super) fn assign_view() -> AnyView {
-    view! { <AssignPage /> }.into_any()
-}
-
-pub(super) fn action_view() -> AnyView {
-    view! { <ActionView /> }.into_any()
-}
-
 /// The due date as lists show it: red and labelled when overdue (not by
 /// colour alone), with the assignee's initials under it.
 #[component]
@@ -68,7 +56,7 @@ pub fn DueCell(row: ActionRow) -> impl IntoView {
 // ----- /actions ---------------------------------------------------------
 
 #[component]
-fn ActionsPage() -> impl IntoView {
+pub(super) fn ActionsPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| ActionQuery::from_params(|name| p.get(name))));
     let page = Resource::new(move || query.get(), list_actions);
@@ -414,7 +402,7 @@ impl ActionFields {
 // ----- /actions/new -------------------------------------------------------
 
 #[component]
-fn AssignPage() -> impl IntoView {
+pub(super) fn AssignPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.with_untracked(|q| q.get(name).and_then(|s| s.trim().parse::<i64>().ok()));
     let (person, interaction) = (param("person"), param("interaction"));
@@ -516,7 +504,7 @@ fn AssignForm(options: crate::actions::AssignOptions) -> impl IntoView {
 // ----- /actions/{id} ------------------------------------------------------
 
 #[component]
-fn ActionView() -> impl IntoView {
+pub(super) fn ActionView() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())));

@@ -14,10 +14,14 @@
 
 use leptos::prelude::*;
 
-use super::{
-    actions, api_tokens, home, interaction, interaction_types, login, notifications, people, print, record, roles,
-    settings,
-};
+use super::actions::{ActionView, ActionsPage, AssignPage};
+use super::home::HomePage;
+use super::interaction::InteractionPage;
+use super::notifications::NotificationsPage;
+use super::people::{PeoplePage, PersonPage};
+use super::print::PrintPage;
+use super::record::NewInteractionPage;
+use super::{api_tokens, interaction_types, login, roles, settings};
 
 /// Defines each route type of a group: `Lazy::<Route>::new()` renders the
 /// group's page `Group::Page`, loading the group's code first in the
@@ -79,16 +83,16 @@ group_routes!(everyday_pages, __preload_everyday_pages, Everyday {
 pub fn everyday_pages(page: Everyday) -> AnyView {
     crate::mark_interactive();
     match page {
-        Everyday::Home => home::home_view(),
-        Everyday::People => people::people_view(),
-        Everyday::Person => people::person_view(),
-        Everyday::Interaction => interaction::interaction_view(),
-        Everyday::NewInteraction => record::new_interaction_view(),
-        Everyday::Actions => actions::actions_view(),
-        Everyday::AssignAction => actions::assign_view(),
-        Everyday::Action => actions::action_view(),
-        Everyday::Notifications => notifications::notifications_view(),
-        Everyday::Print => print::print_view(),
+        Everyday::Home => view! { <HomePage /> }.into_any(),
+        Everyday::People => view! { <PeoplePage /> }.into_any(),
+        Everyday::Person => view! { <PersonPage /> }.into_any(),
+        Everyday::Interaction => view! { <InteractionPage /> }.into_any(),
+        Everyday::NewInteraction => view! { <NewInteractionPage /> }.into_any(),
+        Everyday::Actions => view! { <ActionsPage /> }.into_any(),
+        Everyday::AssignAction => view! { <AssignPage /> }.into_any(),
+        Everyday::Action => view! { <ActionView /> }.into_any(),
+        Everyday::Notifications => view! { <NotificationsPage /> }.into_any(),
+        Everyday::Print => view! { <PrintPage /> }.into_any(),
     }
 }
 
@@ -138,7 +142,7 @@ group_routes!(sign_in_pages, __preload_sign_in_pages, SignIn {
 pub fn sign_in_pages(page: SignIn) -> AnyView {
     crate::mark_interactive();
     match page {
-        SignIn::Login => login::login_view(),
-        SignIn::Logout => login::logout_view(),
+        SignIn::Login => login::login_view().into_any(),
+        SignIn::Logout => login::logout_view().into_any(),
     }
 }

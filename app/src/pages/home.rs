@@ -10,12 +10,8 @@ use crate::components::feedback::error_panel;
 use crate::components::type_badge::{type_styles, TypeIcon};
 use crate::pages::actions::DueCell;
 
-pub(super) fn home_view() -> AnyView {
-    view! { <HomePage /> }.into_any()
-}
-
 #[component]
-fn HomePage() -> impl IntoView {
+pub(super) fn HomePage() -> impl IntoView {
     let home = Resource::new(|| (), |_| get_home());
     view! {
         <Title text="Home" />

@@ -14,10 +14,6 @@ use crate::log::{encode_component, safe_return_path, InteractionDetail, Interact
 use crate::pages::not_found::NotFound;
 use crate::recording::{validate_reason, ErrorMark, MAX_REASON_CHARS};
 
-pub(super) fn interaction_view() -> AnyView {
-    view! { <InteractionPage /> }.into_any()
-}
-
 #[component]
 pub fn InteractionPage() -> impl IntoView {
     let params = use_params_map();

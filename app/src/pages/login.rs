@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::access::{MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS};
 
-pub(super) fn login_view() -> AnyView {
+pub(super) fn login_view() -> impl IntoView {
     let query = use_query_map().get_untracked();
     let get = |key: &str| query.get(key).unwrap_or_default();
     let (alert, text) = match get("error").as_str() {
@@ -54,7 +54,6 @@ pub(super) fn login_view() -> AnyView {
             </form>
         </div>
     }
-    .into_any()
 }
 
 /// The sign-out button: a form post, so no link can sign anyone out.
@@ -67,7 +66,7 @@ pub fn SignOutButton() -> impl IntoView {
     }
 }
 
-pub(super) fn logout_view() -> AnyView {
+pub(super) fn logout_view() -> impl IntoView {
     view! {
         <Title text="Sign out" />
         <div class="card narrow">
@@ -76,5 +75,4 @@ pub(super) fn logout_view() -> AnyView {
             <SignOutButton />
         </div>
     }
-    .into_any()
 }

@@ -9,12 +9,8 @@ use crate::actions::EmailStatus;
 use crate::api::my_notifications;
 use crate::components::feedback::error_panel;
 
-pub(super) fn notifications_view() -> AnyView {
-    view! { <NotificationsPage /> }.into_any()
-}
-
 #[component]
-fn NotificationsPage() -> impl IntoView {
+pub(super) fn NotificationsPage() -> impl IntoView {
     let emails = Resource::new(|| (), |_| my_notifications());
     view! {
         <Title text="Emails" />

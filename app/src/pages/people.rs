@@ -24,14 +24,6 @@ use crate::pages::not_found::NotFound;
 use crate::pages::person_notes::{notes_resource, NotesPanel};
 use crate::recording::{NewPerson, PeoplePage as Page, Person, PersonForm, MAX_PEOPLE_SEARCH_CHARS, PEOPLE_PAGE_SIZE};
 
-pub(super) fn people_view() -> AnyView {
-    view! { <PeoplePage /> }.into_any()
-}
-
-pub(super) fn person_view() -> AnyView {
-    view! { <PersonPage /> }.into_any()
-}
-
 /// `/people?q=…&offset=…`, leaving defaults out.
 fn people_url(q: &str, offset: i64) -> String {
     let mut parts = Vec::new();
@@ -49,7 +41,7 @@ fn people_url(q: &str, offset: i64) -> String {
 }
 
 #[component]
-fn PeoplePage() -> impl IntoView {
+pub(super) fn PeoplePage() -> impl IntoView {
     let query = use_query_map();
     let q = Memo::new(move |_| query.with(|m| m.get("q").unwrap_or_default()));
     let offset = Memo::new(move |_| query.with(|m| m.get("offset").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0)));
@@ -195,7 +187,7 @@ fn AddPerson() -> impl IntoView {
 }
 
 #[component]
-fn PersonPage() -> impl IntoView {
+pub(super) fn PersonPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())));

@@ -12,12 +12,8 @@ use crate::components::log_view::view_url;
 use crate::log::interactions_count;
 use crate::log::{LogQuery, LogRow};
 
-pub(super) fn print_view() -> AnyView {
-    view! { <PrintPage /> }.into_any()
-}
-
 #[component]
-fn PrintPage() -> impl IntoView {
+pub(super) fn PrintPage() -> impl IntoView {
     let query_map = use_query_map();
     let query = Memo::new(move |_| {
         query_map.with(|map| LogQuery::from_export_pairs(map.into_iter().map(|(k, v)| (k.as_ref(), v))))

@@ -18,10 +18,6 @@ use crate::error::AppError;
 use crate::log::MAX_DESCRIPTION_CHARS;
 use crate::recording::{InteractionForm, Person, RecordingOptions, MAX_NOTE_CHARS};
 
-pub(super) fn new_interaction_view() -> AnyView {
-    view! { <NewInteractionPage /> }.into_any()
-}
-
 /// A form the server refused, as the page shows it: what was typed, and why.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Draft {
@@ -43,7 +39,7 @@ fn posted_draft() -> Option<Draft> {
 }
 
 #[component]
-fn NewInteractionPage() -> impl IntoView {
+pub(super) fn NewInteractionPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.with_untracked(|q| q.get(name).and_then(|s| s.trim().parse::<i64>().ok()));
     let (person, reply_to) = (param("person"), param("reply_to"));
