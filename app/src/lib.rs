@@ -18,7 +18,7 @@ pub mod server;
 pub mod type_settings;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
     hooks::use_location,
@@ -42,6 +42,7 @@ use crate::pages::{
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     use crate::server::assets::{HydrationScript, PageStylesheet};
+    use leptos_meta::MetaTags;
 
     // leptos_axum adds preload links for the lazy routes a page rendered,
     // but looks up the manifest and the page's head after an `.await`,
