@@ -51,6 +51,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // its own keeps every page's bytes the same from one request to the
     // next; the client fetches a route's chunk when it hydrates it.
     provide_context(leptos::PrefetchLazyFn::default());
+    provide_context(server::RenderingPage);
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -424,6 +424,23 @@ impl LogFilterOptions {
     }
 }
 
+/// How many interactions a view holds, counted after its page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewCount {
+    /// At most [`COUNT_LIMIT`] unless the view asked to count them all.
+    pub total: i64,
+    /// More than `total` match: they were not all counted.
+    pub capped: bool,
+}
+
+impl ViewCount {
+    /// More than `limit` interactions match for certain: counted past it, or
+    /// a count that stopped short at or beyond it.
+    pub fn more_than(&self, limit: i64) -> bool {
+        self.total > limit || (self.capped && self.total >= limit)
+    }
+}
+
 /// One page of the log, with what the pager needs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(into = "LogPageWire", try_from = "LogPageWire")]
@@ -434,6 +451,9 @@ pub struct LogPage {
     pub total: i64,
     /// More than `total` match: they were not all counted.
     pub total_capped: bool,
+    /// Not counted yet: the page came first, and [`ViewCount`] follows (a
+    /// broad search on PostgreSQL, whose count visits every match).
+    pub total_pending: bool,
     pub has_previous: bool,
     pub has_next: bool,
     /// The organisation's time zone, which the times are shown in.
@@ -478,6 +498,8 @@ struct LogPageWire {
     #[serde(default, skip_serializing_if = "is_false")]
     total_capped: bool,
     #[serde(default, skip_serializing_if = "is_false")]
+    total_pending: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
     has_previous: bool,
     #[serde(default, skip_serializing_if = "is_false")]
     has_next: bool,
@@ -486,7 +508,7 @@ struct LogPageWire {
 
 impl From<LogPage> for LogPageWire {
     fn from(page: LogPage) -> Self {
-        let LogPage { rows, total, total_capped, has_previous, has_next, time_zone } = page;
+        let LogPage { rows, total, total_capped, total_pending, has_previous, has_next, time_zone } = page;
         let mut wire = LogPageWire {
             types: Vec::new(),
             words: Vec::new(),
@@ -506,6 +528,7 @@ impl From<LogPage> for LogPageWire {
             restricted: Vec::new(),
             total,
             total_capped,
+            total_pending,
             has_previous,
             has_next,
             time_zone,
@@ -633,6 +656,7 @@ impl TryFrom<LogPageWire> for LogPage {
             rows,
             total: wire.total,
             total_capped: wire.total_capped,
+            total_pending: wire.total_pending,
             has_previous: wire.has_previous,
             has_next: wire.has_next,
             time_zone: wire.time_zone,
@@ -641,10 +665,9 @@ impl TryFrom<LogPageWire> for LogPage {
 }
 
 impl LogPage {
-    /// More than `limit` interactions match for certain: counted past it, or
-    /// a count that stopped short at or beyond it.
-    pub fn more_than(&self, limit: i64) -> bool {
-        self.total > limit || (self.total_capped && self.total >= limit)
+    /// The view's count, unless it comes after the page.
+    pub fn count(&self) -> Option<ViewCount> {
+        (!self.total_pending).then_some(ViewCount { total: self.total, capped: self.total_capped })
     }
 
     pub fn previous_anchor(&self) -> Option<PageAnchor> {
@@ -938,6 +961,7 @@ mod tests {
             ],
             total: 3,
             total_capped: false,
+            total_pending: false,
             has_previous: false,
             has_next: true,
             time_zone: "Europe/London".into(),

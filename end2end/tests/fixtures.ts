@@ -57,7 +57,10 @@ export async function settled(page: Page) {
 
 /** The log's "N interactions" total as a number. */
 export async function total(page: Page): Promise<number> {
-  const text = await page.getByTestId("log-total").innerText();
+  const shown = page.getByTestId("log-total");
+  // On PostgreSQL a broad search's count follows its page.
+  await expect(shown).not.toHaveText("Counting…");
+  const text = await shown.innerText();
   return Number(text.replace(/[^0-9]/g, ""));
 }
 

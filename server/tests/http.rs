@@ -314,6 +314,32 @@ on_both_engines! {
         assert!(html.contains("150 interactions") && !html.contains("More than"));
     }
 
+    fn a_broad_search_asked_by_the_browser_is_counted_after_its_page(app) {
+        // The browser's: on PostgreSQL the page first, then its count.
+        let body = r#"{"query":{"q":"call"}}"#;
+        let (status, json) = send(&app, post_json("/api/list_interactions", body)).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        let page: app::log::LogPage = serde_json::from_str(&json).unwrap();
+        let postgres = app.store.engine() == app::server::store::Engine::Postgres;
+        assert_eq!(page.total_pending, postgres, "{json}");
+        assert!(!page.rows.is_empty());
+        assert_eq!(page.count().is_some(), !postgres);
+        let (status, json) = send(&app, post_json("/api/count_interactions", body)).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        let count: app::log::ViewCount = serde_json::from_str(&json).unwrap();
+        assert!(count.total > 1 && !count.capped, "{json}");
+        // The server's own page is counted: it may be all a browser without
+        // the WASM ever gets.
+        let (status, html) = send(&app, get("/log?q=call")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(&format!(">{} interactions<", count.total)), "{html}");
+        assert!(!html.contains("Counting…"));
+        // Its input is checked like the page's.
+        let long = format!(r#"{{"query":{{"q":"{}"}}}}"#, "x".repeat(app::log::MAX_SEARCH_CHARS + 1));
+        let (status, _) = send(&app, post_json("/api/count_interactions", &long)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+    }
+
     fn unknown_pages_and_interactions_are_404(app) {
         let (status, html) = send(&app, get("/interactions/999999")).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
@@ -782,6 +808,7 @@ on_both_engines! {
         let open_note: i64 = sqlx::query_scalar("SELECT min(id) FROM person_notes WHERE access = ''").fetch_one(app.store.pool()).await.unwrap();
         let calls: Vec<(&str, String, Access)> = vec![
             ("/api/list_interactions", r#"{"query":{"q":"","sort":"Timestamp","dir":null,"types":[],"page":"First","person":null}}"#.into(), Access::Reads),
+            ("/api/count_interactions", r#"{"query":{"q":"call","sort":"Timestamp","dir":null,"types":[],"page":"First","person":null}}"#.into(), Access::Reads),
             ("/api/log_filter_options", "{}".into(), Access::Reads),
             ("/api/get_interaction", r#"{"id":7}"#.into(), Access::Reads),
             ("/api/whoami", "{}".into(), Access::Reads),

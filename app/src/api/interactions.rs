@@ -4,19 +4,34 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::log::{InteractionDetail, LogFilterOptions, LogPage, LogQuery, LogRow, Viewer, Visibility};
+use crate::log::{InteractionDetail, LogFilterOptions, LogPage, LogQuery, LogRow, ViewCount, Viewer, Visibility};
 
 #[cfg(feature = "ssr")]
 use super::{allowed, reading, respond, signed_in};
 #[cfg(feature = "ssr")]
 use crate::access::Permission;
 
-/// One page of the log for the given view.
+/// One page of the log for the given view. Asked by the browser, a page
+/// whose count costs more than the page itself comes first, and
+/// [`count_interactions`] follows; a page the server renders is counted.
 #[server(input = Json, endpoint = "list_interactions")]
 pub async fn list_interactions(query: LogQuery) -> Result<LogPage, AppError> {
+    use crate::server::store::Counting;
     let (state, _, reader) = reading(Permission::ViewInteractions).await?;
     query.check().map_err(respond)?;
-    state.store.list_interactions(&query, &reader, state.settings.time_zone).await.map_err(respond)
+    let counting = match use_context::<crate::server::RenderingPage>() {
+        Some(_) => Counting::WithPage,
+        None => Counting::AfterSlowPages,
+    };
+    state.store.list_interactions_counting(&query, &reader, state.settings.time_zone, counting).await.map_err(respond)
+}
+
+/// How many interactions a view holds, for a page that came without it.
+#[server(input = Json, endpoint = "count_interactions")]
+pub async fn count_interactions(query: LogQuery) -> Result<ViewCount, AppError> {
+    let (state, _, reader) = reading(Permission::ViewInteractions).await?;
+    query.check().map_err(respond)?;
+    state.store.count_view(&query, &reader, state.settings.time_zone).await.map_err(respond)
 }
 
 /// What the log's filters offer: the types in the admin's order and the

@@ -12,7 +12,7 @@ use leptos_router::{
     NavigateOptions,
 };
 
-use crate::api::{filter_options, list_interactions};
+use crate::api::{count_interactions, filter_options, list_interactions};
 use crate::components::{
     description::EditableDescription,
     feedback::error_panel,
@@ -27,6 +27,7 @@ use crate::error::AppError;
 use crate::export::{too_many, ExportFormat};
 use crate::log::{
     encode_component, total_text, LogFilterOptions, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir,
+    ViewCount,
 };
 
 /// `base?query`, or just `base` for the default view.
@@ -433,39 +434,43 @@ fn LogTable(
             </th>
         }
     };
-    let total_text = total_text(data.total, data.total_capped);
+    // The count, or `None` while it follows the page (a broad search on
+    // PostgreSQL: the rows are on screen before every match is counted).
+    let count = RwSignal::new(data.count().map(Ok::<ViewCount, String>));
+    if data.total_pending {
+        let view = query.clone();
+        leptos::task::spawn_local(async move {
+            let counted = count_interactions(view).await.map_err(|e| {
+                e.sign_in_again_if_signed_out();
+                e.to_string()
+            });
+            // A view left before its count came has nothing to show it.
+            let _ = count.try_set(Some(counted));
+        });
+    }
+    let total = move || {
+        count.with(|c| match c {
+            Some(Ok(c)) => total_text(c.total, c.capped),
+            Some(Err(_)) => "Not counted".to_string(),
+            None => "Counting…".to_string(),
+        })
+    };
     // A count that stopped short can be finished on request.
-    let count_all = data.total_capped.then(|| view_url(&base, &LogQuery { count_all: true, ..query.clone() }));
+    let count_all_href = view_url(&base, &LogQuery { count_all: true, ..query.clone() });
+    let count_all = move || {
+        count.with(|c| matches!(c, Some(Ok(c)) if c.capped)).then(|| {
+            view! { " " <a href=count_all_href.clone() class="count-all">"Count them all"</a> }
+        })
+    };
     let previous = data.previous_anchor().map(|a| view_url(&base, &query.with_page(a)));
     let next = data.next_anchor().map(|a| view_url(&base, &query.with_page(a)));
     let first = (query.page != PageAnchor::First).then(|| view_url(&base, &query.with_page(PageAnchor::First)));
     let empty = data.rows.is_empty();
-    // Exports hold the whole view, whatever page is on screen. A view over a
-    // format's limit says so here rather than failing after the click.
-    let exports = ExportFormat::ALL
-        .into_iter()
-        .map(|format| {
-            if data.more_than(format.limit() as i64) {
-                let why = too_many(format);
-                view! { <span class="export-link disabled" title=why aria-disabled="true">{format.label()}</span> }
-                    .into_any()
-            } else {
-                let label = match format {
-                    ExportFormat::Print => "Print this view".to_string(),
-                    _ => format!("Download this view as {}", format.label()),
-                };
-                // Downloads are the server's, not routes of the app: the
-                // router leaves `rel="external"` links to the browser.
-                let rel = (format != ExportFormat::Print).then_some("external");
-                view! {
-                    <a class="export-link" href=query.export_url(format.path()) aria-label=label rel=rel>
-                        {format.label()}
-                    </a>
-                }
-                .into_any()
-            }
-        })
-        .collect_view();
+    let export_query = query.clone();
+    let exports = move || {
+        let counted = count.with(|c| c.as_ref().and_then(|c| c.as_ref().ok().copied()));
+        exports(&export_query, counted)
+    };
     let styles = type_styles(data.rows.iter().map(|r| &r.kind));
     let rows = data.rows;
 
@@ -473,9 +478,9 @@ fn LogTable(
         {styles}
         <div class="log-summary">
             <p class="total" aria-live="polite">
-                <strong data-testid="log-total">{total_text}</strong>
+                <strong data-testid="log-total">{total}</strong>
                 {(!query.q.is_empty()).then(|| format!(" matching “{}”", query.q))}
-                {count_all.map(|href| view! { " " <a href=href class="count-all">"Count them all"</a> })}
+                {count_all}
             </p>
             <p class="time-zone">{format!("Times in {}", data.time_zone)}</p>
             <p class="export-links">
@@ -507,6 +512,37 @@ fn LogTable(
         </div>
         <Pager first=first previous=previous next=next />
     }
+}
+
+/// The view's export links. Exports hold the whole view, whatever page is
+/// on screen; a view over a format's limit says so here rather than failing
+/// after the click (until its count comes, the server says so instead).
+fn exports(query: &LogQuery, count: Option<ViewCount>) -> AnyView {
+    ExportFormat::ALL
+        .into_iter()
+        .map(|format| {
+            if count.is_some_and(|c| c.more_than(format.limit() as i64)) {
+                let why = too_many(format);
+                view! { <span class="export-link disabled" title=why aria-disabled="true">{format.label()}</span> }
+                    .into_any()
+            } else {
+                let label = match format {
+                    ExportFormat::Print => "Print this view".to_string(),
+                    _ => format!("Download this view as {}", format.label()),
+                };
+                // Downloads are the server's, not routes of the app: the
+                // router leaves `rel="external"` links to the browser.
+                let rel = (format != ExportFormat::Print).then_some("external");
+                view! {
+                    <a class="export-link" href=query.export_url(format.path()) aria-label=label rel=rel>
+                        {format.label()}
+                    </a>
+                }
+                .into_any()
+            }
+        })
+        .collect_view()
+        .into_any()
 }
 
 #[component]

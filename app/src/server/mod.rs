@@ -52,3 +52,8 @@ pub struct AppState {
     /// Wakes the email sender when something was queued.
     pub outbox: Arc<tokio::sync::Notify>,
 }
+
+/// Provided while the server renders a page: server functions it calls
+/// answer in full (a page without the WASM cannot fill anything in later).
+#[derive(Clone, Copy, Debug)]
+pub struct RenderingPage;

@@ -300,6 +300,7 @@ use super::tags;
 pub use engine::{sqlite_file_path, Engine};
 pub(crate) use interactions::insert_interaction;
 pub(crate) use log_query::type_badge;
+pub use log_query::Counting;
 #[cfg(test)]
 use search::{fts_expression, parse_search, Search};
 pub(crate) use sql::Sql;

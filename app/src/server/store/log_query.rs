@@ -11,7 +11,9 @@ use super::search::{fts_expression, parse_search, Search};
 use super::sql::{Bind, Sql};
 use super::visibility::{access_label, Reader};
 use super::{tags, Engine, Store, StoreError};
-use crate::log::{LogExport, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir, TypeBadge, PAGE_SIZE};
+use crate::log::{
+    LogExport, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir, TypeBadge, ViewCount, PAGE_SIZE,
+};
 use crate::server::time::{display_time, iso_time, Millis};
 
 /// A row's type as shown, from its `type_id`, `type_name`, `colour`, `icon`
@@ -26,11 +28,62 @@ pub(crate) fn type_badge(r: &AnyRow) -> TypeBadge {
     )
 }
 
+/// When a page's total is counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counting {
+    /// With the page: pages the server renders, and every other caller.
+    WithPage,
+    /// After the page, by [`Store::count_view`], when counting costs more
+    /// than finding the page: a search of the whole log in time order on
+    /// PostgreSQL, whose word index cannot count a match without visiting
+    /// its row (10,001 rows for a broad search) while the page is found by
+    /// walking newest first.
+    AfterSlowPages,
+}
+
+/// Rows a page walks newest first, testing each against the search, before
+/// it lets the planner fetch the matches instead: a search that matches one
+/// row in 200 finds its page within them.
+const WALK_WINDOW: usize = 10_000;
+
 impl Store {
     /// One page of the log for a view: sorted, searched, filtered, keyset-paged.
     pub async fn list_interactions(&self, query: &LogQuery, reader: &Reader, tz: Tz) -> Result<LogPage, StoreError> {
+        self.list_interactions_counting(query, reader, tz, Counting::WithPage).await
+    }
+
+    /// How many interactions a view holds (up to the count limit unless it
+    /// asks for them all), for a page that came without its count.
+    pub async fn count_view(&self, query: &LogQuery, reader: &Reader, tz: Tz) -> Result<ViewCount, StoreError> {
         let cap = (!query.count_all).then_some(self.count_limit);
         let plan = self.plan(query, reader, tz, cap).await?;
+        let (total, capped) = self.total(&plan).await?.shown();
+        Ok(ViewCount { total, capped })
+    }
+
+    /// One page of the log, counted with it or after it.
+    pub async fn list_interactions_counting(
+        &self,
+        query: &LogQuery,
+        reader: &Reader,
+        tz: Tz,
+        counting: Counting,
+    ) -> Result<LogPage, StoreError> {
+        let cap = (!query.count_all).then_some(self.count_limit);
+        let search = parse_search(&query.q, tz);
+        let later = counting == Counting::AfterSlowPages
+            && self.engine == Engine::Postgres
+            && !search.words.is_empty()
+            && search.id.is_none()
+            && query.sort == SortColumn::Timestamp
+            && query.person.is_none()
+            && query.completed_by.is_empty()
+            && query.logged_by.is_empty()
+            && !query.count_all;
+        let plan = match later {
+            true => Plan { filter: Filter::new(self.engine, query, reader, &search, false), matches: None, cap },
+            false => self.plan(query, reader, tz, cap).await?,
+        };
         let filter = &plan.filter;
         let limit = PAGE_SIZE;
         let anchor = match query.page {
@@ -41,7 +94,14 @@ impl Store {
         let backwards = matches!(query.page, PageAnchor::Before(_)) && anchor.is_some();
         let order = Order::new(self.engine, query.sort, query.direction(), backwards);
 
-        let mut ids = self.page_ids(&order, filter, anchor.as_ref(), limit + 1).await?;
+        let walked = match later {
+            true => self.walk_window(&order, filter, anchor.as_ref(), limit + 1).await?,
+            false => None,
+        };
+        let mut ids = match walked {
+            Some(ids) => ids,
+            None => self.page_ids(&order, filter, anchor.as_ref(), limit + 1).await?,
+        };
         let more = ids.len() > limit;
         ids.truncate(limit);
         if backwards {
@@ -53,9 +113,35 @@ impl Store {
             (true, true) => (more, true),
         };
         let rows = self.rows_by_id(&ids, reader, tz).await?;
-        let counted = self.total(&plan).await?;
-        let (total, total_capped) = counted.shown();
-        Ok(LogPage { rows, total, total_capped, has_previous, has_next, time_zone: tz.name().to_string() })
+        let (total, total_capped) = match later {
+            true => (0, false),
+            false => self.total(&plan).await?.shown(),
+        };
+        Ok(LogPage {
+            rows,
+            total,
+            total_capped,
+            total_pending: later,
+            has_previous,
+            has_next,
+            time_zone: tz.name().to_string(),
+        })
+    }
+
+    /// A page of a PostgreSQL search in time order found by walking at most
+    /// [`WALK_WINDOW`] rows newest first; `None` when they hold fewer than
+    /// `limit` matches (the matches are sparse, or the log ends), and the
+    /// planner's own way should find them.
+    async fn walk_window(
+        &self,
+        order: &Order,
+        filter: &Filter,
+        anchor: Option<&AnchorKeys>,
+        limit: usize,
+    ) -> Result<Option<Vec<i64>>, StoreError> {
+        let sql = walk_sql(order, filter, anchor, limit, Some(WALK_WINDOW));
+        let ids = self.fetch_ids(&sql).await?;
+        Ok((ids.len() == limit).then_some(ids))
     }
 
     /// Every row of a view, in the view's order, for an export or a print.
@@ -186,31 +272,21 @@ impl Store {
                     true => Rows::SearchTable,
                     false => Rows::Interactions,
                 };
-                let after_anchor = |sql: &mut Sql| {
-                    if let Some(a) = anchor {
-                        let value = sql.arg(order.anchor_value(a));
-                        let id = sql.arg(a.id);
-                        sql.push(&format!(" AND ({key}, i.id) {cmp} ({}, {id})", order.anchor_key(&value)));
-                    }
-                };
-                let mut sql;
+                // Many matches (the count said so): walk the rows newest
+                // first and stop after a page. PostgreSQL estimates an AND
+                // of word prefixes to match a few rows, fetches every match
+                // and sorts them ("blood pressure": 9,700 rows, 17-28 ms
+                // against 2 ms walking).
                 if rows == Rows::SearchTable && filter.walk_index {
-                    // Many matches (the count said so): walk the rows newest
-                    // first and stop after a page. PostgreSQL estimates an AND
-                    // of word prefixes to match a few rows, fetches every
-                    // match and sorts them ("blood pressure": 9,700 rows,
-                    // 17-28 ms against 2 ms walking). `OFFSET 0` keeps the
-                    // words out of the walk's own query, so it must walk;
-                    // the dates bound it.
-                    sql = Sql::new("SELECT i.id FROM (SELECT * FROM interaction_search i WHERE 1 = 1");
-                    filter.write_ranges(&mut sql);
-                    after_anchor(&mut sql);
-                    sql.push(&format!(" ORDER BY {key} {d}, i.id {d} OFFSET 0) i WHERE "));
-                } else {
-                    sql = Sql::new(&format!("SELECT i.id FROM {} i WHERE ", rows.table()));
+                    return self.fetch_ids(&walk_sql(order, filter, anchor, limit, None)).await;
                 }
+                let mut sql = Sql::new(&format!("SELECT i.id FROM {} i WHERE ", rows.table()));
                 filter.write_on(&mut sql, rows);
-                after_anchor(&mut sql);
+                if let Some(a) = anchor {
+                    let value = sql.arg(order.anchor_value(a));
+                    let id = sql.arg(a.id);
+                    sql.push(&format!(" AND ({key}, i.id) {cmp} ({}, {id})", order.anchor_key(&value)));
+                }
                 sql.push(&format!(" ORDER BY {key} {d}, i.id {d} LIMIT {limit}"));
                 self.fetch_ids(&sql).await
             }
@@ -832,6 +908,29 @@ impl Filter {
             sql.push(&format!(" AND i.occurred_at >= {f} AND i.occurred_at < {t}"));
         }
     }
+}
+
+/// A page of a PostgreSQL search in time order, walking the search table
+/// newest first (or oldest first) and testing each row; at most `window`
+/// rows when given. The inner query's `OFFSET 0` (or its `LIMIT`) keeps the
+/// words out of it, so the planner must walk; the dates bound the walk.
+fn walk_sql(order: &Order, filter: &Filter, anchor: Option<&AnchorKeys>, limit: usize, window: Option<usize>) -> Sql {
+    let (key, cmp, d) = (order.key_column(), order.cmp(order.dir), order.dir.sql());
+    let mut sql = Sql::new("SELECT i.id FROM (SELECT * FROM interaction_search i WHERE 1 = 1");
+    filter.write_ranges(&mut sql);
+    if let Some(a) = anchor {
+        let value = sql.arg(order.anchor_value(a));
+        let id = sql.arg(a.id);
+        sql.push(&format!(" AND ({key}, i.id) {cmp} ({}, {id})", order.anchor_key(&value)));
+    }
+    let fence = match window {
+        Some(rows) => format!("LIMIT {rows}"),
+        None => "OFFSET 0".to_string(),
+    };
+    sql.push(&format!(" ORDER BY {key} {d}, i.id {d} {fence}) i WHERE "));
+    filter.write_on(&mut sql, Rows::SearchTable);
+    sql.push(&format!(" ORDER BY {key} {d}, i.id {d} LIMIT {limit}"));
+    sql
 }
 
 /// Bounds the full-text index's `rowid` (each row's `seq`, see

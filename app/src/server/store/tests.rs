@@ -226,10 +226,14 @@ fn expected_order(mut rows: Vec<Ref>, column: SortColumn, dir: SortDir) -> Vec<i
 
 /// Walks every page forwards, then back again, returning the ids seen.
 async fn walk_pages(store: &Store, base: &LogQuery) -> (Vec<i64>, Vec<Vec<i64>>) {
+    walk_pages_counting(store, base, Counting::WithPage).await
+}
+
+async fn walk_pages_counting(store: &Store, base: &LogQuery, counting: Counting) -> (Vec<i64>, Vec<Vec<i64>>) {
     let mut pages: Vec<Vec<i64>> = Vec::new();
     let mut query = base.clone();
     loop {
-        let page = store.list_interactions(&query, &all(), TZ).await.unwrap();
+        let page = store.list_interactions_counting(&query, &all(), TZ, counting).await.unwrap();
         assert!(page.rows.len() <= PAGE_SIZE);
         pages.push(page.rows.iter().map(|r| r.id).collect());
         match page.next_anchor() {
@@ -242,7 +246,8 @@ async fn walk_pages(store: &Store, base: &LogQuery) -> (Vec<i64>, Vec<Vec<i64>>)
     let mut back_pages = vec![pages.last().cloned().unwrap_or_default()];
     let mut first_id = pages.last().and_then(|p| p.first().copied());
     while let Some(id) = first_id {
-        let page = store.list_interactions(&base.with_page(PageAnchor::Before(id)), &all(), TZ).await.unwrap();
+        let before = base.with_page(PageAnchor::Before(id));
+        let page = store.list_interactions_counting(&before, &all(), TZ, counting).await.unwrap();
         if page.rows.is_empty() {
             break;
         }
@@ -321,6 +326,41 @@ behaviours! {
                 }
             }
         }
+    }
+
+    async fn a_broad_search_can_show_its_page_before_its_count(engine: Engine) {
+        let store = seeded_store(engine, 430).await;
+        let reference = reference_rows(&store).await;
+        for (q, dir) in [("call", SortDir::Desc), ("call", SortDir::Asc), ("fo", SortDir::Desc), ("zzqx", SortDir::Desc)] {
+            let matched = rows_matching(&reference, q);
+            let base = LogQuery { q: q.into(), dir: Some(dir), ..Default::default() };
+            let expected: Vec<i64> = expected_order(reference.clone(), SortColumn::Timestamp, dir)
+                .into_iter()
+                .filter(|id| matched.contains(id))
+                .collect();
+            // Walked within its window, or (too few matches there) fetched.
+            let (forward, back_pages) = walk_pages_counting(&store, &base, Counting::AfterSlowPages).await;
+            assert_eq!(forward, expected, "{q} {dir:?}");
+            assert_eq!(back_pages.concat(), expected, "{q} backwards");
+            let first = store.list_interactions_counting(&base, &all(), TZ, Counting::AfterSlowPages).await.unwrap();
+            // Only PostgreSQL's count costs more than its page.
+            assert_eq!(first.total_pending, engine == Engine::Postgres, "{q}");
+            let count = store.count_view(&base, &all(), TZ).await.unwrap();
+            assert_eq!((count.total as usize, count.capped), (matched.len(), false), "{q}");
+        }
+        // Other orders, a person's log and a capped count come with theirs.
+        let capped = store.clone().with_count_limit(5).with_search_fetch_limit(0);
+        for query in [
+            LogQuery { q: "call".into(), sort: SortColumn::Person, ..Default::default() },
+            LogQuery { q: "call".into(), person: Some(reference[0].person_id), ..Default::default() },
+            LogQuery { q: "call".into(), count_all: true, ..Default::default() },
+        ] {
+            let page = store.list_interactions_counting(&query, &all(), TZ, Counting::AfterSlowPages).await.unwrap();
+            assert!(!page.total_pending, "{query:?}");
+        }
+        let query = LogQuery { q: "call".into(), ..Default::default() };
+        let count = capped.count_view(&query, &all(), TZ).await.unwrap();
+        assert_eq!((count.total, count.capped), (5, true), "stops past the limit");
     }
 
     async fn searches_in_time_order_keep_rows_of_the_same_moment_in_recording_order(engine: Engine) {
