@@ -436,14 +436,11 @@ fn LogTable(
     };
     // The count, or `None` while it follows the page (a broad search on
     // PostgreSQL: the rows are on screen before every match is counted).
-    let count = RwSignal::new(data.count().map(Ok::<ViewCount, String>));
+    let count = RwSignal::new(data.count().map(Ok::<ViewCount, ()>));
     if data.total_pending {
         let view = query.clone();
         leptos::task::spawn_local(async move {
-            let counted = count_interactions(view).await.map_err(|e| {
-                e.sign_in_again_if_signed_out();
-                e.to_string()
-            });
+            let counted = count_interactions(view).await.map_err(|e| e.sign_in_again_if_signed_out());
             // A view left before its count came has nothing to show it.
             let _ = count.try_set(Some(counted));
         });
@@ -469,7 +466,7 @@ fn LogTable(
     let export_query = query.clone();
     let exports = move || {
         let counted = count.with(|c| c.as_ref().and_then(|c| c.as_ref().ok().copied()));
-        exports(&export_query, counted)
+        export_links(&export_query, counted)
     };
     let styles = type_styles(data.rows.iter().map(|r| &r.kind));
     let rows = data.rows;
@@ -517,7 +514,7 @@ fn LogTable(
 /// The view's export links. Exports hold the whole view, whatever page is
 /// on screen; a view over a format's limit says so here rather than failing
 /// after the click (until its count comes, the server says so instead).
-fn exports(query: &LogQuery, count: Option<ViewCount>) -> AnyView {
+fn export_links(query: &LogQuery, count: Option<ViewCount>) -> AnyView {
     ExportFormat::ALL
         .into_iter()
         .map(|format| {

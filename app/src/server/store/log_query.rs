@@ -56,7 +56,7 @@ impl Store {
     /// asks for them all), for a page that came without its count.
     pub async fn count_view(&self, query: &LogQuery, reader: &Reader, tz: Tz) -> Result<ViewCount, StoreError> {
         let cap = (!query.count_all).then_some(self.count_limit);
-        let plan = self.plan(query, reader, tz, cap).await?;
+        let plan = self.plan(query, reader, parse_search(&query.q, tz), cap).await?;
         let (total, capped) = self.total(&plan).await?.shown();
         Ok(ViewCount { total, capped })
     }
@@ -71,18 +71,17 @@ impl Store {
     ) -> Result<LogPage, StoreError> {
         let cap = (!query.count_all).then_some(self.count_limit);
         let search = parse_search(&query.q, tz);
+        // The search table answers the page (PostgreSQL, words, no id or
+        // staff filter), walked in time order over the whole log.
+        let uncounted = Filter::new(self.engine, query, reader, &search, false);
         let later = counting == Counting::AfterSlowPages
-            && self.engine == Engine::Postgres
-            && !search.words.is_empty()
-            && search.id.is_none()
+            && uncounted.search_table_answers()
             && query.sort == SortColumn::Timestamp
             && query.person.is_none()
-            && query.completed_by.is_empty()
-            && query.logged_by.is_empty()
             && !query.count_all;
         let plan = match later {
-            true => Plan { filter: Filter::new(self.engine, query, reader, &search, false), matches: None, cap },
-            false => self.plan(query, reader, tz, cap).await?,
+            true => Plan { filter: uncounted, matches: None, cap },
+            false => self.plan(query, reader, search, cap).await?,
         };
         let filter = &plan.filter;
         let limit = PAGE_SIZE;
@@ -155,7 +154,7 @@ impl Store {
         max: usize,
     ) -> Result<LogExport, StoreError> {
         const CHUNK: usize = 1_000;
-        let plan = self.plan(query, reader, tz, Some(max as i64)).await?;
+        let plan = self.plan(query, reader, parse_search(&query.q, tz), Some(max as i64)).await?;
         let total = self.total(&plan).await?.n;
         if total > max as i64 {
             return Ok(LogExport { total, rows: Vec::new() });
@@ -191,8 +190,13 @@ impl Store {
     /// Counts stop one past `cap` (when given): "more than `cap`" is all a
     /// page needs to say, and counting every match of a broad search costs
     /// more than finding its page.
-    async fn plan(&self, query: &LogQuery, reader: &Reader, tz: Tz, cap: Option<i64>) -> Result<Plan, StoreError> {
-        let mut search = parse_search(&query.q, tz);
+    async fn plan(
+        &self,
+        query: &LogQuery,
+        reader: &Reader,
+        mut search: Search,
+        cap: Option<i64>,
+    ) -> Result<Plan, StoreError> {
         search.whole = self.whole_words(&search.words).await?;
         // The count that chooses the way must see past the fetch limit.
         let matches_cap = cap.map(|cap| cap.max(self.search_fetch_limit));
@@ -265,7 +269,6 @@ impl Store {
             }
             None => {
                 // One index covers the whole order: (key, id).
-                let (key, cmp, d) = (order.key_column(), order.cmp(order.dir), order.dir.sql());
                 // On PostgreSQL a search in time order is answered by the
                 // search table alone: it holds each row's time, type and person.
                 let rows = match order.column == SortColumn::Timestamp && filter.search_table_answers() {
@@ -282,12 +285,8 @@ impl Store {
                 }
                 let mut sql = Sql::new(&format!("SELECT i.id FROM {} i WHERE ", rows.table()));
                 filter.write_on(&mut sql, rows);
-                if let Some(a) = anchor {
-                    let value = sql.arg(order.anchor_value(a));
-                    let id = sql.arg(a.id);
-                    sql.push(&format!(" AND ({key}, i.id) {cmp} ({}, {id})", order.anchor_key(&value)));
-                }
-                sql.push(&format!(" ORDER BY {key} {d}, i.id {d} LIMIT {limit}"));
+                order.write_after(&mut sql, anchor);
+                sql.push(&format!(" ORDER BY {} LIMIT {limit}", order.keyset()));
                 self.fetch_ids(&sql).await
             }
             Some(group) => {
@@ -698,6 +697,23 @@ impl Order {
         }
     }
 
+    /// An ungrouped order's `ORDER BY` terms: its key, then the id.
+    fn keyset(&self) -> String {
+        let d = self.dir.sql();
+        format!("{} {d}, i.id {d}", self.key_column())
+    }
+
+    /// Appends the condition for rows after the anchor in an ungrouped
+    /// order; nothing without one.
+    fn write_after(&self, sql: &mut Sql, anchor: Option<&AnchorKeys>) {
+        if let Some(a) = anchor {
+            let value = sql.arg(self.anchor_value(a));
+            let id = sql.arg(a.id);
+            let (key, cmp) = (self.key_column(), self.cmp(self.dir));
+            sql.push(&format!(" AND ({key}, i.id) {cmp} ({}, {id})", self.anchor_key(&value)));
+        }
+    }
+
     /// Within a group, newest first (oldest first when paging backwards).
     fn inner_dir(&self) -> SortDir {
         if self.backwards {
@@ -915,21 +931,16 @@ impl Filter {
 /// rows when given. The inner query's `OFFSET 0` (or its `LIMIT`) keeps the
 /// words out of it, so the planner must walk; the dates bound the walk.
 fn walk_sql(order: &Order, filter: &Filter, anchor: Option<&AnchorKeys>, limit: usize, window: Option<usize>) -> Sql {
-    let (key, cmp, d) = (order.key_column(), order.cmp(order.dir), order.dir.sql());
     let mut sql = Sql::new("SELECT i.id FROM (SELECT * FROM interaction_search i WHERE 1 = 1");
     filter.write_ranges(&mut sql);
-    if let Some(a) = anchor {
-        let value = sql.arg(order.anchor_value(a));
-        let id = sql.arg(a.id);
-        sql.push(&format!(" AND ({key}, i.id) {cmp} ({}, {id})", order.anchor_key(&value)));
-    }
+    order.write_after(&mut sql, anchor);
     let fence = match window {
         Some(rows) => format!("LIMIT {rows}"),
         None => "OFFSET 0".to_string(),
     };
-    sql.push(&format!(" ORDER BY {key} {d}, i.id {d} {fence}) i WHERE "));
+    sql.push(&format!(" ORDER BY {} {fence}) i WHERE ", order.keyset()));
     filter.write_on(&mut sql, Rows::SearchTable);
-    sql.push(&format!(" ORDER BY {key} {d}, i.id {d} LIMIT {limit}"));
+    sql.push(&format!(" ORDER BY {} LIMIT {limit}", order.keyset()));
     sql
 }
 
