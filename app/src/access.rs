@@ -29,10 +29,12 @@ pub enum Permission {
     ManageStaff,
     /// Read every interaction, whatever its visibility.
     SeeRestricted,
+    /// Open `/reports` and export them.
+    ViewReports,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
         Permission::ViewInteractions,
         Permission::CreateInteractions,
         Permission::RenameDescriptions,
@@ -41,6 +43,7 @@ impl Permission {
         Permission::ManageInteractionTypes,
         Permission::ManageStaff,
         Permission::SeeRestricted,
+        Permission::ViewReports,
     ];
 
     pub fn label(self) -> &'static str {
@@ -53,6 +56,7 @@ impl Permission {
             Permission::ManageInteractionTypes => "manage interaction types",
             Permission::ManageStaff => "manage staff",
             Permission::SeeRestricted => "see restricted records",
+            Permission::ViewReports => "view reports",
         }
     }
 }
@@ -72,6 +76,7 @@ impl Permission {
             Permission::ManageInteractionTypes => "manage_interaction_types",
             Permission::ManageStaff => "manage_staff",
             Permission::SeeRestricted => "see_restricted",
+            Permission::ViewReports => "view_reports",
         }
     }
 

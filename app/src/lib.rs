@@ -13,6 +13,7 @@ pub mod log;
 pub mod notes;
 pub mod pages;
 pub mod recording;
+pub mod reports;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod type_settings;
@@ -31,7 +32,7 @@ use crate::pages::{
     chunks::{
         ActionRoute, ActionsRoute, ApiTokensPage, AssignActionRoute, AuditPage, HomeRoute, InteractionRoute,
         InteractionTypesPage, LoginPage, LogoutPage, NewInteractionRoute, NotificationsRoute, PeopleRoute, PersonRoute,
-        PrintRoute, RolesPage, StaffSettingsPage,
+        PrintRoute, ReportsRoute, RolesPage, StaffSettingsPage, TypeUsageRoute,
     },
     log::LogPage,
     login::SignOutButton,
@@ -158,6 +159,8 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/people") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/people/:id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/reports") view={Lazy::<ReportsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/reports/type-usage") view={Lazy::<TypeUsageRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/settings/api-tokens") view={Lazy::<ApiTokensPage>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/settings/staff") view={Lazy::<StaffSettingsPage>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/settings/roles") view={Lazy::<RolesPage>::new()} ssr=SsrMode::Async />
@@ -192,12 +195,14 @@ fn AppHeader() -> impl IntoView {
                         .map(|v| {
                             let admin = v.role.grants(Permission::ManageStaff);
                             let types_admin = v.role.grants(Permission::ManageInteractionTypes);
+                            let reports = v.role.grants(Permission::ViewReports);
                             view! {
                                 <nav aria-label="Main">
                                     <A href="/" exact=true>"Home"</A>
                                     <A href="/log">"Log"</A>
                                     <A href="/people">"People"</A>
                                     <A href="/actions">"Actions" <ActionCount counts=counts /></A>
+                                    {reports.then(|| view! { <A href="/reports">"Reports"</A> })}
                                     {types_admin.then(|| view! {
                                         <A href="/settings/interaction-types">"Types"</A>
                                     })}

@@ -199,6 +199,8 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
         println!();
     }
 
+    reports(&store, &everything, &outsider, tz, iterations).await?;
+
     // The page itself, over HTTP: time to first byte of `/log`, signed in as
     // an admin (so each request also looks up its session).
     let admin: i64 =
@@ -457,4 +459,70 @@ fn first_byte(addr: std::net::SocketAddr, path: &str, cookie: &str) -> std::io::
         return Err(std::io::Error::other(format!("GET {path} did not answer 200")));
     }
     Ok(ttfb)
+}
+
+/// The reports over the last two years, as an admin and as the outsider;
+/// first, how long rebuilding their day counts from every interaction takes
+/// (what a new install of this version, or a change of time zone, costs once).
+async fn reports(
+    store: &app::server::Store,
+    everything: &Reader,
+    outsider: &Reader,
+    tz: chrono_tz::Tz,
+    iterations: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use app::reports::TypeUsageQuery;
+    use app::server::reports::type_usage;
+    sqlx::query("UPDATE report_zone SET name = '' WHERE id = 1").execute(store.pool()).await?;
+    let started = Instant::now();
+    store.prepare_reports(tz).await?;
+    let rebuilt = started.elapsed();
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM report_day_counts").fetch_one(store.pool()).await?;
+    println!("report day counts: {rows} rows, rebuilt from every interaction in {:.2} s", rebuilt.as_secs_f64());
+    let today = app::server::time::today(tz);
+    let from = (today - chrono::Duration::days(730)).format("%Y-%m-%d").to_string();
+    let to = today.format("%Y-%m-%d").to_string();
+    let two_years = |period: &str| TypeUsageQuery {
+        from: from.clone(),
+        to: to.clone(),
+        period: period.into(),
+        ..Default::default()
+    };
+    let team: i64 = sqlx::query_scalar("SELECT min(id) FROM teams").fetch_one(store.pool()).await?;
+    let cases = [
+        ("type usage, two years per week", two_years("week")),
+        ("type usage, two years per month", two_years("month")),
+        (
+            "type usage, two years per quarter, one team",
+            TypeUsageQuery { team: team.to_string(), ..two_years("quarter") },
+        ),
+        (
+            "type usage, two years per month, one staff member",
+            TypeUsageQuery { staff: outsider.staff_id.to_string(), ..two_years("month") },
+        ),
+    ];
+    println!("reports (two years to today): ms as admin | as outsider");
+    println!("{:<64} {:>8} {:>8} | {:>8} {:>8}", "case", "median", "p95", "median", "p95");
+    for (name, query) in cases {
+        let total = type_usage(store, &query, everything, tz).await?.total;
+        let mut samples = [Vec::with_capacity(iterations), Vec::with_capacity(iterations)];
+        for _ in 0..iterations {
+            for (reader, samples) in [everything, outsider].into_iter().zip(samples.iter_mut()) {
+                let started = Instant::now();
+                std::hint::black_box(type_usage(store, &query, reader, tz).await?);
+                samples.push(started.elapsed());
+            }
+        }
+        let [admin, staff] = samples.map(|samples| Figures { name: name.into(), samples });
+        println!(
+            "{:<64} {:>8.2} {:>8.2} | {:>8.2} {:>8.2}",
+            format!("{name} ({total})"),
+            admin.percentile(0.5),
+            admin.percentile(0.95),
+            staff.percentile(0.5),
+            staff.percentile(0.95)
+        );
+    }
+    println!();
+    Ok(())
 }

@@ -11,13 +11,14 @@ use app::{
     server::{
         auth::Caller,
         export::{gather, Export},
+        store::StaffRecord,
         AppState,
     },
 };
 use axum::{
     body::Body,
     extract::{OriginalUri, State},
-    http::{header, HeaderValue},
+    http::{header, HeaderValue, Uri},
     response::{IntoResponse, Redirect, Response},
     Extension,
 };
@@ -41,16 +42,11 @@ async fn export(
     OriginalUri(uri): OriginalUri,
     format: ExportFormat,
 ) -> Response {
-    let Some(staff) = caller.staff.clone() else {
-        let next = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/log");
-        let query = form_urlencoded::Serializer::new(String::new()).append_pair("next", next).finish();
-        return Redirect::to(&format!("/login?expired=1&{query}")).into_response();
+    let staff = match downloader(&caller, &uri, Permission::ViewInteractions) {
+        Ok(staff) => staff,
+        Err(answer) => return answer,
     };
-    if !staff.role.grants(Permission::ViewInteractions) {
-        return refusal(AppError::Forbidden);
-    }
-    let pairs: Vec<(String, String)> =
-        form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes()).into_owned().collect();
+    let pairs = query_pairs(&uri);
     let query = LogQuery::from_export_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let export = match gather(&state, &staff, &caller.address, &query, format).await {
         Ok(export) => export,
@@ -95,8 +91,27 @@ fn pdf_stream(export: Export) -> Body {
     Body::from_stream(chunks)
 }
 
+/// Who is downloading, when they hold `permission`; otherwise the answer:
+/// sign in again and come back to the download, or 403.
+pub(crate) fn downloader(caller: &Caller, uri: &Uri, permission: Permission) -> Result<StaffRecord, Response> {
+    let Some(staff) = caller.staff.clone() else {
+        let next = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let query = form_urlencoded::Serializer::new(String::new()).append_pair("next", next).finish();
+        return Err(Redirect::to(&format!("/login?expired=1&{query}")).into_response());
+    };
+    match staff.role.grants(permission) {
+        true => Ok(staff),
+        false => Err(refusal(AppError::Forbidden)),
+    }
+}
+
+/// A download's query string, decoded.
+pub(crate) fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
+    form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes()).into_owned().collect()
+}
+
 /// A file to save: its type, its name, and never kept by a cache.
-fn download(body: Body, content_type: &'static str, file_name: &str) -> Response {
+pub(crate) fn download(body: Body, content_type: &'static str, file_name: &str) -> Response {
     let disposition = format!("attachment; filename=\"{file_name}\"");
     let mut response = body.into_response();
     let headers = response.headers_mut();
@@ -110,7 +125,7 @@ fn download(body: Body, content_type: &'static str, file_name: &str) -> Response
 }
 
 /// A refused export: its status and the reason in words.
-fn refusal(error: AppError) -> Response {
+pub(crate) fn refusal(error: AppError) -> Response {
     let status = error.http_status();
     (status, [(header::CACHE_CONTROL, "no-store")], error.to_string()).into_response()
 }
@@ -164,7 +179,7 @@ fn yes(flag: bool) -> &'static str {
 
 /// A spreadsheet reads a cell starting with `=`, `+`, `-` or `@` as a
 /// formula; a leading apostrophe keeps typed text as text.
-fn inert(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn inert(text: &str) -> std::borrow::Cow<'_, str> {
     match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
         _ => text.into(),

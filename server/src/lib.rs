@@ -9,6 +9,7 @@ pub mod bench;
 pub mod config;
 pub mod export;
 pub mod forms;
+pub mod reports;
 pub mod router;
 pub mod security;
 pub mod sign_in;
@@ -47,6 +48,9 @@ pub async fn open_state(
     let store = Store::open_with(database_url, store_options)
         .await
         .map_err(|e| format!("cannot open the database {}: {e}", redact_password(database_url)))?;
+    // Reports count days in the organisation's zone: before demo data is
+    // added, so its rows are counted as they go in.
+    store.prepare_reports(settings.time_zone).await.map_err(|e| format!("cannot prepare the reports: {e}"))?;
     if demo_data && store.is_empty().await.map_err(|e| e.to_string())? {
         tracing::info!("empty database: adding demo data");
         demo::seed_demo(&store, 200, 5000, 2026).await.map_err(|e| format!("cannot add demo data: {e}"))?;

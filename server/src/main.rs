@@ -72,6 +72,7 @@ async fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Er
 async fn generate(cli: &Cli, interactions: usize, seed: u64) -> Result<(), Box<dyn std::error::Error>> {
     let url = cli.database_url();
     let store = Store::open_with(&url, &cli.store_options()).await?;
+    store.prepare_reports(cli.time_zone).await?;
     if store.is_empty().await? {
         demo::seed_demo(&store, 200, 5000, 2026).await?;
         demo::seed_demo_actions(&store, 2026).await?;

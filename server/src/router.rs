@@ -45,6 +45,8 @@ pub fn build_router(state: AppState) -> Router {
         .route("/log/export.csv", get(crate::export::csv))
         .route("/log/export.xlsx", get(crate::export::xlsx))
         .route("/log/export.pdf", get(crate::export::pdf))
+        .route("/reports/type-usage.csv", get(crate::reports::type_usage_csv))
+        .route("/reports/type-usage.xlsx", get(crate::reports::type_usage_xlsx))
         .route("/api/v1/interactions", post(crate::api_v1::post_interaction))
         .route("/api/v1/openapi.json", get(crate::api_v1::openapi))
         .route("/api/v1/{*rest}", any(crate::api_v1::not_found))

@@ -860,6 +860,8 @@ on_both_engines! {
             ("/api/get_home", "{}".into(), Access::Reads),
             ("/api/my_notifications", "{}".into(), Access::Reads),
             ("/api/print_log", r#"{"query":{"q":"","sort":"Timestamp","dir":null,"types":[],"page":"First","person":null}}"#.into(), Access::Reads),
+            ("/api/list_reports", "{}".into(), Access::AdminReads),
+            ("/api/type_usage_report", r#"{"query":{"from":"","to":"","period":"","staff":"","team":""}}"#.into(), Access::AdminReads),
         ];
         let registered: std::collections::BTreeSet<String> =
             leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
@@ -1523,5 +1525,87 @@ on_both_engines! {
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("=HYPERLINK(&quot;http://evil.example&quot;)") || html.contains("=HYPERLINK(\"http://evil.example\")"), "{html}");
         assert!(html.contains("1 interaction<"), "{html}");
+    }
+
+    fn reports_are_for_managers_refuse_bad_filters_by_name_and_export_their_numbers(app) {
+        let usage = |query: &str| post_json("/api/type_usage_report", &format!(r#"{{"query":{query}}}"#));
+        let all_time = r#"{"from":"2020-01-01","to":"2029-12-31","period":"quarter","staff":"","team":""}"#;
+        let (status, json) = send(&app, usage(all_time)).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        let report: app::reports::TypeUsage = serde_json::from_str(&json).unwrap();
+        let posted_in_error: i64 = sqlx::query_scalar("SELECT count(*) FROM interactions WHERE error_marked_at IS NOT NULL")
+            .fetch_one(app.store.pool()).await.unwrap();
+        assert_eq!(report.total, 150 - posted_in_error, "the admin is counted every interaction not posted in error");
+
+        // Managers have the permission; staff do not, on the page, the
+        // server function and the download alike.
+        let priya = sign_in(&app, "priya.shah@example.org").await;
+        let (status, _) = send_as(&app, Some(&priya), usage(all_time)).await;
+        assert_eq!(status, StatusCode::OK);
+        let tom = sign_in(&app, STAFF).await;
+        let (status, body) = send_as(&app, Some(&tom), usage(all_time)).await;
+        assert_eq!((status, body.as_str()), (StatusCode::FORBIDDEN, r#""Forbidden""#));
+        let (status, _) = send_as(&app, Some(&tom), get("/reports/type-usage.csv")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, html) = send_as(&app, Some(&tom), get("/reports/type-usage")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(html.contains("You do not have permission"), "{html}");
+        let (status, html) = send_as(&app, Some(&tom), get("/log")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!html.contains("href=\"/reports\""), "staff are not offered the reports");
+        let (_, html) = send_as(&app, Some(&priya), get("/reports")).await;
+        assert!(html.contains("href=\"/reports/type-usage\""), "{html}");
+
+        // Bad filters: 400 and the field named, never a 500.
+        for (query, says) in [
+            (r#"{"from":"2026-05-01","to":"2026-04-01","period":"","staff":"","team":""}"#, "From must be on or before To"),
+            (r#"{"from":"2001-01-01","to":"2026-04-01","period":"","staff":"","team":""}"#, "at most 10 years"),
+            (r#"{"from":"","to":"2026-13-01","period":"","staff":"","team":""}"#, "To must be a date"),
+            (r#"{"from":"","to":"","period":"daily","staff":"","team":""}"#, "Period must be"),
+            (r#"{"from":"","to":"","period":"","staff":"424242","team":""}"#, "Staff member"),
+            (r#"{"from":"","to":"","period":"","staff":"","team":"-1"}"#, "Team"),
+        ] {
+            let (status, body) = send(&app, usage(query)).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
+            assert!(body.contains(says), "{query}: {body}");
+        }
+        let (status, body) = send(&app, get("/reports/type-usage.csv?from=2026-05-01&to=2026-04-01")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(body.contains("From must be on or before To"), "{body}");
+        let (status, html) = send(&app, get("/reports/type-usage?period=daily")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(html.contains("Period must be week, month or quarter."), "{html}");
+
+        // The download holds the page's numbers: a row per quarter, a
+        // column per type, and the totals.
+        let (status, csv) = send(&app, get("/reports/type-usage.csv?from=2020-01-01&to=2029-12-31&period=quarter")).await;
+        assert_eq!(status, StatusCode::OK, "{csv}");
+        let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+        let headings: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(headings[..3], ["Quarter", "From", "To"]);
+        assert_eq!(headings.len(), report.rows.len() + 4);
+        let lines: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+        assert_eq!(lines.len(), report.periods.len() + 1);
+        let totals = lines.last().unwrap();
+        assert_eq!(totals[0], "Total");
+        assert_eq!(totals.last().unwrap(), &report.total.to_string());
+        for (i, row) in report.rows.iter().enumerate() {
+            assert_eq!(totals[i + 3], row.total.to_string(), "{}", row.kind.name);
+        }
+        let (status, xlsx) = send(&app, get("/reports/type-usage.xlsx?period=week")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(xlsx.starts_with("PK"), "an Excel file is a zip");
+        let audited: Vec<String> = sqlx::query_scalar("SELECT details FROM audit_events WHERE action = 'report_exported' ORDER BY id")
+            .fetch_all(app.store.pool()).await.unwrap();
+        assert_eq!(audited.len(), 2, "{audited:?}");
+        assert!(audited[0].starts_with("CSV: Type usage, 1 Jan 2020 to 31 Dec 2029 · Everyone · per quarter"), "{audited:?}");
+
+        // The page draws the chart on the server, one colour per type used.
+        let (status, html) = send(&app, get("/reports/type-usage?from=2020-01-01&to=2029-12-31&period=quarter")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("<svg") && html.contains("role=\"img\""), "{html}");
+        for row in report.rows.iter().filter(|r| r.total > 0) {
+            assert!(html.contains(&format!("fill=\"{}\"", row.kind.colour)), "{} has no segment", row.kind.name);
+        }
     }
 }

@@ -5,6 +5,7 @@ mod actions;
 mod interactions;
 mod notes;
 mod people;
+mod reports;
 mod staff;
 mod types;
 
@@ -60,5 +61,6 @@ pub use actions::*;
 pub use interactions::*;
 pub use notes::*;
 pub use people::*;
+pub use reports::*;
 pub use staff::*;
 pub use types::*;

@@ -1,5 +1,6 @@
 //! Reusable view pieces.
 
+pub mod bar_chart;
 pub mod description;
 pub mod feedback;
 pub mod filter_chips;

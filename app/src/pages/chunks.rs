@@ -9,7 +9,8 @@
 //! a few of them:
 //! - [`everyday_pages`]: the pages staff open all day, so the first of them
 //!   brings the rest.
-//! - [`settings_pages`]: the admin pages, which most staff never open.
+//! - [`settings_pages`]: the admin pages and the managers' reports, which
+//!   most staff never open.
 //! - [`sign_in_pages`]: signing in and out, which needs no WASM at all.
 
 use leptos::prelude::*;
@@ -21,7 +22,7 @@ use super::notifications::NotificationsPage;
 use super::people::{PeoplePage, PersonPage};
 use super::print::PrintPage;
 use super::record::NewInteractionPage;
-use super::{api_tokens, interaction_types, login, roles, settings};
+use super::{api_tokens, interaction_types, login, reports, roles, settings};
 
 /// Defines each route type of a group: `Lazy::<Route>::new()` renders the
 /// group's page `Group::Page`, loading the group's code first in the
@@ -96,7 +97,7 @@ pub fn everyday_pages(page: Everyday) -> AnyView {
     }
 }
 
-/// The admin pages.
+/// The admin pages and the managers' reports.
 #[derive(Clone, Copy)]
 pub enum Settings {
     InteractionTypes,
@@ -104,6 +105,8 @@ pub enum Settings {
     Roles,
     Audit,
     ApiTokens,
+    Reports,
+    TypeUsage,
 }
 
 group_routes!(settings_pages, __preload_settings_pages, Settings {
@@ -112,6 +115,8 @@ group_routes!(settings_pages, __preload_settings_pages, Settings {
     RolesPage => Roles,
     AuditPage => Audit,
     ApiTokensPage => ApiTokens,
+    ReportsRoute => Reports,
+    TypeUsageRoute => TypeUsage,
 });
 
 #[leptos::lazy]
@@ -123,6 +128,8 @@ pub fn settings_pages(page: Settings) -> AnyView {
         Settings::Roles => roles::roles_view(),
         Settings::Audit => settings::audit_view(),
         Settings::ApiTokens => api_tokens::api_tokens_view(),
+        Settings::Reports => view! { <reports::ReportsPage /> }.into_any(),
+        Settings::TypeUsage => view! { <reports::TypeUsagePage /> }.into_any(),
     }
 }
 

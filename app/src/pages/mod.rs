@@ -14,5 +14,6 @@ pub mod people;
 pub mod person_notes;
 pub mod print;
 pub mod record;
+pub mod reports;
 pub mod roles;
 pub mod settings;

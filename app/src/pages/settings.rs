@@ -363,6 +363,7 @@ fn action_label(action: &str) -> &str {
         "action_deleted" => "Action deleted",
         "action_completed" => "Action completed",
         "log_exported" => "Log exported",
+        "report_exported" => "Report exported",
         "type_renamed" => "Interaction type renamed",
         "type_recoloured" => "Interaction type colour changed",
         "type_icon_changed" => "Interaction type icon changed",

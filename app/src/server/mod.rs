@@ -7,6 +7,7 @@ pub mod demo;
 pub mod export;
 pub mod mail;
 pub mod recording;
+pub mod reports;
 pub mod store;
 pub mod tags;
 pub mod time;

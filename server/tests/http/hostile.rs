@@ -42,6 +42,8 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/notifications", &["/notifications"]),
     ("/people", &["/people", "/people?q=alert"]),
     ("/people/{id}", &["/people/{person}"]),
+    ("/reports", &["/reports"]),
+    ("/reports/type-usage", &["/reports/type-usage", "/reports/type-usage?period=week&from=2020-01-06&team={team}"]),
     ("/settings/api-tokens", &["/settings/api-tokens"]),
     ("/settings/staff", &["/settings/staff"]),
     ("/settings/roles", &["/settings/roles"]),
@@ -56,6 +58,8 @@ const DOWNLOADS: &[&str] = &[
     "/log/export.pdf?q=alert",
     "/log/export.csv?person={person}",
     "/log/export.pdf?person={person}",
+    "/reports/type-usage.csv?period=week",
+    "/reports/type-usage.xlsx?period=week",
 ];
 
 on_both_engines! {
@@ -78,7 +82,7 @@ on_both_engines! {
         let today = now.date_naive();
 
         let mut accepted = 0;
-        let (mut person, mut interaction, mut action, mut team) = (1, 1, 1, 1);
+        let (mut person, mut interaction, mut action, mut team, mut kind) = (1, 1, 1, 1, 1);
         for (i, payload) in payloads().iter().enumerate() {
             let text = |field: &str| format!("{payload} {field} {i}");
             let mut calls: Vec<(&str, serde_json::Value)> = vec![
@@ -101,6 +105,9 @@ on_both_engines! {
                     if path == "/api/add_team" {
                         team = answer.parse().unwrap();
                     }
+                    if path == "/api/add_interaction_type" {
+                        kind = serde_json::from_str::<serde_json::Value>(&answer).unwrap()["id"].as_i64().unwrap();
+                    }
                 }
             }
             // The person's other details.
@@ -112,7 +119,7 @@ on_both_engines! {
             let (status, answer) = send(&app, post_json("/api/add_person_note", &note.to_string())).await;
             assert!(status.is_success() || status.is_client_error(), "note with {payload:?}: {status} {answer}");
             // Kept to the hostile team, so its name is on each row's lock badge.
-            let form = serde_json::json!({ "form": { "person_id": person.to_string(), "type_id": "1", "description": text("description"), "note": text("note"), "occurred_at": when, "reply_to": "", "visibility": "teams", "teams": [team.to_string()] } });
+            let form = serde_json::json!({ "form": { "person_id": person.to_string(), "type_id": kind.to_string(), "description": text("description"), "note": text("note"), "occurred_at": when, "reply_to": "", "visibility": "teams", "teams": [team.to_string()] } });
             let (status, answer) = send(&app, post_json("/api/record_interaction", &form.to_string())).await;
             assert!(status.is_success() || status.is_client_error(), "record with {payload:?}: {status} {answer}");
             if status.is_success() {
@@ -150,6 +157,7 @@ on_both_engines! {
             url.replace("{person}", &person.to_string())
                 .replace("{interaction}", &interaction.to_string())
                 .replace("{action}", &action.to_string())
+                .replace("{team}", &team.to_string())
         };
         let mut shown = 0;
         for url in PAGES.iter().flat_map(|(_, urls)| urls.iter()) {

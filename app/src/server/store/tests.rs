@@ -29,7 +29,14 @@ fn built_in(id: i64) -> Role {
         Role::ADMIN => ("Admin", &P::ALL),
         Role::MANAGER => (
             "Manager",
-            &[P::ViewInteractions, P::CreateInteractions, P::RenameDescriptions, P::AssignActions, P::SeeAllActions],
+            &[
+                P::ViewInteractions,
+                P::CreateInteractions,
+                P::RenameDescriptions,
+                P::AssignActions,
+                P::SeeAllActions,
+                P::ViewReports,
+            ],
         ),
         Role::STAFF => {
             ("Staff", &[P::ViewInteractions, P::CreateInteractions, P::RenameDescriptions, P::AssignActions])
@@ -148,6 +155,7 @@ async fn type_id(store: &Store, name: &str) -> i64 {
 mod actions;
 mod notes;
 mod people;
+mod reports;
 mod roles;
 mod staff;
 mod types;

@@ -1,0 +1,201 @@
+//! The counts behind `/reports`.
+//!
+//! Reports count interactions per day in the organisation's time zone.
+//! `report_day_counts` holds those counts per day, type, staff member who
+//! had the interaction and access keys, kept current by triggers in the
+//! same transaction as every write (migration 0013), so a two-year report
+//! adds up a few thousand rows instead of reading every interaction in it.
+//! The triggers find a moment's local day from `report_zone_offsets`: the
+//! zone's offset from UTC from each moment it changed, written here from
+//! the time zone database.
+
+use chrono::{DateTime, NaiveDate, Offset, TimeZone, Utc};
+use chrono_tz::Tz;
+use sqlx::Row;
+
+use super::{Engine, Reader, Sql, Store, StoreError};
+use crate::server::time::Millis;
+
+/// Day 0 of `report_day_counts.day`: 1899-12-01, a month before the first
+/// moment the log accepts, so every day number is positive.
+const DAY_ZERO_MS: Millis = -2_211_667_200_000;
+const DAY_MS: Millis = 86_400_000;
+/// The zone's offsets are written up to here (2100-01-01).
+const OFFSETS_UNTIL_MS: Millis = 4_102_444_800_000;
+
+/// A calendar day as `report_day_counts` numbers it.
+pub fn day_number(day: NaiveDate) -> i64 {
+    let zero = NaiveDate::from_ymd_opt(1899, 12, 1).unwrap_or_default();
+    (day - zero).num_days()
+}
+
+/// The calendar day a day number stands for.
+pub fn day_of_number(n: i64) -> NaiveDate {
+    let zero = NaiveDate::from_ymd_opt(1899, 12, 1).unwrap_or_default();
+    zero + chrono::Duration::days(n)
+}
+
+/// Whose interactions a report counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportScope {
+    Everyone,
+    /// The staff member who had them (completed by, or else logged by).
+    Staff(i64),
+    /// Had by a member of the team, as its members are now.
+    Team(i64),
+}
+
+/// `tz`'s offset from UTC at `at`, in milliseconds.
+fn offset_at(tz: Tz, at: Millis) -> Millis {
+    let utc = DateTime::<Utc>::from_timestamp_millis(at).unwrap_or_default().naive_utc();
+    i64::from(tz.offset_from_utc_datetime(&utc).fix().local_minus_utc()) * 1000
+}
+
+/// `tz`'s offsets from 1899-12-01 to 2100: the first, then one row per
+/// change, at the exact millisecond it changed.
+pub(crate) fn zone_offsets(tz: Tz) -> Vec<(Millis, Millis)> {
+    // Checked every six hours: no zone has changed its clocks twice so soon.
+    const STEP: Millis = DAY_MS / 4;
+    let mut offsets = vec![(DAY_ZERO_MS, offset_at(tz, DAY_ZERO_MS))];
+    let mut at = DAY_ZERO_MS;
+    while at < OFFSETS_UNTIL_MS {
+        let next = at + STEP;
+        let current = offsets.last().map(|o| o.1).unwrap_or_default();
+        if offset_at(tz, next) != current {
+            // The first millisecond of the new offset lies in (lo, hi].
+            let (mut lo, mut hi) = (at, next);
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                match offset_at(tz, mid) == current {
+                    true => lo = mid,
+                    false => hi = mid,
+                }
+            }
+            offsets.push((hi, offset_at(tz, hi)));
+        }
+        at = next;
+    }
+    offsets
+}
+
+/// The SQL for the local day of `column` (a time in milliseconds).
+fn report_day(engine: Engine, column: &str) -> String {
+    match engine {
+        Engine::Sqlite => format!(
+            "({column} + {shift} + coalesce((SELECT o.offset_ms FROM report_zone_offsets o \
+             WHERE o.starts_at <= {column} ORDER BY o.starts_at DESC LIMIT 1), 0)) / {DAY_MS}",
+            shift = -DAY_ZERO_MS
+        ),
+        Engine::Postgres => format!("interlog_report_day({column})"),
+    }
+}
+
+impl Store {
+    /// Makes the day counts count days in `tz`. The first time, and after
+    /// the organisation's zone changes, they are rebuilt from every
+    /// interaction (a few seconds for a million); otherwise this is one
+    /// lookup. Servers starting together take turns.
+    pub async fn prepare_reports(&self, tz: Tz) -> Result<(), StoreError> {
+        let zone: String =
+            sqlx::query_scalar("SELECT name FROM report_zone WHERE id = 1").fetch_one(&self.pool).await?;
+        if zone == tz.name() {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
+        let sql = format!("SELECT name FROM report_zone WHERE id = 1{}", self.engine.for_update());
+        let zone: String = sqlx::query_scalar(&sql).fetch_one(&mut *tx).await?;
+        if zone == tz.name() {
+            return Ok(());
+        }
+        let started = std::time::Instant::now();
+        sqlx::query("DELETE FROM report_zone_offsets").execute(&mut *tx).await?;
+        for chunk in zone_offsets(tz).chunks(200) {
+            let mut sql = Sql::new("INSERT INTO report_zone_offsets (starts_at, offset_ms) VALUES ");
+            for (i, (starts_at, offset)) in chunk.iter().enumerate() {
+                let (a, b) = (sql.arg(*starts_at), sql.arg(*offset));
+                sql.push(&format!("{}({a}, {b})", if i > 0 { ", " } else { "" }));
+            }
+            sql.query().execute(&mut *tx).await?;
+        }
+        sqlx::query("DELETE FROM report_day_counts").execute(&mut *tx).await?;
+        let sql = format!(
+            "INSERT INTO report_day_counts (day, type_id, staff_id, access, n)
+             SELECT {day}, type_id, coalesce(completed_by, logged_by), access, count(*)
+             FROM interactions WHERE error_marked_at IS NULL GROUP BY 1, 2, 3, 4",
+            day = report_day(self.engine, "occurred_at")
+        );
+        sqlx::query(&sql).execute(&mut *tx).await?;
+        sqlx::query("UPDATE report_zone SET name = $1 WHERE id = 1").bind(tz.name()).execute(&mut *tx).await?;
+        tx.commit().await?;
+        tracing::info!(zone = tz.name(), ms = started.elapsed().as_millis() as u64, "report day counts rebuilt");
+        Ok(())
+    }
+
+    /// Interactions per local day and type from `from` to `to` (days
+    /// included), had by `scope`, leaving out what `reader` may not open and
+    /// what was posted in error: `(day, type id, count)`, by day.
+    pub async fn day_type_counts(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        scope: ReportScope,
+        reader: &Reader,
+        tz: Tz,
+    ) -> Result<Vec<(NaiveDate, i64, i64)>, StoreError> {
+        self.prepare_reports(tz).await?;
+        let mut sql =
+            Sql::new("SELECT c.day, c.type_id, CAST(sum(c.n) AS BIGINT) AS n FROM report_day_counts c WHERE ");
+        let (a, b) = (sql.arg(day_number(from)), sql.arg(day_number(to)));
+        sql.push(&format!("c.day >= {a} AND c.day <= {b}"));
+        match scope {
+            ReportScope::Everyone => {}
+            ReportScope::Staff(id) => {
+                let p = sql.arg(id);
+                sql.push(&format!(" AND c.staff_id = {p}"));
+            }
+            ReportScope::Team(id) => {
+                let p = sql.arg(id);
+                sql.push(&format!(" AND c.staff_id IN (SELECT staff_id FROM staff_teams WHERE team_id = {p})"));
+            }
+        }
+        reader.write_condition(&mut sql, "c");
+        sql.push(" GROUP BY c.day, c.type_id HAVING sum(c.n) > 0 ORDER BY c.day, c.type_id");
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let day: i64 = r.try_get::<i64, _>("day").or_else(|_| r.try_get::<i32, _>("day").map(i64::from))?;
+                Ok((day_of_number(day), r.try_get("type_id")?, r.try_get("n")?))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    /// Whether there is a staff member with this id (active or not).
+    pub async fn staff_exists(&self, id: i64) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM staff_members WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_follow_summer_time() {
+        let london: Tz = "Europe/London".parse().unwrap();
+        let offsets = zone_offsets(london);
+        // 2026: clocks forward at 01:00 UTC on 29 March, back at 01:00 UTC on 25 October.
+        let forward = Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap().timestamp_millis();
+        let back = Utc.with_ymd_and_hms(2026, 10, 25, 1, 0, 0).unwrap().timestamp_millis();
+        assert!(offsets.contains(&(forward, 3_600_000)), "{:?}", &offsets[offsets.len() - 160..]);
+        assert!(offsets.contains(&(back, 0)));
+        assert_eq!(day_of_number(day_number(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap())).to_string(), "2026-11-30");
+        assert_eq!(day_number(NaiveDate::from_ymd_opt(1899, 12, 1).unwrap()), 0);
+        let kolkata: Tz = "Asia/Kolkata".parse().unwrap();
+        assert_eq!(zone_offsets(kolkata).last().unwrap().1, 19_800_000);
+    }
+}

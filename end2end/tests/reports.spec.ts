@@ -1,0 +1,77 @@
+import { readFile } from "node:fs/promises";
+import { test, expect, signedInPage, total, MANAGER, STAFF } from "./fixtures";
+
+/** The month before last, wholly inside the demo data's two years. */
+const MONTH = (() => {
+  const d = new Date();
+  d.setDate(1);
+  d.setMonth(d.getMonth() - 2);
+  const first = new Date(d.getFullYear(), d.getMonth(), 1);
+  const last = new Date(d.getFullYear(), d.getMonth() + 1, 0);
+  const day = (x: Date) => `${x.getFullYear()}-${String(x.getMonth() + 1).padStart(2, "0")}-${String(x.getDate()).padStart(2, "0")}`;
+  return { month: day(first).slice(0, 7), from: day(first), to: day(last) };
+})();
+
+test.describe("reports", () => {
+  test("a manager reads type usage as a chart in the types' colours and a table that agrees with the log", async ({ browser, baseURL }) => {
+    const page = await signedInPage(browser, baseURL!, MANAGER, "/log");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reports" }).click();
+    await expect(page).toHaveURL(/\/reports$/);
+    await page.getByRole("link", { name: "Type usage" }).click();
+    await expect(page).toHaveURL(/\/reports\/type-usage$/);
+    // The last twelve months by default, drawn and tabulated.
+    await expect(page.locator("[data-testid=type-usage-table] tbody tr")).toHaveCount(12);
+    await expect(page.getByRole("img", { name: /Interactions per type/ })).toBeVisible();
+
+    // One month: the filters go into the URL.
+    await page.getByLabel("From", { exact: true }).fill(MONTH.from);
+    await page.getByLabel("To", { exact: true }).fill(MONTH.to);
+    await page.getByLabel("Per", { exact: true }).selectOption("month");
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page).toHaveURL(`/reports/type-usage?from=${MONTH.from}&to=${MONTH.to}&period=month`);
+    const body = page.locator("[data-testid=type-usage-table] tbody tr");
+    await expect(body).toHaveCount(1);
+
+    // Every type used has one colour in the chart, and the legend names it.
+    const totals = page.locator("[data-testid=type-usage-table] tfoot td[data-type]");
+    const used: { id: string; n: number }[] = [];
+    for (const cell of await totals.all()) {
+      const n = Number((await cell.innerText()).replace(/[^0-9]/g, ""));
+      if (n > 0) used.push({ id: (await cell.getAttribute("data-type"))!, n });
+    }
+    expect(used.length).toBeGreaterThan(2);
+    const fills = await page.locator("figure.chart g.bar rect").evaluateAll((els) => els.map((e) => e.getAttribute("fill")));
+    expect(new Set(fills).size).toBe(used.length);
+    await expect(page.locator("figure.chart .legend li")).toHaveCount(used.length);
+    const sum = used.reduce((a, u) => a + u.n, 0);
+    await expect(page.getByTestId("usage-total")).toHaveText(sum.toLocaleString("en-GB"));
+
+    // The CSV holds the same numbers.
+    const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "CSV" }).click()]);
+    expect(csv.suggestedFilename()).toBe(`interlog-type-usage-${MONTH.from}-to-${MONTH.to}.csv`);
+    const lines = (await readFile(await csv.path())).toString("utf8").replace(/^\uFEFF/, "").trimEnd().split(/\r?\n/);
+    expect(lines[0]).toMatch(/^Month,From,To,/);
+    expect(lines.at(-1)!.split(",").at(-1)).toBe(String(sum));
+
+    // The filters survive a reload (they are the URL).
+    await page.reload();
+    await expect(page.getByLabel("From", { exact: true })).toHaveValue(MONTH.from);
+    await expect(body).toHaveCount(1);
+
+    // Each type's figure is the log's count for that month and type.
+    for (const { id, n } of used.slice(0, 2)) {
+      await page.goto(`/log?q=${MONTH.month}&types=${id}`);
+      expect(await total(page)).toBe(n);
+    }
+    await page.context().close();
+  });
+
+  test("staff are not offered reports and cannot open them", async ({ browser, baseURL }) => {
+    const page = await signedInPage(browser, baseURL!, STAFF, "/log");
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Log" })).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reports" })).toHaveCount(0);
+    await page.goto("/reports/type-usage");
+    await expect(page.getByRole("alert")).toHaveText("You do not have permission to do that.");
+    await page.context().close();
+  });
+});

@@ -1,0 +1,156 @@
+//! `GET /reports/type-usage.csv` and `.xlsx`: a report as a download, with
+//! the same filters, checks and numbers as its page (`app::server::reports`),
+//! and audited like the log's exports.
+
+use app::{
+    access::Permission,
+    error::AppError,
+    reports::{TypeUsage, TypeUsageQuery},
+    server::{auth::Caller, store::Actor, time::now_millis, AppState},
+};
+use axum::{
+    body::Body,
+    extract::{OriginalUri, State},
+    response::Response,
+    Extension,
+};
+
+use crate::export::{download, downloader, inert, query_pairs, refusal};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Excel,
+}
+
+pub async fn type_usage_csv(state: State<AppState>, caller: Extension<Caller>, uri: OriginalUri) -> Response {
+    type_usage(state, caller, uri, Format::Csv).await
+}
+
+pub async fn type_usage_xlsx(state: State<AppState>, caller: Extension<Caller>, uri: OriginalUri) -> Response {
+    type_usage(state, caller, uri, Format::Excel).await
+}
+
+async fn type_usage(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    OriginalUri(uri): OriginalUri,
+    format: Format,
+) -> Response {
+    let staff = match downloader(&caller, &uri, Permission::ViewReports) {
+        Ok(staff) => staff,
+        Err(answer) => return answer,
+    };
+    let pairs = query_pairs(&uri);
+    let query = TypeUsageQuery::from_params(|name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()));
+    let tz = state.settings.time_zone;
+    let report = async {
+        let reader = state.store.reader(&staff).await?;
+        let report = app::server::reports::type_usage(&state.store, &query, &reader, tz).await?;
+        let by = Actor { id: Some(staff.id), address: caller.address.clone(), at: now_millis() };
+        let kind = if format == Format::Csv { "CSV" } else { "Excel" };
+        let details = format!("{kind}: Type usage, {}", report.summary);
+        state.store.record_audit(&by.event("report_exported", "type usage report", details)).await?;
+        Ok::<_, AppError>(report)
+    };
+    let report = match report.await {
+        Ok(report) => report,
+        Err(error) => return refusal(error),
+    };
+    let name = format!("interlog-type-usage-{}-to-{}", report.query.from, report.query.to);
+    let written = match format {
+        Format::Csv => write_csv(&report).map(|b| (b, "text/csv; charset=utf-8", "csv")).map_err(|e| e.to_string()),
+        Format::Excel => write_xlsx(&report)
+            .map(|b| (b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"))
+            .map_err(|e| e.to_string()),
+    };
+    match written {
+        Ok((body, content_type, extension)) => download(Body::from(body), content_type, &format!("{name}.{extension}")),
+        Err(e) => {
+            tracing::error!(error = %e, ?format, "cannot write a report");
+            refusal(AppError::Internal)
+        }
+    }
+}
+
+/// One line of a report's table: a period (or the totals) and its counts.
+struct Line {
+    label: String,
+    from: String,
+    to: String,
+    counts: Vec<i64>,
+}
+
+/// The table as on the page: a row per period, a column per type, totals
+/// last.
+fn table(report: &TypeUsage) -> (Vec<String>, Vec<Line>) {
+    let mut headings = vec![report.period.label().to_string(), "From".into(), "To".into()];
+    headings.extend(report.rows.iter().map(|r| match r.kind.deleted {
+        true => format!("{} (deleted type)", r.kind.name),
+        false => r.kind.name.clone(),
+    }));
+    headings.push("Total".into());
+    let mut lines: Vec<Line> = report
+        .periods
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Line {
+            label: p.label.clone(),
+            from: p.from.clone(),
+            to: p.to.clone(),
+            counts: report.rows.iter().map(|r| r.counts[i]).chain([report.period_totals[i]]).collect(),
+        })
+        .collect();
+    lines.push(Line {
+        label: "Total".into(),
+        from: report.query.from.clone(),
+        to: report.query.to.clone(),
+        counts: report.rows.iter().map(|r| r.total).chain([report.total]).collect(),
+    });
+    (headings, lines)
+}
+
+fn write_csv(report: &TypeUsage) -> Result<Vec<u8>, csv::Error> {
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let (headings, lines) = table(report);
+    out.write_record(headings.iter().map(|h| inert(h).into_owned()))?;
+    for line in lines {
+        let mut record = vec![line.label, line.from, line.to];
+        record.extend(line.counts.iter().map(i64::to_string));
+        out.write_record(record)?;
+    }
+    out.into_inner().map_err(|e| e.into_error().into())
+}
+
+fn write_xlsx(report: &TypeUsage) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, FormatBorder, Workbook};
+    let mut book = Workbook::new();
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_title("Type usage").set_comment(&report.summary));
+    let sheet = book.add_worksheet();
+    sheet.set_name("Type usage")?;
+    let bold = Format::new().set_bold().set_border_bottom(FormatBorder::Thin);
+    let total = Format::new().set_bold();
+    sheet.write_string(0, 0, format!("Type usage: {}", report.summary))?;
+    let (headings, lines) = table(report);
+    for (col, heading) in headings.iter().enumerate() {
+        sheet.write_string_with_format(2, col as u16, heading, &bold)?;
+    }
+    let last = lines.len().saturating_sub(1);
+    for (i, line) in lines.iter().enumerate() {
+        let r = i as u32 + 3;
+        match i == last {
+            true => sheet.write_string_with_format(r, 0, &line.label, &total)?,
+            false => sheet.write_string(r, 0, &line.label)?,
+        };
+        sheet.write_string(r, 1, &line.from)?;
+        sheet.write_string(r, 2, &line.to)?;
+        for (c, n) in line.counts.iter().enumerate() {
+            sheet.write_number(r, c as u16 + 3, *n as f64)?;
+        }
+    }
+    sheet.set_column_width(0, 16.0)?;
+    sheet.set_column_width(1, 11.0)?;
+    sheet.set_column_width(2, 11.0)?;
+    sheet.set_freeze_panes(3, 1)?;
+    book.save_to_buffer()
+}
