@@ -360,8 +360,10 @@ pub struct ActionCounts {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HomeSummary {
     pub actions: Vec<ActionRow>,
-    /// My outstanding actions due before the window home shows.
+    /// My outstanding actions due before the window home shows…
     pub older: i64,
+    /// …and where they are listed.
+    pub older_link: String,
     pub recent: Vec<crate::log::LogRow>,
     pub today: String,
 }

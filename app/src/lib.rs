@@ -30,9 +30,10 @@ use crate::access::Permission;
 use crate::components::viewer::{ActionsChanged, ViewerResource};
 use crate::pages::{
     chunks::{
-        ActionRoute, ActionsRoute, ApiTokensPage, AssignActionRoute, AuditPage, HomeRoute, InteractionRoute,
-        InteractionTypesPage, LoginPage, LogoutPage, NewInteractionRoute, NotificationsRoute, PeopleRoute, PersonRoute,
-        PrintRoute, ReportsRoute, RolesPage, StaffSettingsPage, TypeUsageRoute,
+        ActionRoute, ActionsReportRoute, ActionsRoute, ApiTokensPage, AssignActionRoute, AuditPage, HomeRoute,
+        InteractionRoute, InteractionTypesPage, LastContactRoute, LoginPage, LogoutPage, NewInteractionRoute,
+        NotificationsRoute, PeopleRoute, PersonRoute, PrintRoute, ReportsRoute, RolesPage, StaffSettingsPage,
+        TypeUsageRoute,
     },
     log::LogPage,
     login::SignOutButton,
@@ -161,6 +162,8 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/people/:id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/reports") view={Lazy::<ReportsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/reports/type-usage") view={Lazy::<TypeUsageRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/reports/last-contact") view={Lazy::<LastContactRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/reports/actions") view={Lazy::<ActionsReportRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/settings/api-tokens") view={Lazy::<ApiTokensPage>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/settings/staff") view={Lazy::<StaffSettingsPage>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/settings/roles") view={Lazy::<RolesPage>::new()} ssr=SsrMode::Async />

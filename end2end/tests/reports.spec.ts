@@ -66,6 +66,56 @@ test.describe("reports", () => {
     await page.context().close();
   });
 
+  test("the Last contact report for GP visit lists a person whose profile strip says the same date", async ({ browser, baseURL }) => {
+    const page = await signedInPage(browser, baseURL!, MANAGER, "/reports");
+    await page.getByRole("link", { name: "Last contact" }).click();
+    await expect(page).toHaveURL(/\/reports\/last-contact$/);
+    await page.getByLabel("Type", { exact: true }).selectOption({ label: "GP visit" });
+    await page.getByLabel("None in the last (months)").fill("3");
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page).toHaveURL(/\/reports\/last-contact\?type=\d+&months=3$/);
+    await expect(page.locator(".report-summary")).toContainText("No GP visit since");
+    await expect(page.getByTestId("last-contact-counts")).toContainText(/\d+ people, of whom \d+ never had one/);
+
+    // Someone whose last GP visit was longer ago: their profile says the same.
+    const row = page.locator("[data-testid=last-contact-table] tbody tr").filter({ has: page.locator("time") }).first();
+    const date = (await row.locator("time").getAttribute("datetime"))!;
+    const threeMonthsAgo = new Date();
+    threeMonthsAgo.setMonth(threeMonthsAgo.getMonth() - 3);
+    expect(new Date(date).getTime()).toBeLessThan(threeMonthsAgo.getTime());
+    const name = await row.locator("th a").innerText();
+    await row.locator("th a").click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
+    const strip = page.getByRole("region", { name: "Last contact" }).locator("li").filter({ hasText: "GP visit" });
+    await expect(strip.locator("time")).toHaveAttribute("datetime", date);
+    await page.context().close();
+  });
+
+  test("a manager filters the Profile Actions Report to overdue actions and exports them", async ({ browser, baseURL }) => {
+    const page = await signedInPage(browser, baseURL!, MANAGER, "/reports");
+    await page.getByRole("link", { name: "Profile Actions Report" }).click();
+    await expect(page).toHaveURL(/\/reports\/actions$/);
+    const counts = page.getByTestId("actions-counts");
+    await expect(counts).toContainText(/^\d+ actions?: \d+ outstanding \(\d+ overdue\), \d+ completed$/);
+    const overdue = Number((await counts.innerText()).match(/\((\d+) overdue\)/)![1]);
+    expect(overdue).toBeGreaterThan(0);
+
+    await page.getByLabel("Overdue only").check();
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page).toHaveURL(/[?&]overdue=1/);
+    const rows = page.locator("[data-testid=actions-report-table] tbody tr");
+    await expect(rows).toHaveCount(overdue);
+    await expect(rows.locator(".overdue-flag")).toHaveCount(overdue);
+    await expect(counts).toContainText(`${overdue} outstanding (${overdue} overdue), 0 completed`);
+
+    const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "CSV" }).click()]);
+    expect(csv.suggestedFilename()).toMatch(/^interlog-actions-\d{4}-\d{2}-\d{2}\.csv$/);
+    const lines = (await readFile(await csv.path())).toString("utf8").replace(/^\uFEFF/, "").trimEnd().split(/\r?\n/);
+    expect(lines[0]).toBe("Action ID,Due,Type,Person,Person ID,Instructions,Assigned to,Assigned by,Assigned,Done,Days overdue,Days taken,Summary");
+    expect(lines.length - 1).toBe(overdue);
+    await page.context().close();
+  });
+
   test("staff are not offered reports and cannot open them", async ({ browser, baseURL }) => {
     const page = await signedInPage(browser, baseURL!, STAFF, "/log");
     await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Log" })).toBeVisible();

@@ -523,6 +523,62 @@ async fn reports(
             staff.percentile(0.95)
         );
     }
+    // Last contact: everyone without an interaction of the busiest type in
+    // six months (a page of it, and the whole of it as a download takes),
+    // and one profile's strip.
+    use app::reports::{LastContactQuery, LAST_CONTACT_PAGE_SIZE, MAX_LAST_CONTACT_EXPORT};
+    use app::server::reports::{last_contact, person_last_contact};
+    let busiest: i64 =
+        sqlx::query_scalar("SELECT type_id FROM interactions GROUP BY type_id ORDER BY count(*) DESC LIMIT 1")
+            .fetch_one(store.pool())
+            .await?;
+    let rarest: i64 = sqlx::query_scalar("SELECT type_id FROM interactions GROUP BY type_id ORDER BY count(*) LIMIT 1")
+        .fetch_one(store.pool())
+        .await?;
+    let person: i64 = sqlx::query_scalar("SELECT min(id) FROM people").fetch_one(store.pool()).await?;
+    let six = |kind: i64| LastContactQuery { kind: kind.to_string(), months: "6".into(), ..Default::default() };
+    let contact_cases: [(&str, LastContactQuery, i64); 3] = [
+        ("last contact: busiest type, 6 months, a page", six(busiest), LAST_CONTACT_PAGE_SIZE),
+        ("last contact: rarest type, 6 months, a page", six(rarest), LAST_CONTACT_PAGE_SIZE),
+        ("last contact: busiest type, 6 months, everyone (download)", six(busiest), MAX_LAST_CONTACT_EXPORT),
+    ];
+    for (name, query, limit) in contact_cases {
+        let listed = last_contact(store, &query, everything, tz, limit).await?.total;
+        let mut samples = [Vec::with_capacity(iterations), Vec::with_capacity(iterations)];
+        for _ in 0..iterations {
+            for (reader, samples) in [everything, outsider].into_iter().zip(samples.iter_mut()) {
+                let started = Instant::now();
+                std::hint::black_box(last_contact(store, &query, reader, tz, limit).await?);
+                samples.push(started.elapsed());
+            }
+        }
+        let [admin, staff] = samples.map(|samples| Figures { name: name.into(), samples });
+        println!(
+            "{:<64} {:>8.2} {:>8.2} | {:>8.2} {:>8.2}",
+            format!("{name} ({listed} people)"),
+            admin.percentile(0.5),
+            admin.percentile(0.95),
+            staff.percentile(0.5),
+            staff.percentile(0.95)
+        );
+    }
+    let mut samples = [Vec::with_capacity(iterations), Vec::with_capacity(iterations)];
+    for _ in 0..iterations {
+        for (reader, samples) in [everything, outsider].into_iter().zip(samples.iter_mut()) {
+            let started = Instant::now();
+            std::hint::black_box(person_last_contact(store, person, reader, tz).await?);
+            samples.push(started.elapsed());
+        }
+    }
+    let [admin, staff] = samples.map(|samples| Figures { name: "strip".into(), samples });
+    println!(
+        "{:<64} {:>8.2} {:>8.2} | {:>8.2} {:>8.2}",
+        "a profile's Last contact strip",
+        admin.percentile(0.5),
+        admin.percentile(0.95),
+        staff.percentile(0.5),
+        staff.percentile(0.95)
+    );
     println!();
     Ok(())
 }

@@ -1,11 +1,15 @@
-//! `GET /reports/type-usage.csv` and `.xlsx`: a report as a download, with
-//! the same filters, checks and numbers as its page (`app::server::reports`),
-//! and audited like the log's exports.
+//! `GET /reports/type-usage.csv`, `/reports/last-contact.csv` and their
+//! `.xlsx`: a report as a download, with the same filters, checks and
+//! numbers as its page (`app::server::reports`), and audited like the log's
+//! exports.
 
 use app::{
     access::Permission,
     error::AppError,
-    reports::{TypeUsage, TypeUsageQuery},
+    reports::{
+        ActionsReport, ActionsReportQuery, LastContact, LastContactQuery, TypeUsage, TypeUsageQuery,
+        MAX_ACTIONS_EXPORT, MAX_LAST_CONTACT_EXPORT,
+    },
     server::{auth::Caller, store::Actor, time::now_millis, AppState},
 };
 use axum::{
@@ -71,6 +75,256 @@ async fn type_usage(
             refusal(AppError::Internal)
         }
     }
+}
+
+pub async fn last_contact_csv(state: State<AppState>, caller: Extension<Caller>, uri: OriginalUri) -> Response {
+    last_contact(state, caller, uri, Format::Csv).await
+}
+
+pub async fn last_contact_xlsx(state: State<AppState>, caller: Extension<Caller>, uri: OriginalUri) -> Response {
+    last_contact(state, caller, uri, Format::Excel).await
+}
+
+async fn last_contact(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    OriginalUri(uri): OriginalUri,
+    format: Format,
+) -> Response {
+    let staff = match downloader(&caller, &uri, Permission::ViewReports) {
+        Ok(staff) => staff,
+        Err(answer) => return answer,
+    };
+    let pairs = query_pairs(&uri);
+    let query = LastContactQuery {
+        offset: String::new(),
+        ..LastContactQuery::from_params(|name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    };
+    let tz = state.settings.time_zone;
+    let report = async {
+        let reader = state.store.reader(&staff).await?;
+        let report =
+            app::server::reports::last_contact(&state.store, &query, &reader, tz, MAX_LAST_CONTACT_EXPORT).await?;
+        if report.total > MAX_LAST_CONTACT_EXPORT {
+            return Err(AppError::Unprocessable(format!(
+                "This report lists more than {} people, the most a download holds.",
+                app::log::thousands(MAX_LAST_CONTACT_EXPORT)
+            )));
+        }
+        let by = Actor { id: Some(staff.id), address: caller.address.clone(), at: now_millis() };
+        let kind = if format == Format::Csv { "CSV" } else { "Excel" };
+        let details = format!("{kind}: Last contact, {}, {} people", report.summary, report.total);
+        state.store.record_audit(&by.event("report_exported", "last contact report", details)).await?;
+        Ok::<_, AppError>(report)
+    };
+    let report = match report.await {
+        Ok(report) => report,
+        Err(error) => return refusal(error),
+    };
+    let name = format!("interlog-last-contact-{}-{}-months", report.kind.id, report.months);
+    let written = match format {
+        Format::Csv => contacts_csv(&report).map(|b| (b, "text/csv; charset=utf-8", "csv")).map_err(|e| e.to_string()),
+        Format::Excel => contacts_xlsx(&report)
+            .map(|b| (b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"))
+            .map_err(|e| e.to_string()),
+    };
+    match written {
+        Ok((body, content_type, extension)) => download(Body::from(body), content_type, &format!("{name}.{extension}")),
+        Err(e) => {
+            tracing::error!(error = %e, ?format, "cannot write a report");
+            refusal(AppError::Internal)
+        }
+    }
+}
+
+pub async fn actions_csv(state: State<AppState>, caller: Extension<Caller>, uri: OriginalUri) -> Response {
+    actions(state, caller, uri, Format::Csv).await
+}
+
+pub async fn actions_xlsx(state: State<AppState>, caller: Extension<Caller>, uri: OriginalUri) -> Response {
+    actions(state, caller, uri, Format::Excel).await
+}
+
+async fn actions(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    OriginalUri(uri): OriginalUri,
+    format: Format,
+) -> Response {
+    let staff = match downloader(&caller, &uri, Permission::ViewReports) {
+        Ok(staff) if staff.role.grants(Permission::SeeAllActions) => staff,
+        Ok(_) => return refusal(AppError::Forbidden),
+        Err(answer) => return answer,
+    };
+    let pairs = query_pairs(&uri);
+    let query = ActionsReportQuery {
+        offset: String::new(),
+        ..ActionsReportQuery::from_params(|name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    };
+    let tz = state.settings.time_zone;
+    let report = async {
+        let report = app::server::reports::actions_report(&state.store, &query, tz, MAX_ACTIONS_EXPORT).await?;
+        if report.total > MAX_ACTIONS_EXPORT {
+            return Err(AppError::Unprocessable(format!(
+                "This report lists more than {} actions, the most a download holds. Narrow it with the filters.",
+                app::log::thousands(MAX_ACTIONS_EXPORT)
+            )));
+        }
+        let by = Actor { id: Some(staff.id), address: caller.address.clone(), at: now_millis() };
+        let kind = if format == Format::Csv { "CSV" } else { "Excel" };
+        let details = format!("{kind}: Profile Actions Report, {}, {} actions", report.summary, report.total);
+        state.store.record_audit(&by.event("report_exported", "profile actions report", details)).await?;
+        Ok::<_, AppError>(report)
+    };
+    let report = match report.await {
+        Ok(report) => report,
+        Err(error) => return refusal(error),
+    };
+    let name = format!("interlog-actions-{}", app::server::time::today(tz).format("%Y-%m-%d"));
+    let written = match format {
+        Format::Csv => {
+            actions_csv_file(&report).map(|b| (b, "text/csv; charset=utf-8", "csv")).map_err(|e| e.to_string())
+        }
+        Format::Excel => actions_xlsx_file(&report)
+            .map(|b| (b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"))
+            .map_err(|e| e.to_string()),
+    };
+    match written {
+        Ok((body, content_type, extension)) => download(Body::from(body), content_type, &format!("{name}.{extension}")),
+        Err(e) => {
+            tracing::error!(error = %e, ?format, "cannot write a report");
+            refusal(AppError::Internal)
+        }
+    }
+}
+
+const ACTION_HEADINGS: [&str; 13] = [
+    "Action ID",
+    "Due",
+    "Type",
+    "Person",
+    "Person ID",
+    "Instructions",
+    "Assigned to",
+    "Assigned by",
+    "Assigned",
+    "Done",
+    "Days overdue",
+    "Days taken",
+    "Summary",
+];
+
+/// One action's cells, as text (the numbers as digits).
+fn action_cells(r: &app::reports::ActionReportRow) -> [String; 13] {
+    let a = &r.row;
+    [
+        a.id.to_string(),
+        a.due_on.clone(),
+        a.kind.name.clone(),
+        a.person_name.clone(),
+        a.person_id.to_string(),
+        a.instructions.clone(),
+        a.assignee.name.clone(),
+        a.created_by_name.clone(),
+        r.assigned_on.clone(),
+        a.done_on.clone().unwrap_or_default(),
+        r.days_overdue.map(|d| d.to_string()).unwrap_or_default(),
+        r.days_taken.map(|d| d.to_string()).unwrap_or_default(),
+        a.summary.clone().unwrap_or_default(),
+    ]
+}
+
+fn actions_csv_file(report: &ActionsReport) -> Result<Vec<u8>, csv::Error> {
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    out.write_record(ACTION_HEADINGS)?;
+    for row in &report.rows {
+        out.write_record(action_cells(row).iter().map(|c| inert(c).into_owned()))?;
+    }
+    out.into_inner().map_err(|e| e.into_error().into())
+}
+
+fn actions_xlsx_file(report: &ActionsReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook};
+    let mut book = Workbook::new();
+    book.set_properties(
+        &rust_xlsxwriter::DocProperties::new().set_title("Profile Actions Report").set_comment(&report.summary),
+    );
+    let sheet = book.add_worksheet();
+    sheet.set_name("Actions")?;
+    let bold = Format::new().set_bold().set_border_bottom(FormatBorder::Thin);
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    sheet.write_string(0, 0, format!("Profile Actions Report: {}", report.summary))?;
+    for (col, heading) in ACTION_HEADINGS.iter().enumerate() {
+        sheet.write_string_with_format(2, col as u16, *heading, &bold)?;
+    }
+    for (i, row) in report.rows.iter().enumerate() {
+        let r = i as u32 + 3;
+        for (c, cell) in action_cells(row).iter().enumerate() {
+            let c = c as u16;
+            if cell.is_empty() {
+                continue;
+            }
+            match c {
+                0 | 4 | 10 | 11 => sheet.write_number(r, c, cell.parse::<f64>().unwrap_or_default())?,
+                1 | 8 | 9 => match ExcelDateTime::parse_from_str(cell) {
+                    Ok(day) => sheet.write_datetime_with_format(r, c, &day, &date)?,
+                    Err(_) => sheet.write_string(r, c, cell)?,
+                },
+                _ => sheet.write_string(r, c, cell)?,
+            };
+        }
+    }
+    sheet.set_column_width(5, 48.0)?;
+    sheet.set_freeze_panes(3, 0)?;
+    book.save_to_buffer()
+}
+
+fn contact_headings(report: &LastContact) -> [String; 4] {
+    ["Person ID".into(), "Person".into(), format!("Last {}", report.kind.name), "Days since".into()]
+}
+
+fn contacts_csv(report: &LastContact) -> Result<Vec<u8>, csv::Error> {
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    out.write_record(contact_headings(report).iter().map(|h| inert(h).into_owned()))?;
+    for row in &report.rows {
+        out.write_record([
+            row.person_id.to_string(),
+            inert(&row.person_name).into_owned(),
+            row.last_on.clone().unwrap_or_else(|| "never".into()),
+            row.days_since.map(|d| d.to_string()).unwrap_or_default(),
+        ])?;
+    }
+    out.into_inner().map_err(|e| e.into_error().into())
+}
+
+fn contacts_xlsx(report: &LastContact) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook};
+    let mut book = Workbook::new();
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_title("Last contact").set_comment(&report.summary));
+    let sheet = book.add_worksheet();
+    sheet.set_name("Last contact")?;
+    let bold = Format::new().set_bold().set_border_bottom(FormatBorder::Thin);
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    sheet.write_string(0, 0, format!("Last contact: {}", report.summary))?;
+    for (col, heading) in contact_headings(report).iter().enumerate() {
+        sheet.write_string_with_format(2, col as u16, heading, &bold)?;
+    }
+    for (i, row) in report.rows.iter().enumerate() {
+        let r = i as u32 + 3;
+        sheet.write_number(r, 0, row.person_id as f64)?;
+        sheet.write_string(r, 1, &row.person_name)?;
+        match row.last_on.as_deref().map(ExcelDateTime::parse_from_str) {
+            Some(Ok(day)) => sheet.write_datetime_with_format(r, 2, &day, &date)?,
+            _ => sheet.write_string(r, 2, "never")?,
+        };
+        if let Some(days) = row.days_since {
+            sheet.write_number(r, 3, days as f64)?;
+        }
+    }
+    sheet.set_column_width(1, 28.0)?;
+    sheet.set_column_width(2, 14.0)?;
+    sheet.set_freeze_panes(3, 0)?;
+    book.save_to_buffer()
 }
 
 /// One line of a report's table: a period (or the totals) and its counts.

@@ -862,6 +862,9 @@ on_both_engines! {
             ("/api/print_log", r#"{"query":{"q":"","sort":"Timestamp","dir":null,"types":[],"page":"First","person":null}}"#.into(), Access::Reads),
             ("/api/list_reports", "{}".into(), Access::AdminReads),
             ("/api/type_usage_report", r#"{"query":{"from":"","to":"","period":"","staff":"","team":""}}"#.into(), Access::AdminReads),
+            ("/api/last_contact_report", r#"{"query":{"kind":"","months":"","sort":"","dir":"","offset":""}}"#.into(), Access::AdminReads),
+            ("/api/person_last_contact", r#"{"person_id":1}"#.into(), Access::Reads),
+            ("/api/profile_actions_report", r#"{"query":{"status":"","types":"","assignee":"","person":"","due_from":"","due_to":"","done_from":"","done_to":"","overdue":"","sort":"","dir":"","offset":""}}"#.into(), Access::AdminReads),
         ];
         let registered: std::collections::BTreeSet<String> =
             leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
@@ -1598,7 +1601,43 @@ on_both_engines! {
         let audited: Vec<String> = sqlx::query_scalar("SELECT details FROM audit_events WHERE action = 'report_exported' ORDER BY id")
             .fetch_all(app.store.pool()).await.unwrap();
         assert_eq!(audited.len(), 2, "{audited:?}");
+        assert!(audited.iter().all(|a| a.contains("Type usage")), "{audited:?}");
         assert!(audited[0].starts_with("CSV: Type usage, 1 Jan 2020 to 31 Dec 2029 · Everyone · per quarter"), "{audited:?}");
+
+        // Last contact: a threshold of 0 or 1,000 months is a 400 that says why.
+        let contact = |query: &str| post_json("/api/last_contact_report", &format!(r#"{{"query":{query}}}"#));
+        for months in ["0", "1000"] {
+            let (status, body) = send(&app, contact(&format!(r#"{{"kind":"","months":"{months}","sort":"","dir":"","offset":""}}"#))).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+            assert!(body.contains("Months must be a whole number from 1 to 120."), "{body}");
+        }
+        let (status, body) = send(&app, get("/reports/last-contact.csv?months=1000")).await;
+        assert_eq!((status, body.as_str()), (StatusCode::BAD_REQUEST, "Months must be a whole number from 1 to 120."));
+        let (status, json) = send(&app, contact(r#"{"kind":"","months":"1","sort":"","dir":"","offset":""}"#)).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        let listed: app::reports::LastContact = serde_json::from_str(&json).unwrap();
+        let (status, csv) = send(&app, get(&format!("/reports/last-contact.csv?type={}&months=1", listed.kind.id))).await;
+        assert_eq!(status, StatusCode::OK, "{csv}");
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').trim_end().lines().collect();
+        assert_eq!(lines[0], format!("Person ID,Person,Last {},Days since", listed.kind.name));
+        assert_eq!(lines.len() as i64 - 1, listed.total);
+        let (status, _) = send_as(&app, Some(&tom), get("/reports/last-contact.xlsx")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // The Profile Actions Report: managers, not staff; its download
+        // holds every action it counts.
+        let (status, json) = send_as(&app, Some(&priya), post_json("/api/profile_actions_report", r#"{"query":{"status":"","types":"","assignee":"","person":"","due_from":"","due_to":"","done_from":"","done_to":"","overdue":"","sort":"","dir":"","offset":""}}"#)).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        let actions: app::reports::ActionsReport = serde_json::from_str(&json).unwrap();
+        let (status, csv) = send_as(&app, Some(&priya), get("/reports/actions.csv")).await;
+        assert_eq!(status, StatusCode::OK, "{csv}");
+        let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+        assert_eq!(reader.headers().unwrap().get(0), Some("Action ID"));
+        assert_eq!(reader.records().count() as i64, actions.total);
+        let (status, _) = send_as(&app, Some(&tom), get("/reports/actions.xlsx")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, body) = send(&app, get("/reports/actions.csv?due_from=2026-05-02&due_to=2026-05-01")).await;
+        assert_eq!((status, body.as_str()), (StatusCode::BAD_REQUEST, "Due from must be on or before Due to."));
 
         // The page draws the chart on the server, one colour per type used.
         let (status, html) = send(&app, get("/reports/type-usage?from=2020-01-01&to=2029-12-31&period=quarter")).await;

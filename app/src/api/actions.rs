@@ -230,7 +230,21 @@ pub async fn get_home() -> Result<HomeSummary, AppError> {
     let today = today(tz);
     let (actions, older) = state.store.home_actions(staff.id, today).await.map_err(respond)?;
     let recent = state.store.recent_logged_by(staff.id, 8, &reader, tz).await.map_err(respond)?;
-    Ok(HomeSummary { actions, older, recent, today: day_string(today) })
+    // The older ones: in the Profile Actions Report for whoever may open it.
+    let older_link = match staff.role.grants(Permission::ViewReports) && staff.role.grants(Permission::SeeAllActions) {
+        true => {
+            let window = today.checked_sub_months(chrono::Months::new(crate::actions::HOME_MONTHS)).unwrap_or(today);
+            crate::reports::ActionsReportQuery {
+                status: "outstanding".into(),
+                assignee: staff.id.to_string(),
+                due_to: day_string(window - chrono::Duration::days(1)),
+                ..Default::default()
+            }
+            .url(crate::reports::ActionsReportQuery::PATH)
+        }
+        false => crate::actions::ActionQuery::default().to_url(),
+    };
+    Ok(HomeSummary { actions, older, older_link, recent, today: day_string(today) })
 }
 
 /// The emails Interlog sent (or will send) the viewer, newest first.

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::reports::{TypeUsage, TypeUsageQuery};
+use crate::reports::{
+    ActionsReport, ActionsReportQuery, LastContact, LastContactOfType, LastContactQuery, TypeUsage, TypeUsageQuery,
+};
 
 #[cfg(feature = "ssr")]
 use super::{allowed, reading, respond};
@@ -27,4 +29,43 @@ pub async fn list_reports() -> Result<Vec<(String, String, String)>, AppError> {
 pub async fn type_usage_report(query: TypeUsageQuery) -> Result<TypeUsage, AppError> {
     let (state, _, reader) = reading(Permission::ViewReports).await?;
     crate::server::reports::type_usage(&state.store, &query, &reader, state.settings.time_zone).await.map_err(respond)
+}
+
+/// People whose latest interaction of a type is older than a threshold, a
+/// page at a time.
+#[server(input = Json, endpoint = "last_contact_report")]
+pub async fn last_contact_report(query: LastContactQuery) -> Result<LastContact, AppError> {
+    use crate::reports::LAST_CONTACT_PAGE_SIZE;
+    let (state, _, reader) = reading(Permission::ViewReports).await?;
+    crate::server::reports::last_contact(
+        &state.store,
+        &query,
+        &reader,
+        state.settings.time_zone,
+        LAST_CONTACT_PAGE_SIZE,
+    )
+    .await
+    .map_err(respond)
+}
+
+/// A profile's "Last contact" strip: when the person last had each type of
+/// interaction the caller may open.
+#[server(input = Json, endpoint = "person_last_contact")]
+pub async fn person_last_contact(person_id: i64) -> Result<Vec<LastContactOfType>, AppError> {
+    let (state, _, reader) = reading(Permission::ViewInteractions).await?;
+    crate::server::reports::person_last_contact(&state.store, person_id, &reader, state.settings.time_zone)
+        .await
+        .map_err(respond)
+}
+
+/// The Profile Actions Report: every follow-up action of any age. Needs
+/// "see everyone's outstanding actions" as well as "view reports".
+#[server(input = Json, endpoint = "profile_actions_report")]
+pub async fn profile_actions_report(query: ActionsReportQuery) -> Result<ActionsReport, AppError> {
+    use crate::reports::ACTIONS_REPORT_PAGE_SIZE;
+    let (state, _) = allowed(Permission::ViewReports).await?;
+    allowed(Permission::SeeAllActions).await?;
+    crate::server::reports::actions_report(&state.store, &query, state.settings.time_zone, ACTIONS_REPORT_PAGE_SIZE)
+        .await
+        .map_err(respond)
 }

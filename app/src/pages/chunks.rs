@@ -107,6 +107,8 @@ pub enum Settings {
     ApiTokens,
     Reports,
     TypeUsage,
+    LastContact,
+    ActionsReport,
 }
 
 group_routes!(settings_pages, __preload_settings_pages, Settings {
@@ -117,6 +119,8 @@ group_routes!(settings_pages, __preload_settings_pages, Settings {
     ApiTokensPage => ApiTokens,
     ReportsRoute => Reports,
     TypeUsageRoute => TypeUsage,
+    LastContactRoute => LastContact,
+    ActionsReportRoute => ActionsReport,
 });
 
 #[leptos::lazy]
@@ -130,6 +134,8 @@ pub fn settings_pages(page: Settings) -> AnyView {
         Settings::ApiTokens => api_tokens::api_tokens_view(),
         Settings::Reports => view! { <reports::ReportsPage /> }.into_any(),
         Settings::TypeUsage => view! { <reports::TypeUsagePage /> }.into_any(),
+        Settings::LastContact => view! { <reports::LastContactPage /> }.into_any(),
+        Settings::ActionsReport => view! { <reports::ActionsReportPage /> }.into_any(),
     }
 }
 

@@ -24,6 +24,7 @@ pub(super) fn HomePage() -> impl IntoView {
                     Ok(home) => {
                         let overdue = home.actions.iter().filter(|a| a.overdue).count();
                         let older = home.older;
+                        let older_link = home.older_link.clone();
                         let empty_actions = home.actions.is_empty();
                         let empty_recent = home.recent.is_empty();
                         let styles = type_styles(home.actions.iter().map(|a| &a.kind).chain(home.recent.iter().map(|r| &r.kind)));
@@ -58,7 +59,12 @@ pub(super) fn HomePage() -> impl IntoView {
                                             if older == 1 { "action" } else { "actions" },
                                             if older == 1 { "is" } else { "are" },
                                         )}
-                                        <a href="/actions">"Actions"</a>
+                                        <a href=older_link.clone()>
+                                            {match older_link.starts_with("/reports") {
+                                                true => "the Profile Actions Report",
+                                                false => "Actions",
+                                            }}
+                                        </a>
                                         "."
                                     </p>
                                 })}

@@ -9,12 +9,13 @@ use leptos_router::{
 };
 
 use crate::access::Permission;
-use crate::api::{add_person, get_person, search_people, update_person};
+use crate::api::{add_person, get_person, person_last_contact, search_people, update_person};
 use crate::components::log_view::{InteractionLog, LogData};
 use crate::components::viewer::IfAllowed;
 use crate::components::{
     feedback::{error_panel, problems_summary, FieldError, Problems},
     pager::Pager,
+    type_badge::TypeChip,
 };
 use crate::error::AppError;
 use crate::log::encode_component;
@@ -207,10 +208,10 @@ pub(super) fn PersonPage() -> impl IntoView {
     // would each be fetched and serialised again. Created before it instead,
     // a missing person's page would fetch them for nothing.
     let owner = Owner::current().expect("pages render under an owner");
-    let panels = StoredValue::new(None::<(Resource<Result<ProfileNotes, AppError>>, LogData)>);
+    let panels = StoredValue::new(None::<(Resource<Result<ProfileNotes, AppError>>, LogData, LastContactResource)>);
     let panels = move || {
         panels.get_value().unwrap_or_else(|| {
-            let created = owner.with(|| (notes_resource(id), LogData::of_person(id)));
+            let created = owner.with(|| (notes_resource(id), LogData::of_person(id), last_contact_resource(id)));
             panels.set_value(Some(created));
             created
         })
@@ -222,8 +223,9 @@ pub(super) fn PersonPage() -> impl IntoView {
                 Suspend::new(async move {
                     match person.await {
                         Ok(Some(p)) => {
-                            let (notes, log) = panels();
-                            view! { <Profile person=p recorded=recorded.get_untracked() notes log /> }.into_any()
+                            let (notes, log, last_contact) = panels();
+                            view! { <Profile person=p recorded=recorded.get_untracked() notes log last_contact /> }
+                                .into_any()
                         }
                         Ok(None) => view! { <NotFound message="There is no person with this id." /> }.into_any(),
                         Err(e) => error_panel(e),
@@ -240,6 +242,7 @@ fn Profile(
     recorded: Option<i64>,
     notes: Resource<Result<ProfileNotes, AppError>>,
     log: LogData,
+    last_contact: LastContactResource,
 ) -> impl IntoView {
     let new_href = format!("/interactions/new?person={}", person.id);
     let id = person.id;
@@ -270,9 +273,55 @@ fn Profile(
                 "Interaction recorded. " <a href=format!("/interactions/{id}")>"View it"</a>
             </p>
         })}
+        <LastContactStrip last_contact />
         <NotesPanel person_id=id notes />
         <h2 class="section-title">"Interactions"</h2>
         <InteractionLog base=format!("/people/{id}") data=log />
+    }
+}
+
+type LastContactResource = Resource<Result<Vec<crate::reports::LastContactOfType>, AppError>>;
+
+fn last_contact_resource(person: Memo<Option<i64>>) -> LastContactResource {
+    Resource::new(
+        move || person.get(),
+        |person| async move {
+            match person {
+                Some(id) => person_last_contact(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    )
+}
+
+/// "Last contact": when the person last had each type of interaction (the
+/// funder's question, answered on the profile).
+#[component]
+fn LastContactStrip(last_contact: LastContactResource) -> impl IntoView {
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let latest = last_contact.await.unwrap_or_default();
+                (!latest.is_empty()).then(|| view! {
+                    <section class="last-contact" aria-labelledby="last-contact-title">
+                        <h2 id="last-contact-title">"Last contact"</h2>
+                        <ul>
+                            {latest.into_iter().map(|l| view! {
+                                <li data-type=l.kind.id>
+                                    <TypeChip kind=l.kind.clone() />
+                                    <time datetime=l.last_on.clone()>{l.last_display.clone()}</time>
+                                    <span class="muted">{match l.days_since {
+                                        0 => "today".to_string(),
+                                        1 => "yesterday".to_string(),
+                                        n => format!("{} days ago", thousands(n)),
+                                    }}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Transition>
     }
 }
 

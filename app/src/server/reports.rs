@@ -9,8 +9,12 @@ use chrono_tz::Tz;
 use super::store::{ReportScope, Store};
 use super::time::{parse_day, today};
 use crate::error::AppError;
-use crate::reports::{Period, PeriodColumn, ReportOptions, TypeUsage, TypeUsageQuery, TypeUsageRow, MAX_REPORT_YEARS};
-use crate::server::store::Reader;
+use crate::reports::{
+    ActionReportRow, ActionStatus, ActionsReport, ActionsReportQuery, LastContact, LastContactOfType, LastContactQuery,
+    LastContactRow, LastContactSort, Period, PeriodColumn, ReportOptions, TypeUsage, TypeUsageQuery, TypeUsageRow,
+    MAX_REPORT_YEARS, MAX_THRESHOLD_MONTHS,
+};
+use crate::server::store::{ActionsFilter, Reader};
 
 /// A report's filters, read and checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -190,6 +194,323 @@ pub async fn type_usage(store: &Store, query: &TypeUsageQuery, reader: &Reader, 
         period_totals,
         total,
         options,
+    })
+}
+
+/// The local day of a stored time, and the days from it to `today`.
+fn day_and_age(at: super::time::Millis, tz: Tz, today: NaiveDate) -> (NaiveDate, i64) {
+    let day = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(at)
+        .map(|t| t.with_timezone(&tz).date_naive())
+        .unwrap_or(today);
+    (day, (today - day).num_days())
+}
+
+/// The Last contact report's filters, checked: the type, the threshold in
+/// months, the order and the page's start.
+struct CheckedLastContact {
+    kind: crate::log::TypeBadge,
+    months: u32,
+    sort: LastContactSort,
+    descending: bool,
+    offset: i64,
+}
+
+fn check_last_contact(
+    query: &LastContactQuery,
+    types: &[crate::log::TypeBadge],
+) -> Result<CheckedLastContact, AppError> {
+    let invalid = |msg: &str| AppError::Validation(msg.to_string());
+    let kind = match query.kind.as_str() {
+        "" => types
+            .first()
+            .cloned()
+            .ok_or_else(|| AppError::Unprocessable("There are no interaction types yet.".into()))?,
+        id => id
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| types.iter().find(|t| t.id == id).cloned())
+            .ok_or_else(|| invalid("Type must be chosen from the list."))?,
+    };
+    let months = match query.months.as_str() {
+        "" => 6,
+        m => m
+            .parse::<u32>()
+            .ok()
+            .filter(|m| (1..=MAX_THRESHOLD_MONTHS).contains(m))
+            .ok_or_else(|| invalid("Months must be a whole number from 1 to 120."))?,
+    };
+    let sort = match query.sort.as_str() {
+        "" => LastContactSort::default(),
+        s => LastContactSort::parse(s).ok_or_else(|| invalid("Sort must be last or person."))?,
+    };
+    let descending = match query.dir.as_str() {
+        "" | "asc" => false,
+        "desc" => true,
+        _ => return Err(invalid("Direction must be asc or desc.")),
+    };
+    let offset = match query.offset.as_str() {
+        "" => 0,
+        o => o.parse::<i64>().ok().filter(|o| *o >= 0).ok_or_else(|| invalid("Offset must be a whole number."))?,
+    };
+    Ok(CheckedLastContact { kind, months, sort, descending, offset })
+}
+
+/// The Last contact report for `reader`: a page of `limit` people.
+pub async fn last_contact(
+    store: &Store,
+    query: &LastContactQuery,
+    reader: &Reader,
+    tz: Tz,
+    limit: i64,
+) -> Result<LastContact, AppError> {
+    let types: Vec<crate::log::TypeBadge> =
+        store.interaction_types(false).await?.into_iter().map(|t| t.badge).collect();
+    let checked = check_last_contact(query, &types)?;
+    let today = today(tz);
+    let since = today.checked_sub_months(Months::new(checked.months)).unwrap_or(today);
+    let before = since
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| chrono::TimeZone::from_local_datetime(&tz, &t).earliest())
+        .map(|t| t.timestamp_millis())
+        .unwrap_or_default();
+    let order = (checked.sort, checked.descending);
+    let (people, total, never) =
+        store.last_contact(checked.kind.id, before, order, limit, checked.offset, reader).await?;
+    let rows = people
+        .into_iter()
+        .map(|(person_id, person_name, last)| {
+            let seen = last.map(|at| day_and_age(at, tz, today));
+            LastContactRow {
+                person_id,
+                person_name,
+                last_on: seen.map(|(day, _)| day.format("%Y-%m-%d").to_string()),
+                last_display: seen.map(|(day, _)| day.format("%-d %b %Y").to_string()),
+                days_since: seen.map(|(_, days)| days),
+            }
+        })
+        .collect();
+    let summary = format!(
+        "No {} since {} ({} month{})",
+        checked.kind.name,
+        since.format("%-d %b %Y"),
+        checked.months,
+        if checked.months == 1 { "" } else { "s" }
+    );
+    let applied = LastContactQuery {
+        kind: checked.kind.id.to_string(),
+        months: checked.months.to_string(),
+        sort: checked.sort.as_str().to_string(),
+        dir: if checked.descending { "desc".into() } else { String::new() },
+        offset: String::new(),
+    };
+    Ok(LastContact {
+        query: applied,
+        kind: checked.kind,
+        months: checked.months,
+        summary,
+        rows,
+        total,
+        never,
+        offset: checked.offset,
+        sort: checked.sort,
+        descending: checked.descending,
+        types,
+    })
+}
+
+/// A profile's "Last contact" strip: each type's latest interaction with
+/// the person that `reader` may open, in the admin's order of types.
+pub async fn person_last_contact(
+    store: &Store,
+    person_id: i64,
+    reader: &Reader,
+    tz: Tz,
+) -> Result<Vec<LastContactOfType>, AppError> {
+    let latest = store.person_last_contact(person_id, reader).await?;
+    let today = today(tz);
+    Ok(store
+        .interaction_types(true)
+        .await?
+        .into_iter()
+        .filter_map(|t| {
+            let (_, at) = latest.iter().find(|(id, _)| *id == t.badge.id)?;
+            let (day, days_since) = day_and_age(*at, tz, today);
+            Some(LastContactOfType {
+                kind: t.badge,
+                last_on: day.format("%Y-%m-%d").to_string(),
+                last_display: day.format("%-d %b %Y").to_string(),
+                days_since,
+            })
+        })
+        .collect())
+}
+
+/// The Profile Actions Report's filters, checked, each refusal naming its
+/// field; and the report's summary in words.
+async fn check_actions_report(
+    query: &ActionsReportQuery,
+    store: &Store,
+    types: &[crate::log::TypeBadge],
+    staff: &[(i64, String)],
+) -> Result<(ActionsFilter, Option<String>, String), AppError> {
+    let invalid = |msg: String| AppError::Validation(msg);
+    let status = match query.status.as_str() {
+        "" => ActionStatus::All,
+        s => ActionStatus::parse(s).ok_or_else(|| invalid("Status must be all, outstanding or completed.".into()))?,
+    };
+    let mut type_ids = Vec::new();
+    for id in query.types.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        match id.parse::<i64>().ok().filter(|id| types.iter().any(|t| t.id == *id)) {
+            Some(id) if !type_ids.contains(&id) => type_ids.push(id),
+            Some(_) => {}
+            None => return Err(invalid("Types must be chosen from the list.".into())),
+        }
+    }
+    let assignee = match query.assignee.as_str() {
+        "" => None,
+        id => Some(
+            id.parse::<i64>()
+                .ok()
+                .filter(|id| staff.iter().any(|(s, _)| s == id))
+                .ok_or_else(|| invalid("Assigned to: there is no such staff member.".into()))?,
+        ),
+    };
+    let (person, person_name) = match query.person.as_str() {
+        "" => (None, None),
+        id => {
+            let found = match id.parse::<i64>() {
+                Ok(id) => store.person(id).await?,
+                Err(_) => None,
+            };
+            let person = found.ok_or_else(|| invalid("Person: there is no such person.".into()))?;
+            (Some(person.id), Some(person.name))
+        }
+    };
+    let day = |value: &str, what: &str| match value {
+        "" => Ok(None),
+        v => parse_day(v, what).map(Some).map_err(invalid),
+    };
+    let range = |from: &str, to: &str, what: &str| -> Result<(Option<NaiveDate>, Option<NaiveDate>), AppError> {
+        let (from, to) = (day(from, &format!("{what} from"))?, day(to, &format!("{what} to"))?);
+        if let (Some(f), Some(t)) = (from, to) {
+            if f > t {
+                return Err(invalid(format!("{what} from must be on or before {what} to.")));
+            }
+        }
+        Ok((from, to))
+    };
+    let due = range(&query.due_from, &query.due_to, "Due")?;
+    let done = range(&query.done_from, &query.done_to, "Done")?;
+    let overdue = match query.overdue.as_str() {
+        "" | "0" => false,
+        "1" | "true" | "on" => true,
+        _ => return Err(invalid("Overdue only must be 1 or left out.".into())),
+    };
+    let mut words = vec![status.label().to_string()];
+    if !type_ids.is_empty() {
+        let names: Vec<&str> = types.iter().filter(|t| type_ids.contains(&t.id)).map(|t| t.name.as_str()).collect();
+        words.push(format!("Types: {}", names.join(", ")));
+    }
+    if let Some(a) = assignee {
+        words.push(format!(
+            "Assigned to: {}",
+            staff.iter().find(|(s, _)| *s == a).map(|(_, n)| n.as_str()).unwrap_or("")
+        ));
+    }
+    if let Some(name) = &person_name {
+        words.push(format!("Person: {name}"));
+    }
+    let show = |d: Option<NaiveDate>| d.map(|d| d.format("%-d %b %Y").to_string());
+    for (what, (from, to)) in [("Due", due), ("Done", done)] {
+        match (show(from), show(to)) {
+            (Some(f), Some(t)) => words.push(format!("{what} {f} to {t}")),
+            (Some(f), None) => words.push(format!("{what} from {f}")),
+            (None, Some(t)) => words.push(format!("{what} by {t}")),
+            (None, None) => {}
+        }
+    }
+    if overdue {
+        words.push("Overdue only".into());
+    }
+    let text = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+    let filter = ActionsFilter {
+        status,
+        types: type_ids,
+        assignee,
+        person,
+        due: (text(due.0), text(due.1)),
+        done: (text(done.0), text(done.1)),
+        overdue,
+    };
+    Ok((filter, person_name, words.join(" · ")))
+}
+
+/// The Profile Actions Report: a page of `limit` actions.
+pub async fn actions_report(
+    store: &Store,
+    query: &ActionsReportQuery,
+    tz: Tz,
+    limit: i64,
+) -> Result<ActionsReport, AppError> {
+    use crate::actions::ActionSort;
+    let types: Vec<crate::log::TypeBadge> = store.interaction_types(true).await?.into_iter().map(|t| t.badge).collect();
+    let staff = store.staff_names(false).await?;
+    let (filter, person_name, summary) = check_actions_report(query, store, &types, &staff).await?;
+    let sort = match query.sort.as_str() {
+        "" => ActionSort::Due,
+        s => ActionSort::parse(s)
+            .ok_or_else(|| AppError::Validation("Sort must be due, type, person, assignee, created or done.".into()))?,
+    };
+    let descending = match query.dir.as_str() {
+        "" => sort.default_dir() == crate::log::SortDir::Desc,
+        "asc" => false,
+        "desc" => true,
+        _ => return Err(AppError::Validation("Direction must be asc or desc.".into())),
+    };
+    let offset = match query.offset.as_str() {
+        "" => 0,
+        o => o
+            .parse::<i64>()
+            .ok()
+            .filter(|o| *o >= 0)
+            .ok_or_else(|| AppError::Validation("Offset must be a whole number.".into()))?,
+    };
+    let today = today(tz);
+    let today_text = today.format("%Y-%m-%d").to_string();
+    let (rows, [total, outstanding, overdue]) =
+        store.actions_report(&filter, (sort, descending), limit, offset, &today_text).await?;
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let rows = rows
+        .into_iter()
+        .map(|(row, created_at)| {
+            let (assigned, _) = day_and_age(created_at, tz, today);
+            let days_overdue = (row.overdue).then(|| day(&row.due_on).map(|d| (today - d).num_days())).flatten();
+            let days_taken = row.done_on.as_deref().and_then(day).map(|done| (done - assigned).num_days().max(0));
+            ActionReportRow {
+                assigned_on: assigned.format("%Y-%m-%d").to_string(),
+                assigned_display: assigned.format("%-d %b %Y").to_string(),
+                days_overdue,
+                days_taken,
+                row,
+            }
+        })
+        .collect();
+    let mut applied = query.clone();
+    applied.offset = String::new();
+    Ok(ActionsReport {
+        query: applied,
+        summary,
+        rows,
+        total,
+        outstanding,
+        overdue,
+        completed: total - outstanding,
+        offset,
+        sort,
+        descending,
+        types: types.into_iter().filter(|t| !t.deleted).collect(),
+        staff,
+        person_name,
     })
 }
 

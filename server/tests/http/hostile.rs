@@ -44,6 +44,8 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/people/{id}", &["/people/{person}"]),
     ("/reports", &["/reports"]),
     ("/reports/type-usage", &["/reports/type-usage", "/reports/type-usage?period=week&from=2020-01-06&team={team}"]),
+    ("/reports/last-contact", &["/reports/last-contact?months=1", "/reports/last-contact?months=120&sort=person"]),
+    ("/reports/actions", &["/reports/actions", "/reports/actions?person={person}&status=completed"]),
     ("/settings/api-tokens", &["/settings/api-tokens"]),
     ("/settings/staff", &["/settings/staff"]),
     ("/settings/roles", &["/settings/roles"]),
@@ -60,6 +62,10 @@ const DOWNLOADS: &[&str] = &[
     "/log/export.pdf?person={person}",
     "/reports/type-usage.csv?period=week",
     "/reports/type-usage.xlsx?period=week",
+    "/reports/last-contact.csv?months=1",
+    "/reports/last-contact.xlsx?months=1",
+    "/reports/actions.csv",
+    "/reports/actions.xlsx?person={person}",
 ];
 
 on_both_engines! {

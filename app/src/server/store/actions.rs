@@ -63,7 +63,7 @@ pub(super) const ACTION_COLUMNS: &str =
     "SELECT a.id, a.person_id, p.name AS person_name, t.id AS type_id, t.name AS type_name,
         t.colour, t.icon, CASE WHEN t.deleted_at IS NULL THEN 0 ELSE 1 END AS type_deleted,
         a.instructions, a.due_on, a.assignee_id, s.name AS assignee_name, c.name AS created_by_name,
-        a.done_on, a.summary, a.completion_id, a.completed_at
+        a.done_on, a.summary, a.completion_id, a.completed_at, a.created_at
      FROM actions a
      JOIN people p ON p.id = a.person_id
      JOIN interaction_types t ON t.id = a.type_id

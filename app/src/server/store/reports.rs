@@ -45,6 +45,55 @@ pub enum ReportScope {
     Team(i64),
 }
 
+/// The Profile Actions Report's filters, checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ActionsFilter {
+    pub status: crate::reports::ActionStatus,
+    pub types: Vec<i64>,
+    pub assignee: Option<i64>,
+    pub person: Option<i64>,
+    /// Due and done dates, from and to (`YYYY-MM-DD`, included).
+    pub due: (Option<String>, Option<String>),
+    pub done: (Option<String>, Option<String>),
+    /// Outstanding and due before today only.
+    pub overdue: bool,
+}
+
+/// Appends the filter's conditions to `sql` (after a `WHERE`).
+fn actions_filter(sql: &mut Sql, filter: &ActionsFilter, today: &str) {
+    use crate::reports::ActionStatus;
+    sql.push(match filter.status {
+        ActionStatus::All => "1 = 1",
+        ActionStatus::Outstanding => "a.completed_at IS NULL",
+        ActionStatus::Completed => "a.completed_at IS NOT NULL",
+    });
+    if !filter.types.is_empty() {
+        sql.push(" AND a.type_id IN (");
+        sql.args(filter.types.iter().copied());
+        sql.push(")");
+    }
+    for (column, value) in [("a.assignee_id", filter.assignee), ("a.person_id", filter.person)] {
+        if let Some(value) = value {
+            let p = sql.arg(value);
+            sql.push(&format!(" AND {column} = {p}"));
+        }
+    }
+    for (column, (from, to)) in [("a.due_on", &filter.due), ("a.done_on", &filter.done)] {
+        if let Some(from) = from {
+            let p = sql.arg(from.clone());
+            sql.push(&format!(" AND {column} >= {p}"));
+        }
+        if let Some(to) = to {
+            let p = sql.arg(to.clone());
+            sql.push(&format!(" AND {column} <= {p}"));
+        }
+    }
+    if filter.overdue {
+        let p = sql.arg(today.to_string());
+        sql.push(&format!(" AND a.completed_at IS NULL AND a.due_on < {p}"));
+    }
+}
+
 /// `tz`'s offset from UTC at `at`, in milliseconds.
 fn offset_at(tz: Tz, at: Millis) -> Millis {
     let utc = DateTime::<Utc>::from_timestamp_millis(at).unwrap_or_default().naive_utc();
@@ -168,6 +217,115 @@ impl Store {
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(StoreError::from)
+    }
+
+    /// Everyone whose latest interaction of type `type_id` that `reader`
+    /// may open (and not posted in error) happened before `before`, or who
+    /// never had one: `(person id, name, latest)`, a page of `limit` from
+    /// `offset`, and how many there are in all and how many never had one.
+    pub async fn last_contact(
+        &self,
+        type_id: i64,
+        before: Millis,
+        order: (crate::reports::LastContactSort, bool),
+        limit: i64,
+        offset: i64,
+        reader: &Reader,
+    ) -> Result<(Vec<(i64, String, Option<Millis>)>, i64, i64), StoreError> {
+        // The latest visible interaction of the type per person, from the
+        // index on (type, person, time, access) alone.
+        let latest = |columns: &str| {
+            let mut sql = Sql::default();
+            let t = sql.arg(type_id);
+            sql.push(&format!(
+                "WITH latest AS (SELECT i.person_id, max(i.occurred_at) AS last FROM interactions i
+                 WHERE i.type_id = {t} AND i.error_marked_at IS NULL"
+            ));
+            reader.write_condition(&mut sql, "i");
+            let b = sql.arg(before);
+            sql.push(&format!(
+                " GROUP BY i.person_id)
+                 SELECT {columns} FROM people p LEFT JOIN latest l ON l.person_id = p.id
+                 WHERE (l.last IS NULL OR l.last < {b})"
+            ));
+            sql
+        };
+        let count = latest("count(*) AS total, coalesce(sum(CASE WHEN l.last IS NULL THEN 1 ELSE 0 END), 0) AS never");
+        let row = count.query().fetch_one(&self.pool).await?;
+        let (total, never): (i64, i64) = (row.try_get("total")?, row.try_get("never")?);
+
+        let dir = if order.1 { "DESC" } else { "ASC" };
+        let name = self.engine.nocase("p.name");
+        let order_by = match order.0 {
+            // Never first, then longest ago.
+            crate::reports::LastContactSort::Last => {
+                format!("CASE WHEN l.last IS NULL THEN 0 ELSE 1 END {dir}, l.last {dir}, {name}, p.id")
+            }
+            crate::reports::LastContactSort::Person => format!("{name} {dir}, p.id {dir}"),
+        };
+        let mut page = latest("p.id, p.name, l.last");
+        let (l, o) = (page.arg(limit), page.arg(offset));
+        page.push(&format!(" ORDER BY {order_by} LIMIT {l} OFFSET {o}"));
+        let rows = page.query().fetch_all(&self.pool).await?;
+        let rows = rows
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("name")?, r.try_get("last")?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+        Ok((rows, total, never))
+    }
+
+    /// Person `person_id`'s latest interaction of each type that `reader`
+    /// may open (and not posted in error): `(type id, when)`.
+    pub async fn person_last_contact(&self, person_id: i64, reader: &Reader) -> Result<Vec<(i64, Millis)>, StoreError> {
+        let mut sql = Sql::new("SELECT i.type_id, max(i.occurred_at) AS last FROM interactions i WHERE i.person_id = ");
+        let p = sql.arg(person_id);
+        sql.push(&format!("{p} AND i.error_marked_at IS NULL"));
+        reader.write_condition(&mut sql, "i");
+        sql.push(" GROUP BY i.type_id");
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(|r| Ok((r.try_get("type_id")?, r.try_get("last")?))).collect::<Result<_, sqlx::Error>>()?)
+    }
+
+    /// The actions matching `filter`, a page of `limit` from `offset` in
+    /// `order` (each with when it was assigned), and how many match in all,
+    /// are outstanding, and are overdue (`today` is `YYYY-MM-DD`).
+    pub async fn actions_report(
+        &self,
+        filter: &ActionsFilter,
+        order: (crate::actions::ActionSort, bool),
+        limit: i64,
+        offset: i64,
+        today: &str,
+    ) -> Result<(Vec<(crate::actions::ActionRow, Millis)>, [i64; 3]), StoreError> {
+        use crate::actions::ActionSort;
+        let mut count = Sql::new(
+            "SELECT count(*) AS total,
+                    coalesce(sum(CASE WHEN a.completed_at IS NULL THEN 1 ELSE 0 END), 0) AS outstanding,
+                    coalesce(sum(CASE WHEN a.completed_at IS NULL AND a.due_on < ",
+        );
+        let t = count.arg(today.to_string());
+        count.push(&format!("{t} THEN 1 ELSE 0 END), 0) AS overdue FROM actions a WHERE "));
+        actions_filter(&mut count, filter, today);
+        let row = count.query().fetch_one(&self.pool).await?;
+        let counts = [row.try_get("total")?, row.try_get("outstanding")?, row.try_get("overdue")?];
+
+        let dir = if order.1 { "DESC" } else { "ASC" };
+        let column = match order.0 {
+            ActionSort::Due => "a.due_on".to_string(),
+            ActionSort::Type => "t.sort_key".to_string(),
+            ActionSort::Person => self.engine.nocase("p.name"),
+            ActionSort::Assignee => self.engine.nocase("s.name"),
+            ActionSort::Created => "a.created_at".to_string(),
+            ActionSort::Done => "coalesce(a.done_on, '')".to_string(),
+        };
+        let mut page = Sql::new(&format!("{} WHERE ", super::actions::ACTION_COLUMNS));
+        actions_filter(&mut page, filter, today);
+        let (l, o) = (page.arg(limit), page.arg(offset));
+        page.push(&format!(" ORDER BY {column} {dir}, a.id {dir} LIMIT {l} OFFSET {o}"));
+        let rows = page.query().fetch_all(&self.pool).await?;
+        let rows =
+            rows.iter().map(|r| (super::actions::action_row(r, today), r.get::<Millis, _>("created_at"))).collect();
+        Ok((rows, counts))
     }
 
     /// Whether there is a staff member with this id (active or not).

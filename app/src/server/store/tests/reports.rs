@@ -10,8 +10,8 @@ use chrono::{Datelike, NaiveDate};
 use super::*;
 use crate::access::Role;
 use crate::log::Visibility;
-use crate::reports::{TypeUsage, TypeUsageQuery};
-use crate::server::reports::type_usage;
+use crate::reports::{ActionsReportQuery, LastContactQuery, TypeUsage, TypeUsageQuery};
+use crate::server::reports::{actions_report, last_contact, person_last_contact, type_usage};
 
 /// Every interaction as stored: (occurred_at, type, who had it, access,
 /// posted in error).
@@ -62,6 +62,30 @@ fn weekly_from_report(report: &TypeUsage) -> BTreeMap<(NaiveDate, i64), i64> {
 
 fn every_week() -> TypeUsageQuery {
     TypeUsageQuery { from: "2020-01-06".into(), to: "2029-12-30".into(), period: "week".into(), ..Default::default() }
+}
+
+/// Each person's latest interaction of type `kind` that `reader` may open
+/// and that is not posted in error, as a local day, counted here.
+async fn latest_by_hand(store: &Store, kind: i64, reader: &Reader, tz: Tz) -> BTreeMap<i64, Option<NaiveDate>> {
+    let people: Vec<i64> = sqlx::query_scalar("SELECT id FROM people").fetch_all(store.pool()).await.unwrap();
+    let mut latest: BTreeMap<i64, Option<i64>> = people.into_iter().map(|p| (p, None)).collect();
+    let rows = sqlx::query("SELECT person_id, type_id, occurred_at, access, error_marked_at FROM interactions")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    for r in rows {
+        let (person, type_id, at): (i64, i64, i64) = (r.get("person_id"), r.get("type_id"), r.get("occurred_at"));
+        let in_error = r.get::<Option<i64>, _>("error_marked_at").is_some();
+        if type_id != kind || in_error || !reader.opens(&r.get::<String, _>("access")) {
+            continue;
+        }
+        let seen = latest.entry(person).or_insert(None);
+        *seen = Some(seen.map_or(at, |s| s.max(at)));
+    }
+    latest
+        .into_iter()
+        .map(|(p, at)| (p, at.map(|at| Utc.timestamp_millis_opt(at).unwrap().with_timezone(&tz).date_naive())))
+        .collect()
 }
 
 behaviours! {
@@ -185,5 +209,156 @@ behaviours! {
         let report = type_usage(&store, &TypeUsageQuery::default(), &admin, TZ).await.unwrap();
         assert_eq!(report.periods.len(), 12);
         assert_eq!(report.query.period, "month");
+    }
+
+    async fn last_contact_lists_whoever_was_not_seen_since_the_threshold_as_counted_by_hand(engine: Engine) {
+        let store = seeded_store(engine, 400).await;
+        let gp = type_id(&store, "GP visit").await;
+        let admin = store.reader(&member(1, Role::ADMIN)).await.unwrap();
+        let tom = store.reader(&member(3, Role::STAFF)).await.unwrap();
+        // The latest GP visit of someone who had one is posted in error:
+        // their visit before it (or never) counts instead.
+        let (person, newest): (i64, i64) = sqlx::query_as(
+            "SELECT person_id, id FROM interactions WHERE type_id = $1 AND access = '' ORDER BY occurred_at DESC LIMIT 1",
+        ).bind(gp).fetch_one(store.pool()).await.unwrap();
+        store.mark_posted_in_error(newest, "Wrong person", &admin, &by(1)).await.unwrap();
+        let today = crate::server::time::today(TZ);
+        for reader in [&admin, &tom] {
+            let by_hand = latest_by_hand(&store, gp, reader, TZ).await;
+            assert!(by_hand.values().any(Option::is_none) && by_hand.values().any(Option::is_some));
+            for months in [1u32, 3, 12] {
+                let since = today.checked_sub_months(chrono::Months::new(months)).unwrap();
+                let query = LastContactQuery { kind: gp.to_string(), months: months.to_string(), ..Default::default() };
+                let report = last_contact(&store, &query, reader, TZ, 100_000).await.unwrap();
+                let expected: BTreeMap<i64, Option<String>> = by_hand
+                    .iter()
+                    .filter(|(_, last)| last.is_none_or(|day| day < since))
+                    .map(|(p, last)| (*p, last.map(|d| d.format("%Y-%m-%d").to_string())))
+                    .collect();
+                let listed: BTreeMap<i64, Option<String>> =
+                    report.rows.iter().map(|r| (r.person_id, r.last_on.clone())).collect();
+                assert_eq!(listed, expected, "{months} months");
+                assert_eq!(report.total, expected.len() as i64);
+                assert_eq!(report.never, expected.values().filter(|l| l.is_none()).count() as i64);
+                // Never first, then the longest ago.
+                let order: Vec<Option<String>> = report.rows.iter().map(|r| r.last_on.clone()).collect();
+                let mut sorted = order.clone();
+                sorted.sort();
+                assert_eq!(order, sorted);
+                for row in report.rows.iter().filter(|r| r.last_on.is_some()) {
+                    let day = NaiveDate::parse_from_str(row.last_on.as_deref().unwrap(), "%Y-%m-%d").unwrap();
+                    assert_eq!(row.days_since, Some((today - day).num_days()));
+                }
+            }
+            // The profile strip agrees, type by type.
+            let strip = person_last_contact(&store, person, reader, TZ).await.unwrap();
+            let gp_strip = strip.iter().find(|l| l.kind.id == gp).map(|l| l.last_on.clone());
+            assert_eq!(gp_strip, by_hand[&person].map(|d| d.format("%Y-%m-%d").to_string()));
+        }
+        // Paged by name, A to Z, a page at a time.
+        let query = LastContactQuery { kind: gp.to_string(), months: "12".into(), sort: "person".into(), ..Default::default() };
+        let first = last_contact(&store, &query, &admin, TZ, 5).await.unwrap();
+        let second = last_contact(&store, &LastContactQuery { offset: "5".into(), ..query.clone() }, &admin, TZ, 5).await.unwrap();
+        assert_eq!(first.rows.len(), 5);
+        let names: Vec<String> = first.rows.iter().chain(&second.rows).map(|r| r.person_name.to_lowercase()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+        // Bad filters are named.
+        for (query, says) in [
+            (LastContactQuery { months: "0".into(), ..Default::default() }, "Months"),
+            (LastContactQuery { months: "1000".into(), ..Default::default() }, "Months"),
+            (LastContactQuery { months: "six".into(), ..Default::default() }, "Months"),
+            (LastContactQuery { kind: "999999".into(), ..Default::default() }, "Type"),
+            (LastContactQuery { sort: "age".into(), ..Default::default() }, "Sort"),
+            (LastContactQuery { offset: "-1".into(), ..Default::default() }, "Offset"),
+        ] {
+            match last_contact(&store, &query, &admin, TZ, 10).await {
+                Err(crate::error::AppError::Validation(msg)) => assert!(msg.starts_with(says), "{msg}"),
+                other => panic!("{query:?} should be refused, got {other:?}"),
+            }
+        }
+    }
+
+    async fn the_actions_report_lists_actions_of_any_age_as_counted_by_hand(engine: Engine) {
+        let store = seeded_store(engine, 5).await;
+        crate::server::demo::seed_demo_actions(&store, 3).await.unwrap();
+        let today = crate::server::time::today(TZ);
+        let today_text = today.format("%Y-%m-%d").to_string();
+        // (id, type, assignee, due, done, created day)
+        let actions: Vec<(i64, i64, i64, String, Option<String>, NaiveDate)> = sqlx::query(
+            "SELECT id, type_id, assignee_id, due_on, done_on, created_at FROM actions",
+        )
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let created = Utc.timestamp_millis_opt(r.get("created_at")).unwrap().with_timezone(&TZ).date_naive();
+            (r.get("id"), r.get("type_id"), r.get("assignee_id"), r.get("due_on"), r.get("done_on"), created)
+        })
+        .collect();
+        assert!(actions.iter().any(|a| a.4.is_some()) && actions.iter().any(|a| a.4.is_none() && a.3 < today_text));
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let everything = |q: ActionsReportQuery| {
+            let store = &store;
+            async move { actions_report(store, &q, TZ, 100_000).await.unwrap() }
+        };
+
+        let all = everything(ActionsReportQuery::default()).await;
+        assert_eq!(all.total, actions.len() as i64);
+        assert_eq!(all.outstanding, actions.iter().filter(|a| a.4.is_none()).count() as i64);
+        assert_eq!(all.overdue, actions.iter().filter(|a| a.4.is_none() && a.3 < today_text).count() as i64);
+        assert_eq!(all.completed, all.total - all.outstanding);
+        for row in &all.rows {
+            let a = actions.iter().find(|a| a.0 == row.row.id).unwrap();
+            let overdue = a.4.is_none() && a.3 < today_text;
+            assert_eq!(row.days_overdue, overdue.then(|| (today - day(&a.3)).num_days()), "action {}", a.0);
+            assert_eq!(row.days_taken, a.4.as_deref().map(|d| (day(d) - a.5).num_days().max(0)), "action {}", a.0);
+        }
+        // Soonest due first, by default.
+        let due: Vec<&str> = all.rows.iter().map(|r| r.row.due_on.as_str()).collect();
+        assert!(due.windows(2).all(|w| w[0] <= w[1]), "{due:?}");
+
+        // Overdue only, one assignee, one type, a due range: each as counted here.
+        let overdue = everything(ActionsReportQuery { overdue: "1".into(), ..Default::default() }).await;
+        let mut ids: Vec<i64> = overdue.rows.iter().map(|r| r.row.id).collect();
+        ids.sort();
+        let expected: Vec<i64> = actions.iter().filter(|a| a.4.is_none() && a.3 < today_text).map(|a| a.0).collect();
+        assert_eq!(ids, expected);
+        let (_, kind, assignee, due_on, ..) = actions[0].clone();
+        let narrowed = everything(ActionsReportQuery {
+            types: kind.to_string(),
+            assignee: assignee.to_string(),
+            due_to: due_on.clone(),
+            sort: "created".into(),
+            dir: "desc".into(),
+            ..Default::default()
+        })
+        .await;
+        let mut ids: Vec<i64> = narrowed.rows.iter().map(|r| r.row.id).collect();
+        ids.sort();
+        let expected: Vec<i64> =
+            actions.iter().filter(|a| a.1 == kind && a.2 == assignee && a.3 <= due_on).map(|a| a.0).collect();
+        assert_eq!(ids, expected);
+        assert!(narrowed.summary.contains("Assigned to: "), "{}", narrowed.summary);
+        let completed = everything(ActionsReportQuery { status: "completed".into(), ..Default::default() }).await;
+        assert_eq!(completed.total, all.completed);
+        assert!(completed.rows.iter().all(|r| r.row.done_on.is_some()));
+
+        for (query, says) in [
+            (ActionsReportQuery { status: "open".into(), ..Default::default() }, "Status"),
+            (ActionsReportQuery { types: "1,x".into(), ..Default::default() }, "Types"),
+            (ActionsReportQuery { assignee: "424242".into(), ..Default::default() }, "Assigned to"),
+            (ActionsReportQuery { person: "424242".into(), ..Default::default() }, "Person"),
+            (ActionsReportQuery { due_from: "2026-05-02".into(), due_to: "2026-05-01".into(), ..Default::default() }, "Due from must be on or before Due to"),
+            (ActionsReportQuery { done_to: "someday".into(), ..Default::default() }, "Done to"),
+            (ActionsReportQuery { sort: "colour".into(), ..Default::default() }, "Sort"),
+        ] {
+            match actions_report(&store, &query, TZ, 10).await {
+                Err(crate::error::AppError::Validation(msg)) => assert!(msg.starts_with(says), "{msg}"),
+                other => panic!("{query:?} should be refused, got {other:?}"),
+            }
+        }
     }
 }
