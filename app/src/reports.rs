@@ -75,22 +75,32 @@ impl TypeUsageQuery {
         }
     }
 
-    /// The query string, leaving empty filters out (`from=…&to=…`).
-    pub fn query_string(&self) -> String {
-        [("from", &self.from), ("to", &self.to), ("period", &self.period), ("staff", &self.staff), ("team", &self.team)]
-            .into_iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", encode_component(v)))
-            .collect::<Vec<_>>()
-            .join("&")
-    }
-
-    /// `path?query`, or `path` alone.
+    /// `path?from=…&to=…`, leaving empty filters out.
     pub fn url(&self, path: &str) -> String {
-        match self.query_string() {
-            q if q.is_empty() => path.to_string(),
-            q => format!("{path}?{q}"),
-        }
+        url_with(
+            path,
+            &[
+                ("from", &self.from),
+                ("to", &self.to),
+                ("period", &self.period),
+                ("staff", &self.staff),
+                ("team", &self.team),
+            ],
+        )
+    }
+}
+
+/// `path?name=value&…`, leaving out empty values and a page's start at 0.
+fn url_with(path: &str, pairs: &[(&str, &String)]) -> String {
+    let query = pairs
+        .iter()
+        .filter(|(name, value)| !value.is_empty() && !(*name == "offset" && value.as_str() == "0"))
+        .map(|(name, value)| format!("{name}={}", encode_component(value)))
+        .collect::<Vec<_>>()
+        .join("&");
+    match query.is_empty() {
+        true => path.to_string(),
+        false => format!("{path}?{query}"),
     }
 }
 
@@ -200,27 +210,17 @@ impl LastContactQuery {
         }
     }
 
-    /// The query string, leaving empty filters out.
-    pub fn query_string(&self) -> String {
-        [
-            ("type", &self.kind),
-            ("months", &self.months),
-            ("sort", &self.sort),
-            ("dir", &self.dir),
-            ("offset", &self.offset),
-        ]
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty() && v.as_str() != "0")
-        .map(|(k, v)| format!("{k}={}", encode_component(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-    }
-
     pub fn url(&self, path: &str) -> String {
-        match self.query_string() {
-            q if q.is_empty() => path.to_string(),
-            q => format!("{path}?{q}"),
-        }
+        url_with(
+            path,
+            &[
+                ("type", &self.kind),
+                ("months", &self.months),
+                ("sort", &self.sort),
+                ("dir", &self.dir),
+                ("offset", &self.offset),
+            ],
+        )
     }
 }
 
@@ -384,21 +384,9 @@ impl ActionsReportQuery {
         }
     }
 
-    pub fn query_string(&self) -> String {
-        ActionsReportQuery::NAMES
-            .iter()
-            .zip(self.fields())
-            .filter(|(_, v)| !v.is_empty() && v.as_str() != "0")
-            .map(|(k, v)| format!("{k}={}", encode_component(v)))
-            .collect::<Vec<_>>()
-            .join("&")
-    }
-
     pub fn url(&self, path: &str) -> String {
-        match self.query_string() {
-            q if q.is_empty() => path.to_string(),
-            q => format!("{path}?{q}"),
-        }
+        let pairs: Vec<(&str, &String)> = ActionsReportQuery::NAMES.into_iter().zip(self.fields()).collect();
+        url_with(path, &pairs)
     }
 }
 

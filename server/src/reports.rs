@@ -10,7 +10,12 @@ use app::{
         ActionsReport, ActionsReportQuery, LastContact, LastContactQuery, TypeUsage, TypeUsageQuery,
         MAX_ACTIONS_EXPORT, MAX_LAST_CONTACT_EXPORT,
     },
-    server::{auth::Caller, store::Actor, time::now_millis, AppState},
+    server::{
+        auth::Caller,
+        store::{Actor, StaffRecord},
+        time::now_millis,
+        AppState,
+    },
 };
 use axum::{
     body::Body,
@@ -51,10 +56,8 @@ async fn type_usage(
     let report = async {
         let reader = state.store.reader(&staff).await?;
         let report = app::server::reports::type_usage(&state.store, &query, &reader, tz).await?;
-        let by = Actor { id: Some(staff.id), address: caller.address.clone(), at: now_millis() };
-        let kind = if format == Format::Csv { "CSV" } else { "Excel" };
-        let details = format!("{kind}: Type usage, {}", report.summary);
-        state.store.record_audit(&by.event("report_exported", "type usage report", details)).await?;
+        let details = format!("{}: Type usage, {}", format.label(), report.summary);
+        audit(&state, &staff, &caller, "type usage report", details).await?;
         Ok::<_, AppError>(report)
     };
     let report = match report.await {
@@ -63,18 +66,10 @@ async fn type_usage(
     };
     let name = format!("interlog-type-usage-{}-to-{}", report.query.from, report.query.to);
     let written = match format {
-        Format::Csv => write_csv(&report).map(|b| (b, "text/csv; charset=utf-8", "csv")).map_err(|e| e.to_string()),
-        Format::Excel => write_xlsx(&report)
-            .map(|b| (b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"))
-            .map_err(|e| e.to_string()),
+        Format::Csv => write_csv(&report).map_err(|e| e.to_string()),
+        Format::Excel => write_xlsx(&report).map_err(|e| e.to_string()),
     };
-    match written {
-        Ok((body, content_type, extension)) => download(Body::from(body), content_type, &format!("{name}.{extension}")),
-        Err(e) => {
-            tracing::error!(error = %e, ?format, "cannot write a report");
-            refusal(AppError::Internal)
-        }
-    }
+    file(format, &name, written)
 }
 
 pub async fn last_contact_csv(state: State<AppState>, caller: Extension<Caller>, uri: OriginalUri) -> Response {
@@ -111,10 +106,8 @@ async fn last_contact(
                 app::log::thousands(MAX_LAST_CONTACT_EXPORT)
             )));
         }
-        let by = Actor { id: Some(staff.id), address: caller.address.clone(), at: now_millis() };
-        let kind = if format == Format::Csv { "CSV" } else { "Excel" };
-        let details = format!("{kind}: Last contact, {}, {} people", report.summary, report.total);
-        state.store.record_audit(&by.event("report_exported", "last contact report", details)).await?;
+        let details = format!("{}: Last contact, {}, {} people", format.label(), report.summary, report.total);
+        audit(&state, &staff, &caller, "last contact report", details).await?;
         Ok::<_, AppError>(report)
     };
     let report = match report.await {
@@ -123,18 +116,10 @@ async fn last_contact(
     };
     let name = format!("interlog-last-contact-{}-{}-months", report.kind.id, report.months);
     let written = match format {
-        Format::Csv => contacts_csv(&report).map(|b| (b, "text/csv; charset=utf-8", "csv")).map_err(|e| e.to_string()),
-        Format::Excel => contacts_xlsx(&report)
-            .map(|b| (b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"))
-            .map_err(|e| e.to_string()),
+        Format::Csv => contacts_csv(&report).map_err(|e| e.to_string()),
+        Format::Excel => contacts_xlsx(&report).map_err(|e| e.to_string()),
     };
-    match written {
-        Ok((body, content_type, extension)) => download(Body::from(body), content_type, &format!("{name}.{extension}")),
-        Err(e) => {
-            tracing::error!(error = %e, ?format, "cannot write a report");
-            refusal(AppError::Internal)
-        }
-    }
+    file(format, &name, written)
 }
 
 pub async fn actions_csv(state: State<AppState>, caller: Extension<Caller>, uri: OriginalUri) -> Response {
@@ -170,10 +155,9 @@ async fn actions(
                 app::log::thousands(MAX_ACTIONS_EXPORT)
             )));
         }
-        let by = Actor { id: Some(staff.id), address: caller.address.clone(), at: now_millis() };
-        let kind = if format == Format::Csv { "CSV" } else { "Excel" };
-        let details = format!("{kind}: Profile Actions Report, {}, {} actions", report.summary, report.total);
-        state.store.record_audit(&by.event("report_exported", "profile actions report", details)).await?;
+        let details =
+            format!("{}: Profile Actions Report, {}, {} actions", format.label(), report.summary, report.total);
+        audit(&state, &staff, &caller, "profile actions report", details).await?;
         Ok::<_, AppError>(report)
     };
     let report = match report.await {
@@ -182,20 +166,10 @@ async fn actions(
     };
     let name = format!("interlog-actions-{}", app::server::time::today(tz).format("%Y-%m-%d"));
     let written = match format {
-        Format::Csv => {
-            actions_csv_file(&report).map(|b| (b, "text/csv; charset=utf-8", "csv")).map_err(|e| e.to_string())
-        }
-        Format::Excel => actions_xlsx_file(&report)
-            .map(|b| (b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"))
-            .map_err(|e| e.to_string()),
+        Format::Csv => actions_csv_file(&report).map_err(|e| e.to_string()),
+        Format::Excel => actions_xlsx_file(&report).map_err(|e| e.to_string()),
     };
-    match written {
-        Ok((body, content_type, extension)) => download(Body::from(body), content_type, &format!("{name}.{extension}")),
-        Err(e) => {
-            tracing::error!(error = %e, ?format, "cannot write a report");
-            refusal(AppError::Internal)
-        }
-    }
+    file(format, &name, written)
 }
 
 const ACTION_HEADINGS: [&str; 13] = [
@@ -325,6 +299,43 @@ fn contacts_xlsx(report: &LastContact) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
     sheet.set_column_width(2, 14.0)?;
     sheet.set_freeze_panes(3, 0)?;
     book.save_to_buffer()
+}
+
+impl Format {
+    fn label(self) -> &'static str {
+        match self {
+            Format::Csv => "CSV",
+            Format::Excel => "Excel",
+        }
+    }
+}
+
+/// A report's download in the audit log: who, which report, in words.
+async fn audit(
+    state: &AppState,
+    staff: &StaffRecord,
+    caller: &Caller,
+    report: &str,
+    details: String,
+) -> Result<(), AppError> {
+    let by = Actor { id: Some(staff.id), address: caller.address.clone(), at: now_millis() };
+    Ok(state.store.record_audit(&by.event("report_exported", report, details)).await?)
+}
+
+/// The written file as a download named `name`, or a 500 when it could not
+/// be written.
+fn file(format: Format, name: &str, written: Result<Vec<u8>, String>) -> Response {
+    let (content_type, extension) = match format {
+        Format::Csv => ("text/csv; charset=utf-8", "csv"),
+        Format::Excel => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    };
+    match written {
+        Ok(body) => download(Body::from(body), content_type, &format!("{name}.{extension}")),
+        Err(e) => {
+            tracing::error!(error = %e, ?format, "cannot write a report");
+            refusal(AppError::Internal)
+        }
+    }
 }
 
 /// One line of a report's table: a period (or the totals) and its counts.

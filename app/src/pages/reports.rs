@@ -47,6 +47,38 @@ pub(super) fn ReportsPage() -> impl IntoView {
     }
 }
 
+/// A report's GET form, with the WASM: goes to the URL `url` makes of the
+/// form's fields without reloading the page. (Without the WASM the browser
+/// sends the form itself, to the same URL.)
+fn follow_form(
+    form: NodeRef<leptos::html::Form>,
+    url: impl Fn(&dyn Fn(&str) -> Option<String>) -> String + 'static,
+) -> impl Fn(ev::SubmitEvent) + 'static {
+    let navigate = use_navigate();
+    move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        if let Some(data) = form.get_untracked().and_then(|f| web_sys::FormData::new_with_form(&f).ok()) {
+            let next = url(&|name: &str| data.get(name).as_string());
+            navigate(&next, leptos_router::NavigateOptions { scroll: false, ..Default::default() });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&navigate, form, &url);
+    }
+}
+
+/// A report's title, with the way back to the list of reports.
+#[component]
+fn ReportHeading(title: &'static str) -> impl IntoView {
+    view! {
+        <Title text=title />
+        <div class="page-header">
+            <h1>{title}</h1>
+            <a href="/reports" class="muted">"All reports"</a>
+        </div>
+    }
+}
+
 /// Downloads and print for a report: the same filters as on screen.
 #[component]
 fn ReportExports(csv: String, xlsx: String) -> impl IntoView {
@@ -71,11 +103,7 @@ pub(super) fn TypeUsagePage() -> impl IntoView {
     let query = Memo::new(move |_| params.with(|p| TypeUsageQuery::from_params(|name| p.get(name))));
     let report = Resource::new(move || query.get(), type_usage_report);
     view! {
-        <Title text="Type usage" />
-        <div class="page-header">
-            <h1>"Type usage"</h1>
-            <a href="/reports" class="muted">"All reports"</a>
-        </div>
+        <ReportHeading title="Type usage" />
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match report.await {
@@ -93,28 +121,8 @@ pub(super) fn TypeUsagePage() -> impl IntoView {
 /// The report's filters: dates, period, and whose interactions.
 #[component]
 fn UsageFilters(query: TypeUsageQuery, report: Option<TypeUsage>) -> impl IntoView {
-    let navigate = use_navigate();
     let form = NodeRef::<leptos::html::Form>::new();
-    let on_submit = move |ev: ev::SubmitEvent| {
-        ev.prevent_default();
-        #[cfg(feature = "hydrate")]
-        if let Some(data) = form.get_untracked().and_then(|f| web_sys::FormData::new_with_form(&f).ok()) {
-            let field = |name: &str| data.get(name).as_string().unwrap_or_default();
-            let next = TypeUsageQuery {
-                from: field("from"),
-                to: field("to"),
-                period: field("period"),
-                staff: field("staff"),
-                team: field("team"),
-            };
-            navigate(
-                &next.url(TypeUsageQuery::PATH),
-                leptos_router::NavigateOptions { scroll: false, ..Default::default() },
-            );
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (&navigate, form);
-    };
+    let on_submit = follow_form(form, |field| TypeUsageQuery::from_params(field).url(TypeUsageQuery::PATH));
     let options = report.as_ref().map(|r| r.options.clone()).unwrap_or_default();
     let period = Period::parse(&query.period).unwrap_or_default();
     view! {
@@ -235,11 +243,7 @@ pub(super) fn LastContactPage() -> impl IntoView {
     let query = Memo::new(move |_| params.with(|p| LastContactQuery::from_params(|name| p.get(name))));
     let report = Resource::new(move || query.get(), last_contact_report);
     view! {
-        <Title text="Last contact" />
-        <div class="page-header">
-            <h1>"Last contact"</h1>
-            <a href="/reports" class="muted">"All reports"</a>
-        </div>
+        <ReportHeading title="Last contact" />
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match report.await {
@@ -256,22 +260,8 @@ pub(super) fn LastContactPage() -> impl IntoView {
 
 #[component]
 fn LastContactFilters(query: LastContactQuery, types: Vec<crate::log::TypeBadge>) -> impl IntoView {
-    let navigate = use_navigate();
     let form = NodeRef::<leptos::html::Form>::new();
-    let on_submit = move |ev: ev::SubmitEvent| {
-        ev.prevent_default();
-        #[cfg(feature = "hydrate")]
-        if let Some(data) = form.get_untracked().and_then(|f| web_sys::FormData::new_with_form(&f).ok()) {
-            let field = |name: &str| data.get(name).as_string().unwrap_or_default();
-            let next = LastContactQuery { kind: field("type"), months: field("months"), ..Default::default() };
-            navigate(
-                &next.url(LastContactQuery::PATH),
-                leptos_router::NavigateOptions { scroll: false, ..Default::default() },
-            );
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (&navigate, form);
-    };
+    let on_submit = follow_form(form, |field| LastContactQuery::from_params(field).url(LastContactQuery::PATH));
     view! {
         <form class="report-filters" method="get" action=LastContactQuery::PATH node_ref=form on:submit=on_submit>
             <div class="field">
@@ -373,11 +363,7 @@ pub(super) fn ActionsReportPage() -> impl IntoView {
     let query = Memo::new(move |_| params.with(|p| ActionsReportQuery::from_params(|name| p.get(name))));
     let report = Resource::new(move || query.get(), profile_actions_report);
     view! {
-        <Title text="Profile Actions Report" />
-        <div class="page-header">
-            <h1>"Profile Actions Report"</h1>
-            <a href="/reports" class="muted">"All reports"</a>
-        </div>
+        <ReportHeading title="Profile Actions Report" />
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match report.await {
@@ -391,21 +377,8 @@ pub(super) fn ActionsReportPage() -> impl IntoView {
 
 #[component]
 fn ActionsReportFilters(report: ActionsReport) -> impl IntoView {
-    let navigate = use_navigate();
     let form = NodeRef::<leptos::html::Form>::new();
-    let on_submit = move |ev: ev::SubmitEvent| {
-        ev.prevent_default();
-        #[cfg(feature = "hydrate")]
-        if let Some(data) = form.get_untracked().and_then(|f| web_sys::FormData::new_with_form(&f).ok()) {
-            let next = ActionsReportQuery::from_params(|name| data.get(name).as_string());
-            navigate(
-                &next.url(ActionsReportQuery::PATH),
-                leptos_router::NavigateOptions { scroll: false, ..Default::default() },
-            );
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (&navigate, form);
-    };
+    let on_submit = follow_form(form, |field| ActionsReportQuery::from_params(field).url(ActionsReportQuery::PATH));
     let q = report.query.clone();
     let status = ActionStatus::parse(&q.status).unwrap_or_default();
     let date = |id: &'static str, label: &'static str, value: String| {

@@ -93,6 +93,18 @@ pub(super) fn action_row(r: &AnyRow, today: &str) -> ActionRow {
     }
 }
 
+/// The SQL an action list is sorted by, for a column of [`ACTION_COLUMNS`].
+pub(super) fn order_column(engine: super::Engine, sort: ActionSort) -> String {
+    match sort {
+        ActionSort::Due => "a.due_on".to_string(),
+        ActionSort::Type => "t.sort_key".to_string(),
+        ActionSort::Person => engine.nocase("p.name"),
+        ActionSort::Assignee => engine.nocase("s.name"),
+        ActionSort::Created => "a.created_at".to_string(),
+        ActionSort::Done => "coalesce(a.done_on, '')".to_string(),
+    }
+}
+
 /// The action's row, locked for the change that follows.
 struct Locked {
     person_id: i64,
@@ -636,14 +648,7 @@ impl Store {
             SortDir::Asc => "ASC",
             SortDir::Desc => "DESC",
         };
-        let order = match query.sort_or_default() {
-            ActionSort::Due => "a.due_on".to_string(),
-            ActionSort::Type => "t.sort_key".to_string(),
-            ActionSort::Person => self.engine.nocase("p.name"),
-            ActionSort::Assignee => self.engine.nocase("s.name"),
-            ActionSort::Created => "a.created_at".to_string(),
-            ActionSort::Done => "coalesce(a.done_on, '')".to_string(),
-        };
+        let order = order_column(self.engine, query.sort_or_default());
         let offset = query.offset.clamp(0, total.max(0));
         let mut page = Sql::new(ACTION_COLUMNS);
         action_filter(&mut page, query, viewer_id);

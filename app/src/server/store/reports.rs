@@ -297,7 +297,6 @@ impl Store {
         offset: i64,
         today: &str,
     ) -> Result<(Vec<(crate::actions::ActionRow, Millis)>, [i64; 3]), StoreError> {
-        use crate::actions::ActionSort;
         let mut count = Sql::new(
             "SELECT count(*) AS total,
                     coalesce(sum(CASE WHEN a.completed_at IS NULL THEN 1 ELSE 0 END), 0) AS outstanding,
@@ -310,14 +309,7 @@ impl Store {
         let counts = [row.try_get("total")?, row.try_get("outstanding")?, row.try_get("overdue")?];
 
         let dir = if order.1 { "DESC" } else { "ASC" };
-        let column = match order.0 {
-            ActionSort::Due => "a.due_on".to_string(),
-            ActionSort::Type => "t.sort_key".to_string(),
-            ActionSort::Person => self.engine.nocase("p.name"),
-            ActionSort::Assignee => self.engine.nocase("s.name"),
-            ActionSort::Created => "a.created_at".to_string(),
-            ActionSort::Done => "coalesce(a.done_on, '')".to_string(),
-        };
+        let column = super::actions::order_column(self.engine, order.0);
         let mut page = Sql::new(&format!("{} WHERE ", super::actions::ACTION_COLUMNS));
         actions_filter(&mut page, filter, today);
         let (l, o) = (page.arg(limit), page.arg(offset));
