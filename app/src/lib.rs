@@ -32,8 +32,8 @@ use crate::pages::{
     chunks::{
         ActionRoute, ActionsReportRoute, ActionsRoute, ApiTokensPage, AssignActionRoute, AuditPage, HomeRoute,
         InteractionRoute, InteractionTypesPage, LastContactRoute, LoginPage, LogoutPage, NewInteractionRoute,
-        NotificationsRoute, PeopleRoute, PersonRoute, PrintRoute, ReportsRoute, RolesPage, StaffSettingsPage,
-        TypeUsageRoute,
+        NotificationsRoute, PeopleRoute, PersonRoute, PrintRoute, ReportsRoute, RolesPage, StaffActivityRoute,
+        StaffSettingsPage, TypeUsageRoute,
     },
     log::LogPage,
     login::SignOutButton,
@@ -164,6 +164,11 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/reports/type-usage") view={Lazy::<TypeUsageRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/reports/last-contact") view={Lazy::<LastContactRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/reports/actions") view={Lazy::<ActionsReportRoute>::new()} ssr=SsrMode::Async />
+                <Route
+                    path=path!("/reports/staff-activity")
+                    view={Lazy::<StaffActivityRoute>::new()}
+                    ssr=SsrMode::Async
+                />
                 <Route path=path!("/settings/api-tokens") view={Lazy::<ApiTokensPage>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/settings/staff") view={Lazy::<StaffSettingsPage>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/settings/roles") view={Lazy::<RolesPage>::new()} ssr=SsrMode::Async />

@@ -147,6 +147,38 @@ pub struct TypeUsage {
     pub options: ReportOptions,
 }
 
+/// Where the staff activity report lives; it takes [`TypeUsageQuery`]'s
+/// filters.
+pub const STAFF_ACTIVITY_PATH: &str = "/reports/staff-activity";
+
+/// One staff member's activity, a number per period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffActivityRow {
+    pub staff_id: i64,
+    pub name: String,
+    /// Interactions they had (completed by them, or else logged by them).
+    pub interactions: Vec<i64>,
+    pub interactions_total: i64,
+    /// Follow-up actions they completed.
+    pub actions: Vec<i64>,
+    pub actions_total: i64,
+}
+
+/// Interactions and completed follow-up actions per staff member per period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffActivity {
+    pub query: TypeUsageQuery,
+    pub period: Period,
+    pub summary: String,
+    pub periods: Vec<PeriodColumn>,
+    /// By name: the staff the report covers, and anyone else who did
+    /// something in it (a former colleague, say).
+    pub rows: Vec<StaffActivityRow>,
+    pub interaction_totals: Vec<i64>,
+    pub action_totals: Vec<i64>,
+    pub options: ReportOptions,
+}
+
 /// The longest "no contact in" threshold, in months.
 pub const MAX_THRESHOLD_MONTHS: u32 = 120;
 /// People on one page of the Last contact report.
@@ -439,6 +471,11 @@ pub const REPORTS: &[(&str, &str, &str)] = &[
         ActionsReportQuery::PATH,
         "Profile Actions Report",
         "Every follow-up action of any age, outstanding and completed: how overdue, how long each took.",
+    ),
+    (
+        STAFF_ACTIVITY_PATH,
+        "Staff activity",
+        "Interactions each staff member had and follow-up actions each completed, per week, month or quarter.",
     ),
 ];
 

@@ -113,6 +113,39 @@ test.describe("reports", () => {
     const lines = (await readFile(await csv.path())).toString("utf8").replace(/^\uFEFF/, "").trimEnd().split(/\r?\n/);
     expect(lines[0]).toBe("Action ID,Due,Type,Person,Person ID,Instructions,Assigned to,Assigned by,Assigned,Done,Days overdue,Days taken,Summary");
     expect(lines.length - 1).toBe(overdue);
+
+    // And as a PDF, for the funder's file.
+    const [pdf] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "PDF" }).click()]);
+    expect(pdf.suggestedFilename()).toMatch(/^interlog-actions-\d{4}-\d{2}-\d{2}\.pdf$/);
+    const bytes = await readFile(await pdf.path());
+    expect(bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    await page.context().close();
+  });
+
+  test("staff activity shows what each colleague had and completed, adding up to type usage", async ({ browser, baseURL }) => {
+    const page = await signedInPage(browser, baseURL!, MANAGER, "/reports");
+    await page.getByRole("link", { name: "Staff activity" }).click();
+    await expect(page).toHaveURL(/\/reports\/staff-activity$/);
+    const interactions = page.getByTestId("activity-interactions");
+    await expect(interactions.locator("thead th")).toHaveCount(14); // staff, twelve months, total
+    await expect(interactions.locator("tbody tr").first()).toBeVisible();
+    const everyone = Number((await interactions.locator("tfoot td").last().innerText()).replace(/[^0-9]/g, ""));
+    expect(everyone).toBeGreaterThan(0);
+    const completed = Number((await page.getByTestId("activity-actions").locator("tfoot td").last().innerText()).replace(/[^0-9]/g, ""));
+    expect(completed).toBeGreaterThan(0);
+
+    // The same twelve months of type usage count the same interactions.
+    await page.goto("/reports/type-usage");
+    await expect(page.getByTestId("usage-total")).toHaveText(everyone.toLocaleString("en-GB"));
+
+    // One team: the filter is the URL, and fewer people are listed.
+    await page.goto("/reports/staff-activity");
+    const all = await interactions.locator("tbody tr").count();
+    await page.getByLabel("Team", { exact: true }).selectOption({ label: "Casework" });
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page).toHaveURL(/\/reports\/staff-activity\?.*team=\d+/);
+    await expect(page.locator(".report-summary")).toContainText("Team: Casework");
+    expect(await interactions.locator("tbody tr").count()).toBeLessThan(all);
     await page.context().close();
   });
 

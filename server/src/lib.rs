@@ -9,6 +9,7 @@ pub mod bench;
 pub mod config;
 pub mod export;
 pub mod forms;
+pub mod pdf;
 pub mod reports;
 pub mod router;
 pub mod security;

@@ -1,14 +1,16 @@
-//! `GET /reports/type-usage.csv`, `/reports/last-contact.csv` and their
-//! `.xlsx`: a report as a download, with the same filters, checks and
-//! numbers as its page (`app::server::reports`), and audited like the log's
-//! exports.
+//! The reports as downloads: `GET /reports/type-usage.csv`, `.xlsx`, and
+//! likewise for staff activity, last contact and the Profile Actions Report
+//! (which also prints as a PDF). Each has the same filters, checks and
+//! numbers as its page (`app::server::reports`), becomes one [`Sheet`], and
+//! is audited like the log's exports.
 
 use app::{
     access::Permission,
     error::AppError,
+    export::ExportFormat,
     reports::{
-        ActionsReport, ActionsReportQuery, LastContact, LastContactQuery, TypeUsage, TypeUsageQuery,
-        MAX_ACTIONS_EXPORT, MAX_LAST_CONTACT_EXPORT,
+        ActionsReport, ActionsReportQuery, LastContact, LastContactQuery, StaffActivity, TypeUsage, TypeUsageQuery,
+        MAX_ACTIONS_EXPORT, MAX_LAST_CONTACT_EXPORT, STAFF_ACTIVITY_PATH,
     },
     server::{
         auth::Caller,
@@ -21,316 +23,198 @@ use axum::{
     body::Body,
     extract::{OriginalUri, State},
     response::Response,
-    Extension,
+    routing::get,
+    Extension, Router,
 };
 
 use crate::export::{download, downloader, inert, query_pairs, refusal};
 
+/// The reports there are to download.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Format {
-    Csv,
-    Excel,
+enum Report {
+    TypeUsage,
+    StaffActivity,
+    LastContact,
+    Actions,
 }
 
-pub async fn type_usage_csv(state: State<AppState>, caller: Extension<Caller>, uri: OriginalUri) -> Response {
-    type_usage(state, caller, uri, Format::Csv).await
-}
+impl Report {
+    const ALL: [Report; 4] = [Report::TypeUsage, Report::StaffActivity, Report::LastContact, Report::Actions];
 
-pub async fn type_usage_xlsx(state: State<AppState>, caller: Extension<Caller>, uri: OriginalUri) -> Response {
-    type_usage(state, caller, uri, Format::Excel).await
-}
-
-async fn type_usage(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    OriginalUri(uri): OriginalUri,
-    format: Format,
-) -> Response {
-    let staff = match downloader(&caller, &uri, Permission::ViewReports) {
-        Ok(staff) => staff,
-        Err(answer) => return answer,
-    };
-    let pairs = query_pairs(&uri);
-    let query = TypeUsageQuery::from_params(|name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()));
-    let tz = state.settings.time_zone;
-    let report = async {
-        let reader = state.store.reader(&staff).await?;
-        let report = app::server::reports::type_usage(&state.store, &query, &reader, tz).await?;
-        let details = format!("{}: Type usage, {}", format.label(), report.summary);
-        audit(&state, &staff, &caller, "type usage report", details).await?;
-        Ok::<_, AppError>(report)
-    };
-    let report = match report.await {
-        Ok(report) => report,
-        Err(error) => return refusal(error),
-    };
-    let name = format!("interlog-type-usage-{}-to-{}", report.query.from, report.query.to);
-    let written = match format {
-        Format::Csv => write_csv(&report).map_err(|e| e.to_string()),
-        Format::Excel => write_xlsx(&report).map_err(|e| e.to_string()),
-    };
-    file(format, &name, written)
-}
-
-pub async fn last_contact_csv(state: State<AppState>, caller: Extension<Caller>, uri: OriginalUri) -> Response {
-    last_contact(state, caller, uri, Format::Csv).await
-}
-
-pub async fn last_contact_xlsx(state: State<AppState>, caller: Extension<Caller>, uri: OriginalUri) -> Response {
-    last_contact(state, caller, uri, Format::Excel).await
-}
-
-async fn last_contact(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    OriginalUri(uri): OriginalUri,
-    format: Format,
-) -> Response {
-    let staff = match downloader(&caller, &uri, Permission::ViewReports) {
-        Ok(staff) => staff,
-        Err(answer) => return answer,
-    };
-    let pairs = query_pairs(&uri);
-    let query = LastContactQuery {
-        offset: String::new(),
-        ..LastContactQuery::from_params(|name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
-    };
-    let tz = state.settings.time_zone;
-    let report = async {
-        let reader = state.store.reader(&staff).await?;
-        let report =
-            app::server::reports::last_contact(&state.store, &query, &reader, tz, MAX_LAST_CONTACT_EXPORT).await?;
-        if report.total > MAX_LAST_CONTACT_EXPORT {
-            return Err(AppError::Unprocessable(format!(
-                "This report lists more than {} people, the most a download holds.",
-                app::log::thousands(MAX_LAST_CONTACT_EXPORT)
-            )));
+    fn path(self) -> &'static str {
+        match self {
+            Report::TypeUsage => TypeUsageQuery::PATH,
+            Report::StaffActivity => STAFF_ACTIVITY_PATH,
+            Report::LastContact => LastContactQuery::PATH,
+            Report::Actions => ActionsReportQuery::PATH,
         }
-        let details = format!("{}: Last contact, {}, {} people", format.label(), report.summary, report.total);
-        audit(&state, &staff, &caller, "last contact report", details).await?;
-        Ok::<_, AppError>(report)
-    };
-    let report = match report.await {
-        Ok(report) => report,
-        Err(error) => return refusal(error),
-    };
-    let name = format!("interlog-last-contact-{}-{}-months", report.kind.id, report.months);
-    let written = match format {
-        Format::Csv => contacts_csv(&report).map_err(|e| e.to_string()),
-        Format::Excel => contacts_xlsx(&report).map_err(|e| e.to_string()),
-    };
-    file(format, &name, written)
+    }
+
+    /// A list of records prints as a PDF too; a table of counts prints from
+    /// its page.
+    fn formats(self) -> &'static [ExportFormat] {
+        match self {
+            Report::TypeUsage | Report::StaffActivity => &[ExportFormat::Csv, ExportFormat::Excel],
+            Report::LastContact | Report::Actions => &[ExportFormat::Csv, ExportFormat::Excel, ExportFormat::Pdf],
+        }
+    }
 }
 
-pub async fn actions_csv(state: State<AppState>, caller: Extension<Caller>, uri: OriginalUri) -> Response {
-    actions(state, caller, uri, Format::Csv).await
+/// The download routes: `/reports/<report>.csv`, `.xlsx` and `.pdf`.
+pub fn routes(mut router: Router<AppState>) -> Router<AppState> {
+    for report in Report::ALL {
+        for format in report.formats() {
+            let format = *format;
+            let path = format!("{}.{}", report.path(), extension(format));
+            router = router.route(
+                &path,
+                get(move |state: State<AppState>, caller: Extension<Caller>, uri: OriginalUri| {
+                    serve(state, caller, uri, report, format)
+                }),
+            );
+        }
+    }
+    router
 }
 
-pub async fn actions_xlsx(state: State<AppState>, caller: Extension<Caller>, uri: OriginalUri) -> Response {
-    actions(state, caller, uri, Format::Excel).await
+fn extension(format: ExportFormat) -> &'static str {
+    match format {
+        ExportFormat::Excel => "xlsx",
+        ExportFormat::Pdf => "pdf",
+        _ => "csv",
+    }
 }
 
-async fn actions(
+async fn serve(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     OriginalUri(uri): OriginalUri,
-    format: Format,
+    report: Report,
+    format: ExportFormat,
 ) -> Response {
     let staff = match downloader(&caller, &uri, Permission::ViewReports) {
-        Ok(staff) if staff.role.grants(Permission::SeeAllActions) => staff,
+        Ok(staff) if report != Report::Actions || staff.role.grants(Permission::SeeAllActions) => staff,
         Ok(_) => return refusal(AppError::Forbidden),
         Err(answer) => return answer,
     };
     let pairs = query_pairs(&uri);
-    let query = ActionsReportQuery {
-        offset: String::new(),
-        ..ActionsReportQuery::from_params(|name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    let sheet = async {
+        let sheet = sheet(&state, &staff, report, &pairs).await?;
+        let details = format!("{}: {}, {}", format.label(), sheet.title, sheet.summary);
+        let by = Actor { id: Some(staff.id), address: caller.address.clone(), at: now_millis() };
+        state.store.record_audit(&by.event("report_exported", sheet.audit_subject, details)).await?;
+        Ok::<_, AppError>(sheet)
     };
-    let tz = state.settings.time_zone;
-    let report = async {
-        let report = app::server::reports::actions_report(&state.store, &query, tz, MAX_ACTIONS_EXPORT).await?;
-        if report.total > MAX_ACTIONS_EXPORT {
-            return Err(AppError::Unprocessable(format!(
-                "This report lists more than {} actions, the most a download holds. Narrow it with the filters.",
-                app::log::thousands(MAX_ACTIONS_EXPORT)
-            )));
-        }
-        let details =
-            format!("{}: Profile Actions Report, {}, {} actions", format.label(), report.summary, report.total);
-        audit(&state, &staff, &caller, "profile actions report", details).await?;
-        Ok::<_, AppError>(report)
-    };
-    let report = match report.await {
-        Ok(report) => report,
-        Err(error) => return refusal(error),
-    };
-    let name = format!("interlog-actions-{}", app::server::time::today(tz).format("%Y-%m-%d"));
-    let written = match format {
-        Format::Csv => actions_csv_file(&report).map_err(|e| e.to_string()),
-        Format::Excel => actions_xlsx_file(&report).map_err(|e| e.to_string()),
-    };
-    file(format, &name, written)
-}
-
-const ACTION_HEADINGS: [&str; 13] = [
-    "Action ID",
-    "Due",
-    "Type",
-    "Person",
-    "Person ID",
-    "Instructions",
-    "Assigned to",
-    "Assigned by",
-    "Assigned",
-    "Done",
-    "Days overdue",
-    "Days taken",
-    "Summary",
-];
-
-/// One action's cells, as text (the numbers as digits).
-fn action_cells(r: &app::reports::ActionReportRow) -> [String; 13] {
-    let a = &r.row;
-    [
-        a.id.to_string(),
-        a.due_on.clone(),
-        a.kind.name.clone(),
-        a.person_name.clone(),
-        a.person_id.to_string(),
-        a.instructions.clone(),
-        a.assignee.name.clone(),
-        a.created_by_name.clone(),
-        r.assigned_on.clone(),
-        a.done_on.clone().unwrap_or_default(),
-        r.days_overdue.map(|d| d.to_string()).unwrap_or_default(),
-        r.days_taken.map(|d| d.to_string()).unwrap_or_default(),
-        a.summary.clone().unwrap_or_default(),
-    ]
-}
-
-fn actions_csv_file(report: &ActionsReport) -> Result<Vec<u8>, csv::Error> {
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    out.write_record(ACTION_HEADINGS)?;
-    for row in &report.rows {
-        out.write_record(action_cells(row).iter().map(|c| inert(c).into_owned()))?;
-    }
-    out.into_inner().map_err(|e| e.into_error().into())
-}
-
-fn actions_xlsx_file(report: &ActionsReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook};
-    let mut book = Workbook::new();
-    book.set_properties(
-        &rust_xlsxwriter::DocProperties::new().set_title("Profile Actions Report").set_comment(&report.summary),
-    );
-    let sheet = book.add_worksheet();
-    sheet.set_name("Actions")?;
-    let bold = Format::new().set_bold().set_border_bottom(FormatBorder::Thin);
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    sheet.write_string(0, 0, format!("Profile Actions Report: {}", report.summary))?;
-    for (col, heading) in ACTION_HEADINGS.iter().enumerate() {
-        sheet.write_string_with_format(2, col as u16, *heading, &bold)?;
-    }
-    for (i, row) in report.rows.iter().enumerate() {
-        let r = i as u32 + 3;
-        for (c, cell) in action_cells(row).iter().enumerate() {
-            let c = c as u16;
-            if cell.is_empty() {
-                continue;
-            }
-            match c {
-                0 | 4 | 10 | 11 => sheet.write_number(r, c, cell.parse::<f64>().unwrap_or_default())?,
-                1 | 8 | 9 => match ExcelDateTime::parse_from_str(cell) {
-                    Ok(day) => sheet.write_datetime_with_format(r, c, &day, &date)?,
-                    Err(_) => sheet.write_string(r, c, cell)?,
-                },
-                _ => sheet.write_string(r, c, cell)?,
-            };
-        }
-    }
-    sheet.set_column_width(5, 48.0)?;
-    sheet.set_freeze_panes(3, 0)?;
-    book.save_to_buffer()
-}
-
-fn contact_headings(report: &LastContact) -> [String; 4] {
-    ["Person ID".into(), "Person".into(), format!("Last {}", report.kind.name), "Days since".into()]
-}
-
-fn contacts_csv(report: &LastContact) -> Result<Vec<u8>, csv::Error> {
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    out.write_record(contact_headings(report).iter().map(|h| inert(h).into_owned()))?;
-    for row in &report.rows {
-        out.write_record([
-            row.person_id.to_string(),
-            inert(&row.person_name).into_owned(),
-            row.last_on.clone().unwrap_or_else(|| "never".into()),
-            row.days_since.map(|d| d.to_string()).unwrap_or_default(),
-        ])?;
-    }
-    out.into_inner().map_err(|e| e.into_error().into())
-}
-
-fn contacts_xlsx(report: &LastContact) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook};
-    let mut book = Workbook::new();
-    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_title("Last contact").set_comment(&report.summary));
-    let sheet = book.add_worksheet();
-    sheet.set_name("Last contact")?;
-    let bold = Format::new().set_bold().set_border_bottom(FormatBorder::Thin);
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    sheet.write_string(0, 0, format!("Last contact: {}", report.summary))?;
-    for (col, heading) in contact_headings(report).iter().enumerate() {
-        sheet.write_string_with_format(2, col as u16, heading, &bold)?;
-    }
-    for (i, row) in report.rows.iter().enumerate() {
-        let r = i as u32 + 3;
-        sheet.write_number(r, 0, row.person_id as f64)?;
-        sheet.write_string(r, 1, &row.person_name)?;
-        match row.last_on.as_deref().map(ExcelDateTime::parse_from_str) {
-            Some(Ok(day)) => sheet.write_datetime_with_format(r, 2, &day, &date)?,
-            _ => sheet.write_string(r, 2, "never")?,
-        };
-        if let Some(days) = row.days_since {
-            sheet.write_number(r, 3, days as f64)?;
-        }
-    }
-    sheet.set_column_width(1, 28.0)?;
-    sheet.set_column_width(2, 14.0)?;
-    sheet.set_freeze_panes(3, 0)?;
-    book.save_to_buffer()
-}
-
-impl Format {
-    fn label(self) -> &'static str {
-        match self {
-            Format::Csv => "CSV",
-            Format::Excel => "Excel",
-        }
+    match sheet.await {
+        Ok(sheet) => file(format, sheet).await,
+        Err(error) => refusal(error),
     }
 }
 
-/// A report's download in the audit log: who, which report, in words.
-async fn audit(
+/// The report `get`'s filters ask for, as a sheet.
+async fn sheet(
     state: &AppState,
     staff: &StaffRecord,
-    caller: &Caller,
-    report: &str,
-    details: String,
-) -> Result<(), AppError> {
-    let by = Actor { id: Some(staff.id), address: caller.address.clone(), at: now_millis() };
-    Ok(state.store.record_audit(&by.event("report_exported", report, details)).await?)
+    report: Report,
+    pairs: &[(String, String)],
+) -> Result<Sheet, AppError> {
+    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    use app::server::reports as build;
+    let tz = state.settings.time_zone;
+    let store = &state.store;
+    let reader = store.reader(staff).await?;
+    let too_many = |what: &str, limit: i64| {
+        AppError::Unprocessable(format!(
+            "This report lists more than {} {what}, the most a download holds. Narrow it with the filters.",
+            app::log::thousands(limit)
+        ))
+    };
+    Ok(match report {
+        Report::TypeUsage => {
+            type_usage_sheet(&build::type_usage(store, &TypeUsageQuery::from_params(get), &reader, tz).await?)
+        }
+        Report::StaffActivity => {
+            staff_activity_sheet(&build::staff_activity(store, &TypeUsageQuery::from_params(get), &reader, tz).await?)
+        }
+        Report::LastContact => {
+            let query = LastContactQuery { offset: String::new(), ..LastContactQuery::from_params(get) };
+            let report = build::last_contact(store, &query, &reader, tz, MAX_LAST_CONTACT_EXPORT).await?;
+            if report.total > MAX_LAST_CONTACT_EXPORT {
+                return Err(too_many("people", MAX_LAST_CONTACT_EXPORT));
+            }
+            last_contact_sheet(&report)
+        }
+        Report::Actions => {
+            let query = ActionsReportQuery { offset: String::new(), ..ActionsReportQuery::from_params(get) };
+            let report = build::actions_report(store, &query, tz, MAX_ACTIONS_EXPORT).await?;
+            if report.total > MAX_ACTIONS_EXPORT {
+                return Err(too_many("actions", MAX_ACTIONS_EXPORT));
+            }
+            actions_sheet(&report, &app::server::time::today(tz).format("%Y-%m-%d").to_string())
+        }
+    })
 }
 
-/// The written file as a download named `name`, or a 500 when it could not
-/// be written.
-fn file(format: Format, name: &str, written: Result<Vec<u8>, String>) -> Response {
-    let (content_type, extension) = match format {
-        Format::Csv => ("text/csv; charset=utf-8", "csv"),
-        Format::Excel => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+/// One cell of a download: text (kept from reading as a formula), a whole
+/// number, or a day (a real date in Excel).
+enum Cell {
+    Text(String),
+    Number(i64),
+    Day(String),
+    Blank,
+}
+
+impl Cell {
+    fn text(&self) -> String {
+        match self {
+            Cell::Text(t) => inert(t).into_owned(),
+            Cell::Number(n) => n.to_string(),
+            Cell::Day(d) => d.clone(),
+            Cell::Blank => String::new(),
+        }
+    }
+}
+
+/// A report as a table to download.
+struct Sheet {
+    /// "Type usage": the title, the workbook's name, and the audit's words.
+    title: &'static str,
+    /// What the audit log calls it: "type usage report".
+    audit_subject: &'static str,
+    /// What it covers, under the title.
+    summary: String,
+    /// The file's name without its extension.
+    file_name: String,
+    /// Headings and widths in characters.
+    columns: Vec<(String, usize)>,
+    rows: Vec<Vec<Cell>>,
+    /// The last row holds the totals.
+    totals: bool,
+    /// Columns kept in view when scrolling sideways in Excel.
+    frozen_columns: u16,
+    /// The columns a PDF prints, when not all fit across the page.
+    pdf_columns: Option<&'static [usize]>,
+}
+
+/// The written file as a download, or a 500 when it could not be written.
+async fn file(format: ExportFormat, sheet: Sheet) -> Response {
+    let name = format!("{}.{}", sheet.file_name, extension(format));
+    if format == ExportFormat::Pdf {
+        return download(crate::pdf::stream(pdf_table(sheet)), "application/pdf", &name);
+    }
+    let written = tokio::task::spawn_blocking(move || match format {
+        ExportFormat::Excel => write_xlsx(&sheet).map_err(|e| e.to_string()),
+        _ => write_csv(&sheet).map_err(|e| e.to_string()),
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|written| written);
+    let content_type = match format {
+        ExportFormat::Excel => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "text/csv; charset=utf-8",
     };
     match written {
-        Ok(body) => download(Body::from(body), content_type, &format!("{name}.{extension}")),
+        Ok(body) => download(Body::from(body), content_type, &name),
         Err(e) => {
             tracing::error!(error = %e, ?format, "cannot write a report");
             refusal(AppError::Internal)
@@ -338,84 +222,249 @@ fn file(format: Format, name: &str, written: Result<Vec<u8>, String>) -> Respons
     }
 }
 
-/// One line of a report's table: a period (or the totals) and its counts.
-struct Line {
-    label: String,
-    from: String,
-    to: String,
-    counts: Vec<i64>,
-}
-
-/// The table as on the page: a row per period, a column per type, totals
-/// last.
-fn table(report: &TypeUsage) -> (Vec<String>, Vec<Line>) {
-    let mut headings = vec![report.period.label().to_string(), "From".into(), "To".into()];
-    headings.extend(report.rows.iter().map(|r| match r.kind.deleted {
-        true => format!("{} (deleted type)", r.kind.name),
-        false => r.kind.name.clone(),
-    }));
-    headings.push("Total".into());
-    let mut lines: Vec<Line> = report
-        .periods
-        .iter()
-        .enumerate()
-        .map(|(i, p)| Line {
-            label: p.label.clone(),
-            from: p.from.clone(),
-            to: p.to.clone(),
-            counts: report.rows.iter().map(|r| r.counts[i]).chain([report.period_totals[i]]).collect(),
-        })
-        .collect();
-    lines.push(Line {
-        label: "Total".into(),
-        from: report.query.from.clone(),
-        to: report.query.to.clone(),
-        counts: report.rows.iter().map(|r| r.total).chain([report.total]).collect(),
-    });
-    (headings, lines)
-}
-
-fn write_csv(report: &TypeUsage) -> Result<Vec<u8>, csv::Error> {
+fn write_csv(sheet: &Sheet) -> Result<Vec<u8>, csv::Error> {
+    // The byte-order mark tells Excel the file is UTF-8.
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let (headings, lines) = table(report);
-    out.write_record(headings.iter().map(|h| inert(h).into_owned()))?;
-    for line in lines {
-        let mut record = vec![line.label, line.from, line.to];
-        record.extend(line.counts.iter().map(i64::to_string));
-        out.write_record(record)?;
+    out.write_record(sheet.columns.iter().map(|(h, _)| inert(h).into_owned()))?;
+    for row in &sheet.rows {
+        out.write_record(row.iter().map(Cell::text))?;
     }
     out.into_inner().map_err(|e| e.into_error().into())
 }
 
-fn write_xlsx(report: &TypeUsage) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, FormatBorder, Workbook};
+fn write_xlsx(sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook};
     let mut book = Workbook::new();
-    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_title("Type usage").set_comment(&report.summary));
-    let sheet = book.add_worksheet();
-    sheet.set_name("Type usage")?;
-    let bold = Format::new().set_bold().set_border_bottom(FormatBorder::Thin);
-    let total = Format::new().set_bold();
-    sheet.write_string(0, 0, format!("Type usage: {}", report.summary))?;
-    let (headings, lines) = table(report);
-    for (col, heading) in headings.iter().enumerate() {
-        sheet.write_string_with_format(2, col as u16, heading, &bold)?;
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_title(sheet.title).set_comment(&sheet.summary));
+    let page = book.add_worksheet();
+    page.set_name(sheet.title)?;
+    let heading = Format::new().set_bold().set_border_bottom(FormatBorder::Thin);
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let bold = Format::new().set_bold();
+    page.write_string(0, 0, format!("{}: {}", sheet.title, sheet.summary))?;
+    for (c, (title, width)) in sheet.columns.iter().enumerate() {
+        page.write_string_with_format(2, c as u16, title, &heading)?;
+        page.set_column_width(c as u16, *width as f64)?;
     }
-    let last = lines.len().saturating_sub(1);
-    for (i, line) in lines.iter().enumerate() {
+    let last = sheet.rows.len().saturating_sub(1);
+    for (i, row) in sheet.rows.iter().enumerate() {
         let r = i as u32 + 3;
-        match i == last {
-            true => sheet.write_string_with_format(r, 0, &line.label, &total)?,
-            false => sheet.write_string(r, 0, &line.label)?,
-        };
-        sheet.write_string(r, 1, &line.from)?;
-        sheet.write_string(r, 2, &line.to)?;
-        for (c, n) in line.counts.iter().enumerate() {
-            sheet.write_number(r, c as u16 + 3, *n as f64)?;
+        let total = sheet.totals && i == last;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(t) if total => page.write_string_with_format(r, c, t, &bold)?,
+                Cell::Text(t) => page.write_string(r, c, t)?,
+                Cell::Number(n) if total => page.write_number_with_format(r, c, *n as f64, &bold)?,
+                Cell::Number(n) => page.write_number(r, c, *n as f64)?,
+                Cell::Day(d) => match ExcelDateTime::parse_from_str(d) {
+                    Ok(day) => page.write_datetime_with_format(r, c, &day, &date)?,
+                    Err(_) => page.write_string(r, c, d)?,
+                },
+                Cell::Blank => page,
+            };
         }
     }
-    sheet.set_column_width(0, 16.0)?;
-    sheet.set_column_width(1, 11.0)?;
-    sheet.set_column_width(2, 11.0)?;
-    sheet.set_freeze_panes(3, 1)?;
+    page.set_freeze_panes(3, sheet.frozen_columns)?;
     book.save_to_buffer()
+}
+
+/// The sheet as a PDF's table, under the report's title.
+fn pdf_table(sheet: Sheet) -> crate::pdf::Table {
+    let totals = sheet.totals;
+    let last = sheet.rows.len().saturating_sub(1);
+    let all: Vec<usize> = (0..sheet.columns.len()).collect();
+    let printed = sheet.pdf_columns.unwrap_or(&all);
+    crate::pdf::Table {
+        title: sheet.title.to_string(),
+        about: vec![sheet.summary],
+        columns: printed.iter().filter_map(|&c| sheet.columns.get(c).cloned()).collect(),
+        rows: sheet
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| crate::pdf::Row {
+                cells: printed
+                    .iter()
+                    .filter_map(|&c| row.get(c))
+                    .map(|cell| match cell {
+                        Cell::Text(t) => t.clone(),
+                        other => other.text(),
+                    })
+                    .collect(),
+                struck: None,
+                bold: totals && i == last,
+            })
+            .collect(),
+        empty: "Nothing matches these filters.".into(),
+    }
+}
+
+/// Period columns: the period, its first and last day.
+fn period_cells(label: &str, from: &str, to: &str) -> Vec<Cell> {
+    vec![Cell::Text(label.to_string()), Cell::Day(from.to_string()), Cell::Day(to.to_string())]
+}
+
+/// A row per period, a column per type, totals last.
+fn type_usage_sheet(report: &TypeUsage) -> Sheet {
+    let mut columns = vec![(report.period.label().to_string(), 16), ("From".into(), 11), ("To".into(), 11)];
+    columns.extend(report.rows.iter().map(|r| match r.kind.deleted {
+        true => (format!("{} (deleted type)", r.kind.name), 14),
+        false => (r.kind.name.clone(), 14),
+    }));
+    columns.push(("Total".into(), 10));
+    let mut rows: Vec<Vec<Cell>> = report
+        .periods
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut row = period_cells(&p.label, &p.from, &p.to);
+            row.extend(report.rows.iter().map(|r| Cell::Number(r.counts[i])));
+            row.push(Cell::Number(report.period_totals[i]));
+            row
+        })
+        .collect();
+    let mut total = period_cells("Total", &report.query.from, &report.query.to);
+    total.extend(report.rows.iter().map(|r| Cell::Number(r.total)));
+    total.push(Cell::Number(report.total));
+    rows.push(total);
+    Sheet {
+        title: "Type usage",
+        audit_subject: "type usage report",
+        summary: report.summary.clone(),
+        file_name: format!("interlog-type-usage-{}-to-{}", report.query.from, report.query.to),
+        columns,
+        rows,
+        totals: true,
+        frozen_columns: 1,
+        pdf_columns: None,
+    }
+}
+
+/// A row per staff member and period, with what they had and completed;
+/// everyone's totals last.
+fn staff_activity_sheet(report: &StaffActivity) -> Sheet {
+    let columns = [
+        ("Staff member", 24),
+        ("Staff ID", 9),
+        (report.period.label(), 16),
+        ("From", 11),
+        ("To", 11),
+        ("Interactions", 13),
+        ("Actions completed", 18),
+    ];
+    let mut rows = Vec::new();
+    for r in &report.rows {
+        for (i, p) in report.periods.iter().enumerate() {
+            let mut row = vec![Cell::Text(r.name.clone()), Cell::Number(r.staff_id)];
+            row.extend(period_cells(&p.label, &p.from, &p.to));
+            row.extend([Cell::Number(r.interactions[i]), Cell::Number(r.actions[i])]);
+            rows.push(row);
+        }
+    }
+    let mut total = vec![Cell::Text("Everyone".into()), Cell::Blank];
+    total.extend(period_cells("Total", &report.query.from, &report.query.to));
+    total.extend([
+        Cell::Number(report.interaction_totals.iter().sum()),
+        Cell::Number(report.action_totals.iter().sum()),
+    ]);
+    rows.push(total);
+    Sheet {
+        title: "Staff activity",
+        audit_subject: "staff activity report",
+        summary: report.summary.clone(),
+        file_name: format!("interlog-staff-activity-{}-to-{}", report.query.from, report.query.to),
+        columns: columns.into_iter().map(|(h, w)| (h.to_string(), w)).collect(),
+        rows,
+        totals: true,
+        frozen_columns: 1,
+        pdf_columns: None,
+    }
+}
+
+fn last_contact_sheet(report: &LastContact) -> Sheet {
+    let columns = vec![
+        ("Person ID".to_string(), 10),
+        ("Person".to_string(), 30),
+        (format!("Last {}", report.kind.name), 14),
+        ("Days since".to_string(), 11),
+    ];
+    let rows = report
+        .rows
+        .iter()
+        .map(|row| {
+            vec![
+                Cell::Number(row.person_id),
+                Cell::Text(row.person_name.clone()),
+                row.last_on.clone().map(Cell::Day).unwrap_or_else(|| Cell::Text("never".into())),
+                row.days_since.map(Cell::Number).unwrap_or(Cell::Blank),
+            ]
+        })
+        .collect();
+    Sheet {
+        title: "Last contact",
+        audit_subject: "last contact report",
+        summary: format!("{}, {} people", report.summary, app::log::thousands(report.total)),
+        file_name: format!("interlog-last-contact-{}-{}-months", report.kind.id, report.months),
+        columns,
+        rows,
+        totals: false,
+        frozen_columns: 0,
+        pdf_columns: None,
+    }
+}
+
+fn actions_sheet(report: &ActionsReport, today: &str) -> Sheet {
+    let columns = [
+        ("Action ID", 9),
+        ("Due", 11),
+        ("Type", 14),
+        ("Person", 20),
+        ("Person ID", 9),
+        ("Instructions", 40),
+        ("Assigned to", 18),
+        ("Assigned by", 18),
+        ("Assigned", 11),
+        ("Done", 11),
+        ("Days overdue", 12),
+        ("Days taken", 10),
+        ("Summary", 40),
+    ];
+    let text = |t: &str| Cell::Text(t.to_string());
+    let number = |n: Option<i64>| n.map(Cell::Number).unwrap_or(Cell::Blank);
+    let rows = report
+        .rows
+        .iter()
+        .map(|r| {
+            let a = &r.row;
+            vec![
+                Cell::Number(a.id),
+                Cell::Day(a.due_on.clone()),
+                text(&a.kind.name),
+                text(&a.person_name),
+                Cell::Number(a.person_id),
+                text(&a.instructions),
+                text(&a.assignee.name),
+                text(&a.created_by_name),
+                Cell::Day(r.assigned_on.clone()),
+                a.done_on.clone().map(Cell::Day).unwrap_or(Cell::Blank),
+                number(r.days_overdue),
+                number(r.days_taken),
+                a.summary.clone().map(Cell::Text).unwrap_or(Cell::Blank),
+            ]
+        })
+        .collect();
+    Sheet {
+        title: "Profile Actions Report",
+        audit_subject: "profile actions report",
+        summary: format!("{}, {} actions", report.summary, app::log::thousands(report.total)),
+        file_name: format!("interlog-actions-{today}"),
+        columns: columns.into_iter().map(|(h, w)| (h.to_string(), w)).collect(),
+        rows,
+        totals: false,
+        frozen_columns: 0,
+        // ID, due, type, person, instructions, assigned to, done, days
+        // overdue and days taken fit across a landscape page.
+        pdf_columns: Some(&[0, 1, 2, 3, 5, 6, 9, 10, 11]),
+    }
 }

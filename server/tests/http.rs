@@ -862,6 +862,7 @@ on_both_engines! {
             ("/api/print_log", r#"{"query":{"q":"","sort":"Timestamp","dir":null,"types":[],"page":"First","person":null}}"#.into(), Access::Reads),
             ("/api/list_reports", "{}".into(), Access::AdminReads),
             ("/api/type_usage_report", r#"{"query":{"from":"","to":"","period":"","staff":"","team":""}}"#.into(), Access::AdminReads),
+            ("/api/staff_activity_report", r#"{"query":{"from":"","to":"","period":"","staff":"","team":""}}"#.into(), Access::AdminReads),
             ("/api/last_contact_report", r#"{"query":{"kind":"","months":"","sort":"","dir":"","offset":""}}"#.into(), Access::AdminReads),
             ("/api/person_last_contact", r#"{"person_id":1}"#.into(), Access::Reads),
             ("/api/profile_actions_report", r#"{"query":{"status":"","types":"","assignee":"","person":"","due_from":"","due_to":"","done_from":"","done_to":"","overdue":"","sort":"","dir":"","offset":""}}"#.into(), Access::AdminReads),
@@ -1638,6 +1639,35 @@ on_both_engines! {
         assert_eq!(status, StatusCode::FORBIDDEN);
         let (status, body) = send(&app, get("/reports/actions.csv?due_from=2026-05-02&due_to=2026-05-01")).await;
         assert_eq!((status, body.as_str()), (StatusCode::BAD_REQUEST, "Due from must be on or before Due to."));
+        let (status, pdf) = send_as(&app, Some(&priya), get("/reports/actions.pdf?status=outstanding")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(pdf.starts_with("%PDF-") && pdf.trim_end().ends_with("%%EOF"), "a whole PDF");
+        let (status, _) = send_as(&app, Some(&tom), get("/reports/actions.pdf")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // Staff activity: a row per colleague, and the download's totals
+        // are the page's.
+        let (status, json) = send(&app, post_json("/api/staff_activity_report", &format!(r#"{{"query":{all_time}}}"#))).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        let activity: app::reports::StaffActivity = serde_json::from_str(&json).unwrap();
+        assert_eq!(activity.interaction_totals.iter().sum::<i64>(), report.total, "every interaction is someone's");
+        let (status, csv) = send(&app, get("/reports/staff-activity.csv?from=2020-01-01&to=2029-12-31&period=quarter")).await;
+        assert_eq!(status, StatusCode::OK, "{csv}");
+        let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+        assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), ["Staff member", "Staff ID", "Quarter", "From", "To", "Interactions", "Actions completed"]);
+        let lines: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+        let totals = lines.last().unwrap();
+        assert_eq!(totals[5], report.total.to_string());
+        assert_eq!(totals[6], activity.action_totals.iter().sum::<i64>().to_string());
+        assert_eq!(lines.len(), activity.rows.len() * activity.periods.len() + 1);
+        let (status, _) = send_as(&app, Some(&tom), get("/reports/staff-activity.xlsx")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, html) = send(&app, get("/reports/staff-activity?team=-1")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(html.contains("Team: there is no such team."), "{html}");
+        let (status, html) = send(&app, get("/reports/staff-activity")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("data-testid=\"activity-actions\""), "{html}");
 
         // The page draws the chart on the server, one colour per type used.
         let (status, html) = send(&app, get("/reports/type-usage?from=2020-01-01&to=2029-12-31&period=quarter")).await;

@@ -6,7 +6,8 @@ use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
 use crate::reports::{
-    ActionsReport, ActionsReportQuery, LastContact, LastContactOfType, LastContactQuery, TypeUsage, TypeUsageQuery,
+    ActionsReport, ActionsReportQuery, LastContact, LastContactOfType, LastContactQuery, StaffActivity, TypeUsage,
+    TypeUsageQuery,
 };
 
 #[cfg(feature = "ssr")]
@@ -29,6 +30,16 @@ pub async fn list_reports() -> Result<Vec<(String, String, String)>, AppError> {
 pub async fn type_usage_report(query: TypeUsageQuery) -> Result<TypeUsage, AppError> {
     let (state, _, reader) = reading(Permission::ViewReports).await?;
     crate::server::reports::type_usage(&state.store, &query, &reader, state.settings.time_zone).await.map_err(respond)
+}
+
+/// Interactions had and follow-up actions completed per staff member per
+/// period.
+#[server(input = Json, endpoint = "staff_activity_report")]
+pub async fn staff_activity_report(query: TypeUsageQuery) -> Result<StaffActivity, AppError> {
+    let (state, _, reader) = reading(Permission::ViewReports).await?;
+    crate::server::reports::staff_activity(&state.store, &query, &reader, state.settings.time_zone)
+        .await
+        .map_err(respond)
 }
 
 /// People whose latest interaction of a type is older than a threshold, a

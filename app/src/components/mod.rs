@@ -1,6 +1,7 @@
 //! Reusable view pieces.
 
 pub mod bar_chart;
+pub mod choice_field;
 pub mod description;
 pub mod feedback;
 pub mod filter_chips;

@@ -109,6 +109,7 @@ pub enum Settings {
     TypeUsage,
     LastContact,
     ActionsReport,
+    StaffActivity,
 }
 
 group_routes!(settings_pages, __preload_settings_pages, Settings {
@@ -121,6 +122,7 @@ group_routes!(settings_pages, __preload_settings_pages, Settings {
     TypeUsageRoute => TypeUsage,
     LastContactRoute => LastContact,
     ActionsReportRoute => ActionsReport,
+    StaffActivityRoute => StaffActivity,
 });
 
 #[leptos::lazy]
@@ -136,6 +138,7 @@ pub fn settings_pages(page: Settings) -> AnyView {
         Settings::TypeUsage => view! { <reports::TypeUsagePage /> }.into_any(),
         Settings::LastContact => view! { <reports::LastContactPage /> }.into_any(),
         Settings::ActionsReport => view! { <reports::ActionsReportPage /> }.into_any(),
+        Settings::StaffActivity => view! { <reports::StaffActivityPage /> }.into_any(),
     }
 }
 

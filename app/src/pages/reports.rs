@@ -7,15 +7,17 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::actions::ActionSort;
-use crate::api::{last_contact_report, list_reports, profile_actions_report, type_usage_report};
+use crate::api::{last_contact_report, list_reports, profile_actions_report, staff_activity_report, type_usage_report};
 use crate::components::bar_chart::{Series, StackedBarChart};
+use crate::components::choice_field::ChoiceField;
 use crate::components::feedback::error_panel;
 use crate::components::pager::Pager;
 use crate::components::type_badge::TypeChip;
 use crate::log::thousands;
 use crate::reports::{
-    ActionStatus, ActionsReport, ActionsReportQuery, LastContact, LastContactQuery, LastContactSort, Period, TypeUsage,
-    TypeUsageQuery, ACTIONS_REPORT_PAGE_SIZE, LAST_CONTACT_PAGE_SIZE,
+    ActionStatus, ActionsReport, ActionsReportQuery, LastContact, LastContactQuery, LastContactSort, Period,
+    ReportOptions, StaffActivity, TypeUsage, TypeUsageQuery, ACTIONS_REPORT_PAGE_SIZE, LAST_CONTACT_PAGE_SIZE,
+    STAFF_ACTIVITY_PATH,
 };
 
 /// `/reports`: what there is to report on.
@@ -67,6 +69,11 @@ fn follow_form(
     }
 }
 
+/// Types as a drop-down's choices.
+fn type_choices(types: &[crate::log::TypeBadge]) -> Vec<(String, String)> {
+    types.iter().map(|t| (t.id.to_string(), t.name.clone())).collect()
+}
+
 /// A report's title, with the way back to the list of reports.
 #[component]
 fn ReportHeading(title: &'static str) -> impl IntoView {
@@ -81,7 +88,7 @@ fn ReportHeading(title: &'static str) -> impl IntoView {
 
 /// Downloads and print for a report: the same filters as on screen.
 #[component]
-fn ReportExports(csv: String, xlsx: String) -> impl IntoView {
+fn ReportExports(csv: String, xlsx: String, #[prop(optional)] pdf: Option<String>) -> impl IntoView {
     let print = move |_| {
         #[cfg(feature = "hydrate")]
         let _ = window().print();
@@ -91,6 +98,7 @@ fn ReportExports(csv: String, xlsx: String) -> impl IntoView {
             <span class="muted">"Export:"</span>
             <a class="button small" href=csv download>"CSV"</a>
             <a class="button small" href=xlsx download>"Excel"</a>
+            {pdf.map(|pdf| view! { <a class="button small" href=pdf download>"PDF"</a> })}
             <button type="button" class="button small" on:click=print>"Print"</button>
         </div>
     }
@@ -109,7 +117,7 @@ pub(super) fn TypeUsagePage() -> impl IntoView {
                 match report.await {
                     Ok(report) => view! { <TypeUsageView report=report /> }.into_any(),
                     Err(e) => view! {
-                        <UsageFilters query=query.get_untracked() report=None />
+                        <UsageFilters query=query.get_untracked() report=None path=TypeUsageQuery::PATH />
                         {error_panel(e)}
                     }.into_any(),
                 }
@@ -118,15 +126,19 @@ pub(super) fn TypeUsagePage() -> impl IntoView {
     }
 }
 
-/// The report's filters: dates, period, and whose interactions.
+/// The filters of type usage and staff activity (at `path`): dates,
+/// period, and whose interactions.
 #[component]
-fn UsageFilters(query: TypeUsageQuery, report: Option<TypeUsage>) -> impl IntoView {
+fn UsageFilters(query: TypeUsageQuery, report: Option<ReportOptions>, path: &'static str) -> impl IntoView {
     let form = NodeRef::<leptos::html::Form>::new();
-    let on_submit = follow_form(form, |field| TypeUsageQuery::from_params(field).url(TypeUsageQuery::PATH));
-    let options = report.as_ref().map(|r| r.options.clone()).unwrap_or_default();
-    let period = Period::parse(&query.period).unwrap_or_default();
+    let on_submit = follow_form(form, move |field| TypeUsageQuery::from_params(field).url(path));
+    let options = report.unwrap_or_default();
+    let periods = Period::ALL.into_iter().map(|p| (p.as_str().to_string(), p.label().to_string())).collect();
+    let period = Period::parse(&query.period).unwrap_or_default().as_str();
+    let teams = options.teams.iter().map(|t| (t.id.to_string(), t.name.clone())).collect();
+    let staff = options.staff.iter().map(|(id, name)| (id.to_string(), name.clone())).collect();
     view! {
-        <form class="report-filters" method="get" action=TypeUsageQuery::PATH node_ref=form on:submit=on_submit>
+        <form class="report-filters" method="get" action=path node_ref=form on:submit=on_submit>
             <div class="field">
                 <label for="usage-from">"From"</label>
                 <input id="usage-from" type="date" name="from" value=query.from.clone() />
@@ -135,32 +147,11 @@ fn UsageFilters(query: TypeUsageQuery, report: Option<TypeUsage>) -> impl IntoVi
                 <label for="usage-to">"To"</label>
                 <input id="usage-to" type="date" name="to" value=query.to.clone() />
             </div>
-            <div class="field">
-                <label for="usage-period">"Per"</label>
-                <select id="usage-period" name="period">
-                    {Period::ALL.into_iter().map(|p| view! {
-                        <option value=p.as_str() selected=p == period>{p.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="usage-team">"Team"</label>
-                <select id="usage-team" name="team">
-                    <option value="" selected=query.team.is_empty()>"All teams"</option>
-                    {options.teams.iter().map(|t| view! {
-                        <option value=t.id selected=query.team == t.id.to_string()>{t.name.clone()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="usage-staff">"Staff member"</label>
-                <select id="usage-staff" name="staff">
-                    <option value="" selected=query.staff.is_empty()>"Everyone"</option>
-                    {options.staff.iter().map(|(id, name)| view! {
-                        <option value=*id selected=query.staff == id.to_string()>{name.clone()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <ChoiceField id="usage-period" name="period" label="Per" choices=periods selected=period />
+            <ChoiceField id="usage-team" name="team" label="Team" choices=teams selected=query.team.clone()
+                any="All teams" />
+            <ChoiceField id="usage-staff" name="staff" label="Staff member" choices=staff
+                selected=query.staff.clone() any="Everyone" />
             <button type="submit" class="button primary">"Show"</button>
         </form>
     }
@@ -199,7 +190,7 @@ fn TypeUsageView(report: TypeUsage) -> impl IntoView {
         .map(|r| view! { <td class="number total" data-type=r.kind.id>{thousands(r.total)}</td> })
         .collect_view();
     view! {
-        <UsageFilters query=report.query.clone() report=Some(report.clone()) />
+        <UsageFilters query=report.query.clone() report=Some(report.options.clone()) path=TypeUsageQuery::PATH />
         <div class="report-heading">
             <p class="report-summary">{report.summary.clone()}</p>
             <ReportExports csv=csv xlsx=xlsx />
@@ -264,14 +255,8 @@ fn LastContactFilters(query: LastContactQuery, types: Vec<crate::log::TypeBadge>
     let on_submit = follow_form(form, |field| LastContactQuery::from_params(field).url(LastContactQuery::PATH));
     view! {
         <form class="report-filters" method="get" action=LastContactQuery::PATH node_ref=form on:submit=on_submit>
-            <div class="field">
-                <label for="contact-type">"Type"</label>
-                <select id="contact-type" name="type">
-                    {types.iter().map(|t| view! {
-                        <option value=t.id selected=query.kind == t.id.to_string()>{t.name.clone()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <ChoiceField id="contact-type" name="type" label="Type" choices=type_choices(&types)
+                selected=query.kind.clone() />
             <div class="field">
                 <label for="contact-months">"None in the last (months)"</label>
                 <input id="contact-months" type="number" name="months" min="1"
@@ -286,6 +271,7 @@ fn LastContactFilters(query: LastContactQuery, types: Vec<crate::log::TypeBadge>
 fn LastContactView(report: LastContact) -> impl IntoView {
     let csv = report.query.url("/reports/last-contact.csv");
     let xlsx = report.query.url("/reports/last-contact.xlsx");
+    let pdf = report.query.url("/reports/last-contact.pdf");
     let base = report.query.clone();
     // A column heading sorts by it; again, the other way.
     let sort_link = move |sort: LastContactSort, label: String| {
@@ -329,7 +315,7 @@ fn LastContactView(report: LastContact) -> impl IntoView {
         <LastContactFilters query=report.query.clone() types=report.types.clone() />
         <div class="report-heading">
             <p class="report-summary">{report.summary.clone()}</p>
-            <ReportExports csv=csv xlsx=xlsx />
+            <ReportExports csv=csv xlsx=xlsx pdf=pdf />
         </div>
         <p data-testid="last-contact-counts">
             <strong>{format!("{} {}", thousands(report.total), if report.total == 1 { "person" } else { "people" })}</strong>
@@ -380,7 +366,9 @@ fn ActionsReportFilters(report: ActionsReport) -> impl IntoView {
     let form = NodeRef::<leptos::html::Form>::new();
     let on_submit = follow_form(form, |field| ActionsReportQuery::from_params(field).url(ActionsReportQuery::PATH));
     let q = report.query.clone();
-    let status = ActionStatus::parse(&q.status).unwrap_or_default();
+    let status = ActionStatus::parse(&q.status).unwrap_or_default().as_str();
+    let statuses = ActionStatus::ALL.into_iter().map(|s| (s.as_str().to_string(), s.label().to_string())).collect();
+    let staff = report.staff.iter().map(|(id, name)| (id.to_string(), name.clone())).collect();
     let date = |id: &'static str, label: &'static str, value: String| {
         view! {
             <div class="field">
@@ -391,32 +379,11 @@ fn ActionsReportFilters(report: ActionsReport) -> impl IntoView {
     };
     view! {
         <form class="report-filters" method="get" action=ActionsReportQuery::PATH node_ref=form on:submit=on_submit>
-            <div class="field">
-                <label for="actions-status">"Status"</label>
-                <select id="actions-status" name="status">
-                    {ActionStatus::ALL.into_iter().map(|s| view! {
-                        <option value=s.as_str() selected=s == status>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="actions-types">"Type"</label>
-                <select id="actions-types" name="types">
-                    <option value="" selected=q.types.is_empty()>"All types"</option>
-                    {report.types.iter().map(|t| view! {
-                        <option value=t.id selected=q.types == t.id.to_string()>{t.name.clone()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="actions-assignee">"Assigned to"</label>
-                <select id="actions-assignee" name="assignee">
-                    <option value="" selected=q.assignee.is_empty()>"Anyone"</option>
-                    {report.staff.iter().map(|(id, name)| view! {
-                        <option value=*id selected=q.assignee == id.to_string()>{name.clone()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <ChoiceField id="actions-status" name="status" label="Status" choices=statuses selected=status />
+            <ChoiceField id="actions-types" name="types" label="Type" choices=type_choices(&report.types)
+                selected=q.types.clone() any="All types" />
+            <ChoiceField id="actions-assignee" name="assignee" label="Assigned to" choices=staff
+                selected=q.assignee.clone() any="Anyone" />
             {report.person_name.clone().map(|name| view! {
                 <div class="field">
                     <span class="label">"Person"</span>
@@ -450,6 +417,7 @@ fn ActionsReportFilters(report: ActionsReport) -> impl IntoView {
 fn ActionsReportView(report: ActionsReport) -> impl IntoView {
     let csv = report.query.url("/reports/actions.csv");
     let xlsx = report.query.url("/reports/actions.xlsx");
+    let pdf = report.query.url("/reports/actions.pdf");
     let (sort, descending, base) = (report.sort, report.descending, report.query.clone());
     let sort_link = move |column: ActionSort| {
         let active = sort == column;
@@ -504,7 +472,7 @@ fn ActionsReportView(report: ActionsReport) -> impl IntoView {
         <ActionsReportFilters report=report.clone() />
         <div class="report-heading">
             <p class="report-summary">{report.summary.clone()}</p>
-            <ReportExports csv=csv xlsx=xlsx />
+            <ReportExports csv=csv xlsx=xlsx pdf=pdf />
         </div>
         <p data-testid="actions-counts">
             <strong>{format!("{} action{}", thousands(report.total), if report.total == 1 { "" } else { "s" })}</strong>
@@ -534,5 +502,106 @@ fn ActionsReportView(report: ActionsReport) -> impl IntoView {
             </table>
         </div>
         <Pager first=None previous=previous next=next />
+    }
+}
+
+// ----- /reports/staff-activity ---------------------------------------------
+
+/// `/reports/staff-activity`: what each staff member did, per period.
+#[component]
+pub(super) fn StaffActivityPage() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(|p| TypeUsageQuery::from_params(|name| p.get(name))));
+    let report = Resource::new(move || query.get(), staff_activity_report);
+    view! {
+        <ReportHeading title="Staff activity" />
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match report.await {
+                    Ok(report) => view! { <StaffActivityView report=report /> }.into_any(),
+                    Err(e) => view! {
+                        <UsageFilters query=query.get_untracked() report=None path=STAFF_ACTIVITY_PATH />
+                        {error_panel(e)}
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// One measure of staff activity as a table: a row per staff member, a
+/// column per period, totals both ways.
+#[component]
+fn ActivityTable(
+    report: StaffActivity,
+    caption: String,
+    testid: &'static str,
+    pick: fn(&crate::reports::StaffActivityRow) -> (&Vec<i64>, i64),
+    totals: Vec<i64>,
+) -> impl IntoView {
+    let heads = report
+        .periods
+        .iter()
+        .map(|p| view! { <th scope="col" class="number"><time datetime=p.from.clone()>{p.label.clone()}</time></th> })
+        .collect_view();
+    let body = report
+        .rows
+        .iter()
+        .map(|r| {
+            let (counts, total) = pick(r);
+            let cells = counts.iter().map(|n| view! { <td class="number">{thousands(*n)}</td> }).collect_view();
+            view! {
+                <tr>
+                    <th scope="row">{r.name.clone()}</th>
+                    {cells}
+                    <td class="number total">{thousands(total)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let all: i64 = totals.iter().sum();
+    let foot = totals.into_iter().map(|n| view! { <td class="number total">{thousands(n)}</td> }).collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="report-table" data-testid=testid>
+                <caption>{caption}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Staff member"</th>
+                        {heads}
+                        <th scope="col" class="number">"Total"</th>
+                    </tr>
+                </thead>
+                <tbody>{body}</tbody>
+                <tfoot>
+                    <tr>
+                        <th scope="row">"Everyone"</th>
+                        {foot}
+                        <td class="number total">{thousands(all)}</td>
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn StaffActivityView(report: StaffActivity) -> impl IntoView {
+    let csv = report.query.url("/reports/staff-activity.csv");
+    let xlsx = report.query.url("/reports/staff-activity.xlsx");
+    view! {
+        <UsageFilters query=report.query.clone() report=Some(report.options.clone()) path=STAFF_ACTIVITY_PATH />
+        <div class="report-heading">
+            <p class="report-summary">{report.summary.clone()}</p>
+            <ReportExports csv=csv xlsx=xlsx />
+        </div>
+        <p class="muted">
+            "An interaction counts for the colleague who had it: who completed it, or else who logged it. Interactions
+             posted in error are left out, and so are records kept from you. Actions count on the day they were done."
+        </p>
+        <ActivityTable report=report.clone() caption="Interactions had".into() testid="activity-interactions"
+            pick=|r| (&r.interactions, r.interactions_total) totals=report.interaction_totals.clone() />
+        <ActivityTable report=report.clone() caption="Follow-up actions completed".into() testid="activity-actions"
+            pick=|r| (&r.actions, r.actions_total) totals=report.action_totals.clone() />
     }
 }

@@ -6,13 +6,13 @@
 use chrono::{Datelike, Months, NaiveDate};
 use chrono_tz::Tz;
 
-use super::store::{ReportScope, Store};
+use super::store::{CountBy, ReportScope, Store};
 use super::time::{parse_day, today};
 use crate::error::AppError;
 use crate::reports::{
     ActionReportRow, ActionStatus, ActionsReport, ActionsReportQuery, LastContact, LastContactOfType, LastContactQuery,
-    LastContactRow, LastContactSort, Period, PeriodColumn, ReportOptions, TypeUsage, TypeUsageQuery, TypeUsageRow,
-    MAX_REPORT_YEARS, MAX_THRESHOLD_MONTHS,
+    LastContactRow, LastContactSort, Period, PeriodColumn, ReportOptions, StaffActivity, StaffActivityRow, TypeUsage,
+    TypeUsageQuery, TypeUsageRow, MAX_REPORT_YEARS, MAX_THRESHOLD_MONTHS,
 };
 use crate::server::store::{ActionsFilter, Reader};
 
@@ -28,9 +28,8 @@ pub struct CheckedUsage {
 /// The type usage filters as the store takes them, or the first one refused
 /// and why (a 400 that names it). Empty dates mean the last twelve months
 /// to `today`.
-pub async fn check_type_usage(
+fn check_type_usage(
     query: &TypeUsageQuery,
-    store: &Store,
     options: &ReportOptions,
     today: NaiveDate,
 ) -> Result<CheckedUsage, AppError> {
@@ -60,7 +59,7 @@ pub async fn check_type_usage(
         ("", "") => ReportScope::Everyone,
         (_, "") => {
             let staff = id(&query.staff, "Staff member")?;
-            if !options.staff.iter().any(|(s, _)| *s == staff) && !store.staff_exists(staff).await? {
+            if !options.staff.iter().any(|(s, _)| *s == staff) {
                 return Err(invalid("Staff member: there is no such staff member.".into()));
             }
             ReportScope::Staff(staff)
@@ -128,13 +127,59 @@ pub async fn report_options(store: &Store) -> Result<ReportOptions, AppError> {
     Ok(ReportOptions { staff: store.staff_names(false).await?, teams: store.teams().await? })
 }
 
+impl CheckedUsage {
+    /// What the report covers, in words: "1 Dec 2025 to 30 Nov 2026 ·
+    /// Team: Casework · per month".
+    fn summary(&self, options: &ReportOptions) -> String {
+        let who = match self.scope {
+            ReportScope::Everyone => "Everyone".to_string(),
+            ReportScope::Staff(id) => {
+                let name = options.staff.iter().find(|(s, _)| *s == id).map(|(_, n)| n.clone()).unwrap_or_default();
+                format!("Staff member: {name}")
+            }
+            ReportScope::Team(id) => {
+                let name = options.teams.iter().find(|t| t.id == id).map(|t| t.name.clone()).unwrap_or_default();
+                format!("Team: {name}")
+            }
+        };
+        format!(
+            "{} to {} · {who} · per {}",
+            self.from.format("%-d %b %Y"),
+            self.to.format("%-d %b %Y"),
+            self.period.as_str()
+        )
+    }
+
+    /// The filters as applied, defaults filled in: for the form and links.
+    fn applied(&self) -> TypeUsageQuery {
+        TypeUsageQuery {
+            from: self.from.format("%Y-%m-%d").to_string(),
+            to: self.to.format("%Y-%m-%d").to_string(),
+            period: self.period.as_str().to_string(),
+            staff: match self.scope {
+                ReportScope::Staff(id) => id.to_string(),
+                _ => String::new(),
+            },
+            team: match self.scope {
+                ReportScope::Team(id) => id.to_string(),
+                _ => String::new(),
+            },
+        }
+    }
+}
+
+/// Which of `columns` a day falls in: the last starting on or before it.
+fn column_of(columns: &[PeriodColumn], day: NaiveDate) -> usize {
+    let day = day.format("%Y-%m-%d").to_string();
+    columns.partition_point(|c| c.from <= day).saturating_sub(1)
+}
+
 /// The type usage report for `reader`.
 pub async fn type_usage(store: &Store, query: &TypeUsageQuery, reader: &Reader, tz: Tz) -> Result<TypeUsage, AppError> {
     let options = report_options(store).await?;
-    let checked = check_type_usage(query, store, &options, today(tz)).await?;
+    let checked = check_type_usage(query, &options, today(tz))?;
     let columns = periods(checked.period, checked.from, checked.to);
-    let starts: Vec<String> = columns.iter().map(|c| c.from.clone()).collect();
-    let counts = store.day_type_counts(checked.from, checked.to, checked.scope, reader, tz).await?;
+    let counts = store.day_counts(checked.from, checked.to, checked.scope, CountBy::Type, reader, tz).await?;
     let mut rows: Vec<TypeUsageRow> = store
         .interaction_types(true)
         .await?
@@ -142,9 +187,7 @@ pub async fn type_usage(store: &Store, query: &TypeUsageQuery, reader: &Reader, 
         .map(|t| TypeUsageRow { kind: t.badge, counts: vec![0; columns.len()], total: 0 })
         .collect();
     for (day, type_id, n) in counts {
-        let day = day.format("%Y-%m-%d").to_string();
-        // The last period starting on or before the day.
-        let column = starts.partition_point(|start| *start <= day).saturating_sub(1);
+        let column = column_of(&columns, day);
         if let Some(row) = rows.iter_mut().find(|r| r.kind.id == type_id) {
             row.counts[column] += n;
             row.total += n;
@@ -155,44 +198,75 @@ pub async fn type_usage(store: &Store, query: &TypeUsageQuery, reader: &Reader, 
     rows.sort_by_key(|r| r.kind.deleted);
     let period_totals: Vec<i64> = (0..columns.len()).map(|i| rows.iter().map(|r| r.counts[i]).sum()).collect();
     let total = period_totals.iter().sum();
-    let who = match checked.scope {
-        ReportScope::Everyone => "Everyone".to_string(),
-        ReportScope::Staff(id) => {
-            let name = options.staff.iter().find(|(s, _)| *s == id).map(|(_, n)| n.clone()).unwrap_or_default();
-            format!("Staff member: {name}")
-        }
-        ReportScope::Team(id) => {
-            let name = options.teams.iter().find(|t| t.id == id).map(|t| t.name.clone()).unwrap_or_default();
-            format!("Team: {name}")
-        }
-    };
-    let summary = format!(
-        "{} to {} · {who} · per {}",
-        checked.from.format("%-d %b %Y"),
-        checked.to.format("%-d %b %Y"),
-        checked.period.as_str()
-    );
-    let applied = TypeUsageQuery {
-        from: checked.from.format("%Y-%m-%d").to_string(),
-        to: checked.to.format("%Y-%m-%d").to_string(),
-        period: checked.period.as_str().to_string(),
-        staff: match checked.scope {
-            ReportScope::Staff(id) => id.to_string(),
-            _ => String::new(),
-        },
-        team: match checked.scope {
-            ReportScope::Team(id) => id.to_string(),
-            _ => String::new(),
-        },
-    };
     Ok(TypeUsage {
-        query: applied,
+        query: checked.applied(),
         period: checked.period,
-        summary,
+        summary: checked.summary(&options),
         periods: columns,
         rows,
         period_totals,
         total,
+        options,
+    })
+}
+
+/// The staff activity report for `reader`: per staff member and period,
+/// the interactions they had and the follow-up actions they completed.
+pub async fn staff_activity(
+    store: &Store,
+    query: &TypeUsageQuery,
+    reader: &Reader,
+    tz: Tz,
+) -> Result<StaffActivity, AppError> {
+    let options = report_options(store).await?;
+    let checked = check_type_usage(query, &options, today(tz))?;
+    let columns = periods(checked.period, checked.from, checked.to);
+    let had = store.day_counts(checked.from, checked.to, checked.scope, CountBy::Staff, reader, tz).await?;
+    let done = store.day_actions_completed(checked.from, checked.to, checked.scope, reader).await?;
+    let mut rows: Vec<StaffActivityRow> = Vec::new();
+    let row_of = |id: i64, rows: &mut Vec<StaffActivityRow>| -> usize {
+        if let Some(i) = rows.iter().position(|r| r.staff_id == id) {
+            return i;
+        }
+        let name = options.staff.iter().find(|(s, _)| *s == id).map(|(_, n)| n.clone()).unwrap_or_default();
+        rows.push(StaffActivityRow {
+            staff_id: id,
+            name,
+            interactions: vec![0; columns.len()],
+            interactions_total: 0,
+            actions: vec![0; columns.len()],
+            actions_total: 0,
+        });
+        rows.len() - 1
+    };
+    for id in store.scope_staff(checked.scope).await? {
+        row_of(id, &mut rows);
+    }
+    for (day, staff, n) in had {
+        let (i, column) = (row_of(staff, &mut rows), column_of(&columns, day));
+        rows[i].interactions[column] += n;
+        rows[i].interactions_total += n;
+    }
+    for (day, staff, n) in done {
+        let (i, column) = (row_of(staff, &mut rows), column_of(&columns, day));
+        rows[i].actions[column] += n;
+        rows[i].actions_total += n;
+    }
+    // In the order of the staff list: by name.
+    let order = |id: i64| options.staff.iter().position(|(s, _)| *s == id).unwrap_or(usize::MAX);
+    rows.sort_by_key(|r| order(r.staff_id));
+    let totals = |pick: fn(&StaffActivityRow) -> &Vec<i64>| -> Vec<i64> {
+        (0..columns.len()).map(|i| rows.iter().map(|r| pick(r)[i]).sum()).collect()
+    };
+    let (interaction_totals, action_totals) = (totals(|r| &r.interactions), totals(|r| &r.actions));
+    Ok(StaffActivity {
+        query: checked.applied(),
+        period: checked.period,
+        summary: checked.summary(&options),
+        periods: columns,
+        rows,
+        interaction_totals,
+        action_totals,
         options,
     })
 }

@@ -310,7 +310,7 @@ pub use actions::{ActionEdit, Completion, NewAction};
 pub use notes::NoteEdit;
 pub use outbox::{MailContext, OutgoingEmail, MAX_EMAIL_ATTEMPTS};
 pub use people::{IdempotencyKey, Recorded};
-pub use reports::{ActionsFilter, ReportScope};
+pub use reports::{ActionsFilter, CountBy, ReportScope};
 pub use staff::{Actor, AuditEvent, SignInFailures};
 pub use types::{first_keys, key_between};
 pub(crate) use visibility::access_for;

@@ -46,6 +46,7 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/reports/type-usage", &["/reports/type-usage", "/reports/type-usage?period=week&from=2020-01-06&team={team}"]),
     ("/reports/last-contact", &["/reports/last-contact?months=1", "/reports/last-contact?months=120&sort=person"]),
     ("/reports/actions", &["/reports/actions", "/reports/actions?person={person}&status=completed"]),
+    ("/reports/staff-activity", &["/reports/staff-activity", "/reports/staff-activity?period=week&team={team}"]),
     ("/settings/api-tokens", &["/settings/api-tokens"]),
     ("/settings/staff", &["/settings/staff"]),
     ("/settings/roles", &["/settings/roles"]),
@@ -66,6 +67,10 @@ const DOWNLOADS: &[&str] = &[
     "/reports/last-contact.xlsx?months=1",
     "/reports/actions.csv",
     "/reports/actions.xlsx?person={person}",
+    "/reports/actions.pdf",
+    "/reports/last-contact.pdf?months=1",
+    "/reports/staff-activity.csv",
+    "/reports/staff-activity.xlsx?period=week",
 ];
 
 on_both_engines! {

@@ -45,6 +45,29 @@ pub enum ReportScope {
     Team(i64),
 }
 
+/// What a report's day counts are counted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CountBy {
+    Type,
+    /// The staff member who had the interaction.
+    Staff,
+}
+
+/// Appends `scope`'s condition on the staff member in `column`.
+fn scope_condition(sql: &mut Sql, scope: ReportScope, column: &str) {
+    match scope {
+        ReportScope::Everyone => {}
+        ReportScope::Staff(id) => {
+            let p = sql.arg(id);
+            sql.push(&format!(" AND {column} = {p}"));
+        }
+        ReportScope::Team(id) => {
+            let p = sql.arg(id);
+            sql.push(&format!(" AND {column} IN (SELECT staff_id FROM staff_teams WHERE team_id = {p})"));
+        }
+    }
+}
+
 /// The Profile Actions Report's filters, checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ActionsFilter {
@@ -180,43 +203,90 @@ impl Store {
         Ok(())
     }
 
-    /// Interactions per local day and type from `from` to `to` (days
-    /// included), had by `scope`, leaving out what `reader` may not open and
-    /// what was posted in error: `(day, type id, count)`, by day.
-    pub async fn day_type_counts(
+    /// Interactions per local day and type (or staff member who had them,
+    /// as `by` says) from `from` to `to` (days included), had by `scope`,
+    /// leaving out what `reader` may not open and what was posted in error:
+    /// `(day, type or staff id, count)`, by day.
+    pub async fn day_counts(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        scope: ReportScope,
+        by: CountBy,
+        reader: &Reader,
+        tz: Tz,
+    ) -> Result<Vec<(NaiveDate, i64, i64)>, StoreError> {
+        self.prepare_reports(tz).await?;
+        let key = match by {
+            CountBy::Type => "c.type_id",
+            CountBy::Staff => "c.staff_id",
+        };
+        let mut sql = Sql::new(&format!(
+            "SELECT c.day, {key} AS k, CAST(sum(c.n) AS BIGINT) AS n FROM report_day_counts c WHERE "
+        ));
+        let (a, b) = (sql.arg(day_number(from)), sql.arg(day_number(to)));
+        sql.push(&format!("c.day >= {a} AND c.day <= {b}"));
+        scope_condition(&mut sql, scope, "c.staff_id");
+        reader.write_condition(&mut sql, "c");
+        sql.push(&format!(" GROUP BY c.day, {key} HAVING sum(c.n) > 0 ORDER BY c.day, {key}"));
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let day: i64 = r.try_get::<i64, _>("day").or_else(|_| r.try_get::<i32, _>("day").map(i64::from))?;
+                Ok((day_of_number(day), r.try_get("k")?, r.try_get("n")?))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    /// Follow-up actions completed per day and staff member who completed
+    /// them, from `from` to `to` (days included), by `scope`, leaving out
+    /// those whose completing interaction `reader` may not open:
+    /// `(day, staff id, count)`, by day.
+    pub async fn day_actions_completed(
         &self,
         from: NaiveDate,
         to: NaiveDate,
         scope: ReportScope,
         reader: &Reader,
-        tz: Tz,
     ) -> Result<Vec<(NaiveDate, i64, i64)>, StoreError> {
-        self.prepare_reports(tz).await?;
-        let mut sql =
-            Sql::new("SELECT c.day, c.type_id, CAST(sum(c.n) AS BIGINT) AS n FROM report_day_counts c WHERE ");
-        let (a, b) = (sql.arg(day_number(from)), sql.arg(day_number(to)));
-        sql.push(&format!("c.day >= {a} AND c.day <= {b}"));
-        match scope {
-            ReportScope::Everyone => {}
-            ReportScope::Staff(id) => {
-                let p = sql.arg(id);
-                sql.push(&format!(" AND c.staff_id = {p}"));
-            }
-            ReportScope::Team(id) => {
-                let p = sql.arg(id);
-                sql.push(&format!(" AND c.staff_id IN (SELECT staff_id FROM staff_teams WHERE team_id = {p})"));
-            }
-        }
+        let mut sql = Sql::new(
+            "SELECT a.done_on, a.completed_by, count(*) AS n FROM actions a JOIN interactions c ON c.id = a.completion_id
+             WHERE a.completed_at IS NOT NULL AND ",
+        );
+        let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        let (a, b) = (sql.arg(day(from)), sql.arg(day(to)));
+        sql.push(&format!("a.done_on >= {a} AND a.done_on <= {b}"));
+        scope_condition(&mut sql, scope, "a.completed_by");
         reader.write_condition(&mut sql, "c");
-        sql.push(" GROUP BY c.day, c.type_id HAVING sum(c.n) > 0 ORDER BY c.day, c.type_id");
+        sql.push(" GROUP BY a.done_on, a.completed_by ORDER BY a.done_on, a.completed_by");
         let rows = sql.query().fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
-                let day: i64 = r.try_get::<i64, _>("day").or_else(|_| r.try_get::<i32, _>("day").map(i64::from))?;
-                Ok((day_of_number(day), r.try_get("type_id")?, r.try_get("n")?))
+                let on: String = r.try_get("done_on")?;
+                let on = NaiveDate::parse_from_str(&on, "%Y-%m-%d").unwrap_or_default();
+                Ok((on, r.try_get("completed_by")?, r.try_get("n")?))
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(StoreError::from)
+    }
+
+    /// The staff a report over `scope` lists even when they did nothing:
+    /// everyone active, a team's members, or the one staff member.
+    pub async fn scope_staff(&self, scope: ReportScope) -> Result<Vec<i64>, StoreError> {
+        let rows = match scope {
+            ReportScope::Everyone => {
+                sqlx::query_scalar("SELECT id FROM staff_members WHERE active = 1").fetch_all(&self.pool).await?
+            }
+            ReportScope::Staff(id) => vec![id],
+            ReportScope::Team(id) => {
+                sqlx::query_scalar("SELECT staff_id FROM staff_teams WHERE team_id = $1")
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        Ok(rows)
     }
 
     /// Everyone whose latest interaction of type `type_id` that `reader`
@@ -318,15 +388,6 @@ impl Store {
         let rows =
             rows.iter().map(|r| (super::actions::action_row(r, today), r.get::<Millis, _>("created_at"))).collect();
         Ok((rows, counts))
-    }
-
-    /// Whether there is a staff member with this id (active or not).
-    pub async fn staff_exists(&self, id: i64) -> Result<bool, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM staff_members WHERE id = $1")
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(n > 0)
     }
 }
 

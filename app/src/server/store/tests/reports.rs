@@ -10,8 +10,8 @@ use chrono::{Datelike, NaiveDate};
 use super::*;
 use crate::access::Role;
 use crate::log::Visibility;
-use crate::reports::{ActionsReportQuery, LastContactQuery, TypeUsage, TypeUsageQuery};
-use crate::server::reports::{actions_report, last_contact, person_last_contact, type_usage};
+use crate::reports::{ActionsReportQuery, LastContactQuery, StaffActivity, TypeUsage, TypeUsageQuery};
+use crate::server::reports::{actions_report, last_contact, person_last_contact, staff_activity, type_usage};
 
 /// Every interaction as stored: (occurred_at, type, who had it, access,
 /// posted in error).
@@ -88,7 +88,93 @@ async fn latest_by_hand(store: &Store, kind: i64, reader: &Reader, tz: Tz) -> BT
         .collect()
 }
 
+/// Staff activity counted here: (staff, first of the local month) → (had,
+/// completed), for what `reader` may open.
+async fn activity_by_hand(
+    store: &Store,
+    reader: &Reader,
+    tz: Tz,
+    who: impl Fn(i64) -> bool,
+) -> BTreeMap<(i64, NaiveDate), (i64, i64)> {
+    let mut counts: BTreeMap<(i64, NaiveDate), (i64, i64)> = BTreeMap::new();
+    let month = |day: NaiveDate| day.with_day(1).unwrap();
+    for (at, _, by, access, in_error) in raw_rows(store).await {
+        if in_error || !reader.opens(&access) || !who(by) {
+            continue;
+        }
+        let day = Utc.timestamp_millis_opt(at).unwrap().with_timezone(&tz).date_naive();
+        counts.entry((by, month(day))).or_default().0 += 1;
+    }
+    let done = sqlx::query(
+        "SELECT a.completed_by, a.done_on, i.access FROM actions a JOIN interactions i ON i.id = a.completion_id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    for r in done {
+        let (by, on, access): (i64, String, String) = (r.get("completed_by"), r.get("done_on"), r.get("access"));
+        if reader.opens(&access) && who(by) {
+            counts.entry((by, month(NaiveDate::parse_from_str(&on, "%Y-%m-%d").unwrap()))).or_default().1 += 1;
+        }
+    }
+    counts
+}
+
+/// The report's non-empty cells as the same map.
+fn activity_from_report(report: &StaffActivity) -> BTreeMap<(i64, NaiveDate), (i64, i64)> {
+    let mut counts = BTreeMap::new();
+    for row in &report.rows {
+        for (i, p) in report.periods.iter().enumerate() {
+            let cell = (row.interactions[i], row.actions[i]);
+            if cell != (0, 0) {
+                let from = NaiveDate::parse_from_str(&p.from, "%Y-%m-%d").unwrap().with_day(1).unwrap();
+                counts.insert((row.staff_id, from), cell);
+            }
+        }
+    }
+    counts
+}
+
 behaviours! {
+    async fn staff_activity_counts_what_each_colleague_had_and_completed_as_counted_by_hand(engine: Engine) {
+        let store = seeded_store(engine, 300).await;
+        crate::server::demo::seed_demo_actions(&store, 3).await.unwrap();
+        let admin = store.reader(&member(1, Role::ADMIN)).await.unwrap();
+        let tom = store.reader(&member(3, Role::STAFF)).await.unwrap();
+        let months = TypeUsageQuery { from: "2020-01-01".into(), to: "2029-12-31".into(), ..Default::default() };
+        let report = staff_activity(&store, &months, &admin, TZ).await.unwrap();
+        let by_hand = activity_by_hand(&store, &admin, TZ, |_| true).await;
+        assert!(by_hand.values().any(|c| c.1 > 0), "the demo completes some actions");
+        assert_eq!(activity_from_report(&report), by_hand);
+        // Every active colleague is listed, busy or not, by name.
+        let active: Vec<i64> = sqlx::query_scalar("SELECT id FROM staff_members WHERE active = 1")
+            .fetch_all(store.pool()).await.unwrap();
+        assert!(active.iter().all(|id| report.rows.iter().any(|r| r.staff_id == *id)));
+        let names: Vec<String> = report.rows.iter().map(|r| r.name.to_lowercase()).collect();
+        assert!(names.windows(2).all(|w| w[0] <= w[1]), "{names:?}");
+        assert_eq!(report.interaction_totals.iter().sum::<i64>(), report.rows.iter().map(|r| r.interactions_total).sum::<i64>());
+        assert_eq!(report.action_totals.iter().sum::<i64>(), by_hand.values().map(|c| c.1).sum::<i64>());
+
+        // Tom is not counted what he may not open.
+        let as_tom = staff_activity(&store, &months, &tom, TZ).await.unwrap();
+        assert_eq!(activity_from_report(&as_tom), activity_by_hand(&store, &tom, TZ, |_| true).await);
+        assert!(as_tom.interaction_totals.iter().sum::<i64>() < report.interaction_totals.iter().sum::<i64>());
+
+        // A team: its members only, each listed.
+        let casework: i64 = count(&store, "SELECT id FROM teams WHERE name = 'Casework'").await;
+        let members: Vec<i64> = sqlx::query_scalar("SELECT staff_id FROM staff_teams WHERE team_id = $1")
+            .bind(casework).fetch_all(store.pool()).await.unwrap();
+        let team = staff_activity(&store, &TypeUsageQuery { team: casework.to_string(), ..months.clone() }, &admin, TZ)
+            .await
+            .unwrap();
+        assert_eq!(activity_from_report(&team), activity_by_hand(&store, &admin, TZ, |s| members.contains(&s)).await);
+        let mut listed: Vec<i64> = team.rows.iter().map(|r| r.staff_id).collect();
+        listed.sort();
+        let mut expected = members.clone();
+        expected.sort();
+        assert_eq!(listed, expected);
+    }
+
     async fn type_usage_counts_local_days_as_counted_by_hand(engine: Engine) {
         let store = seeded_store(engine, 400).await;
         let gp = type_id(&store, "GP visit").await;
