@@ -47,8 +47,14 @@ impl ExportFormat {
 }
 
 /// What an export is of, in words, for its heading and the audit log:
-/// `Search “rent” · Types: Email, Call · Sorted by Person, A to Z`.
-pub fn describe_view(query: &LogQuery, type_names: &[String], person: Option<&str>) -> String {
+/// `Search “rent” · Types: Email, Call · From 1 Mar 2026 · Sorted by Person, A to Z`.
+/// `staff_name` names the staff filters' colleagues, as the chips do.
+pub fn describe_view(
+    query: &LogQuery,
+    type_names: &[String],
+    person: Option<&str>,
+    staff_name: impl Fn(i64) -> String,
+) -> String {
     let mut parts = Vec::new();
     if let Some(person) = person {
         parts.push(format!("Person: {person}"));
@@ -59,6 +65,7 @@ pub fn describe_view(query: &LogQuery, type_names: &[String], person: Option<&st
     if !type_names.is_empty() {
         parts.push(format!("Types: {}", type_names.join(", ")));
     }
+    parts.extend(query.active_filters(staff_name).into_iter().map(|(label, _)| label));
     let direction = match (query.sort, query.direction()) {
         (SortColumn::Timestamp, SortDir::Desc) => "newest first",
         (SortColumn::Timestamp, SortDir::Asc) => "oldest first",

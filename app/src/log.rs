@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::recording::Source;
+
 /// Rows on one page of the log.
 pub const PAGE_SIZE: usize = 50;
 /// The longest description a rename accepts, in characters.
@@ -142,6 +144,17 @@ pub struct LogQuery {
     pub completed_by: Vec<i64>,
     /// Only rows logged by one of these staff members.
     pub logged_by: Vec<i64>,
+    /// Only rows that happened on or after this day (`YYYY-MM-DD`, in the
+    /// organisation's time zone); empty for no bound.
+    pub from: String,
+    /// Only rows that happened on or before this day.
+    pub to: String,
+    /// Only rows from this source (entered by hand, or captured from email…).
+    pub source: Option<Source>,
+    /// Rows posted in error: shown struck through, hidden, or alone.
+    pub posted_in_error: ErrorFilter,
+    /// Only replies to other interactions.
+    pub replies_only: bool,
     pub page: PageAnchor,
     /// Scope the log to one person (the profile page).
     pub person: Option<i64>,
@@ -164,6 +177,80 @@ fn id_list(ids: &[i64]) -> String {
     ids.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(",")
 }
 
+/// What a view does with rows posted in error.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ErrorFilter {
+    /// Shown with the rest, struck through.
+    #[default]
+    Shown,
+    Hidden,
+    Only,
+}
+
+impl ErrorFilter {
+    pub const ALL: [ErrorFilter; 3] = [ErrorFilter::Shown, ErrorFilter::Hidden, ErrorFilter::Only];
+
+    /// The query string's `error=` value; empty for the default.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorFilter::Shown => "",
+            ErrorFilter::Hidden => "hide",
+            ErrorFilter::Only => "only",
+        }
+    }
+
+    pub fn parse(s: &str) -> ErrorFilter {
+        Self::ALL.into_iter().find(|e| e.as_str() == s).unwrap_or_default()
+    }
+
+    /// The filter's choice, as its select offers it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ErrorFilter::Shown => "Shown, struck through",
+            ErrorFilter::Hidden => "Hidden",
+            ErrorFilter::Only => "Only these",
+        }
+    }
+}
+
+/// A view's date bound as typed: at most a date's length, so a hand-edited
+/// URL is checked (and refused by name) rather than silently dropped.
+fn day_text(value: &str) -> String {
+    value.trim().chars().take(10).collect()
+}
+
+/// True for a `YYYY-MM-DD` day on the calendar, years 1900 to 2999 (the
+/// form's own bounds for when an interaction happened).
+pub fn is_calendar_day(value: &str) -> bool {
+    let parts: Vec<&str> = value.split('-').collect();
+    let [y, m, d] = parts.as_slice() else { return false };
+    let digits = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
+        return false;
+    }
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<u32>(), d.parse::<u32>()) else { return false };
+    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1900..=2999).contains(&y) && (1..=days).contains(&d)
+}
+
+/// "2026-03-01" as "1 Mar 2026"; anything else as it is.
+pub fn day_label(value: &str) -> String {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    if !is_calendar_day(value) {
+        return value.to_string();
+    }
+    let month: usize = value[5..7].parse().unwrap_or(1);
+    let day: u32 = value[8..10].parse().unwrap_or(1);
+    format!("{day} {} {}", MONTHS[month - 1], &value[..4])
+}
+
 impl LogQuery {
     /// The effective direction: the column's default unless one was chosen.
     pub fn direction(&self) -> SortDir {
@@ -182,6 +269,11 @@ impl LogQuery {
                 "types" => push_ids(&mut query.types, value, MAX_TYPE_FILTERS),
                 "completed_by" => push_ids(&mut query.completed_by, value, MAX_STAFF_FILTERS),
                 "logged_by" => push_ids(&mut query.logged_by, value, MAX_STAFF_FILTERS),
+                "from" => query.from = day_text(value),
+                "to" => query.to = day_text(value),
+                "source" => query.source = Source::parse(value),
+                "error" => query.posted_in_error = ErrorFilter::parse(value),
+                "replies" => query.replies_only = value == "only",
                 "count" => query.count_all = value == "all",
                 "after" => {
                     if let Ok(id) = value.parse() {
@@ -218,7 +310,98 @@ impl LogQuery {
                 "Filter by at most {MAX_STAFF_FILTERS} staff members at once."
             )));
         }
+        for (day, what) in [(&self.from, "From"), (&self.to, "To")] {
+            if !day.is_empty() && !is_calendar_day(day) {
+                return Err(crate::error::AppError::Validation(format!(
+                    "{what} must be a date on the calendar, like 2026-11-27."
+                )));
+            }
+        }
+        // ISO dates compare as text.
+        if !self.from.is_empty() && !self.to.is_empty() && self.from > self.to {
+            return Err(crate::error::AppError::Validation("To must be on or after From.".into()));
+        }
         Ok(())
+    }
+
+    /// True when the view narrows rows by what neither the full-text index
+    /// nor the per-type counts know: who had or logged them, where they came
+    /// from, their posted-in-error mark, being a reply.
+    pub fn has_row_filters(&self) -> bool {
+        !self.completed_by.is_empty()
+            || !self.logged_by.is_empty()
+            || self.source.is_some()
+            || self.posted_in_error != ErrorFilter::Shown
+            || self.replies_only
+    }
+
+    /// The view without the filters [`Self::has_row_filters`] names.
+    pub fn without_row_filters(&self) -> LogQuery {
+        LogQuery {
+            completed_by: Vec::new(),
+            logged_by: Vec::new(),
+            source: None,
+            posted_in_error: ErrorFilter::Shown,
+            replies_only: false,
+            ..self.clone()
+        }
+    }
+
+    /// True when a search or any filter narrows the view.
+    pub fn is_filtered(&self) -> bool {
+        !self.q.is_empty()
+            || !self.types.is_empty()
+            || !self.from.is_empty()
+            || !self.to.is_empty()
+            || self.has_row_filters()
+    }
+
+    /// The same view, sorted the same way, with no search or filter.
+    pub fn cleared(&self) -> LogQuery {
+        LogQuery { sort: self.sort, dir: self.dir, person: self.person, ..LogQuery::default() }
+    }
+
+    /// The filters on, besides the search and the types (whose boxes show
+    /// them): what each says, and the view without it, from its first page.
+    /// `staff_name` names a staff member by id.
+    pub fn active_filters(&self, staff_name: impl Fn(i64) -> String) -> Vec<(String, LogQuery)> {
+        let base = LogQuery { page: PageAnchor::First, count_all: false, ..self.clone() };
+        let mut filters = Vec::new();
+        for (label, ids, pick) in [
+            (
+                "Completed by",
+                &self.completed_by,
+                (|q: &mut LogQuery| &mut q.completed_by) as fn(&mut LogQuery) -> &mut Vec<i64>,
+            ),
+            ("Logged by", &self.logged_by, |q: &mut LogQuery| &mut q.logged_by),
+        ] {
+            for &id in ids {
+                let mut without = base.clone();
+                pick(&mut without).retain(|s| *s != id);
+                filters.push((format!("{label}: {}", staff_name(id)), without));
+            }
+        }
+        if !self.from.is_empty() {
+            filters.push((format!("From {}", day_label(&self.from)), LogQuery { from: String::new(), ..base.clone() }));
+        }
+        if !self.to.is_empty() {
+            filters.push((format!("To {}", day_label(&self.to)), LogQuery { to: String::new(), ..base.clone() }));
+        }
+        if let Some(source) = self.source {
+            filters.push((format!("Source: {}", source.filter_label()), LogQuery { source: None, ..base.clone() }));
+        }
+        let error = match self.posted_in_error {
+            ErrorFilter::Shown => None,
+            ErrorFilter::Hidden => Some("Posted in error: hidden"),
+            ErrorFilter::Only => Some("Posted in error only"),
+        };
+        if let Some(label) = error {
+            filters.push((label.to_string(), LogQuery { posted_in_error: ErrorFilter::Shown, ..base.clone() }));
+        }
+        if self.replies_only {
+            filters.push(("Replies only".to_string(), LogQuery { replies_only: false, ..base }));
+        }
+        filters
     }
 
     /// The query string for this view (without the leading `?`); defaults are
@@ -244,6 +427,21 @@ impl LogQuery {
         }
         if !self.logged_by.is_empty() {
             parts.push(format!("logged_by={}", id_list(&self.logged_by)));
+        }
+        if !self.from.is_empty() {
+            parts.push(format!("from={}", encode_component(&self.from)));
+        }
+        if !self.to.is_empty() {
+            parts.push(format!("to={}", encode_component(&self.to)));
+        }
+        if let Some(source) = self.source {
+            parts.push(format!("source={}", source.as_str()));
+        }
+        if self.posted_in_error != ErrorFilter::Shown {
+            parts.push(format!("error={}", self.posted_in_error.as_str()));
+        }
+        if self.replies_only {
+            parts.push("replies=only".to_string());
         }
         match self.page {
             PageAnchor::First => {}
@@ -382,6 +580,10 @@ pub struct LogRow {
     /// for all staff.
     #[serde(rename = "v", default, skip_serializing_if = "Option::is_none")]
     pub restricted: Option<String>,
+    /// For a search matched through the note: a short piece of it as
+    /// (text, marked) pieces, the matching words marked.
+    #[serde(rename = "s", default, skip_serializing_if = "Vec::is_empty")]
+    pub snippet: Vec<(String, bool)>,
 }
 
 impl LogRow {
@@ -419,9 +621,15 @@ pub struct LogFilterOptions {
 
 impl LogFilterOptions {
     /// The name of staff member `id`, for a filter chip.
-    pub fn staff_name(&self, id: i64) -> Option<&str> {
-        self.staff.iter().find(|(s, _)| *s == id).map(|(_, name)| name.as_str())
+    pub fn staff_name(&self, id: i64) -> String {
+        staff_label(&self.staff, id)
     }
+}
+
+/// Staff member `id`'s name from `staff`, or "staff #id" for an id no one
+/// has (a hand-edited filter), as filters and their descriptions name them.
+pub fn staff_label(staff: &[(i64, String)], id: i64) -> String {
+    staff.iter().find(|(s, _)| *s == id).map(|(_, name)| name.clone()).unwrap_or_else(|| format!("staff #{id}"))
 }
 
 /// How many interactions a view holds, counted after its page.
@@ -494,6 +702,9 @@ struct LogPageWire {
     reply: Vec<usize>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     restricted: Vec<(usize, String)>,
+    /// (row, its note snippet)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    snippet: Vec<(usize, Vec<(String, bool)>)>,
     total: i64,
     #[serde(default, skip_serializing_if = "is_false")]
     total_capped: bool,
@@ -526,6 +737,7 @@ impl From<LogPage> for LogPageWire {
             in_error: Vec::new(),
             reply: Vec::new(),
             restricted: Vec::new(),
+            snippet: Vec::new(),
             total,
             total_capped,
             total_pending,
@@ -558,6 +770,7 @@ impl From<LogPage> for LogPageWire {
                 posted_in_error,
                 reply,
                 restricted,
+                snippet,
             } = row;
             wire.id.push(id);
             wire.at.push(occurred_at);
@@ -587,6 +800,9 @@ impl From<LogPage> for LogPageWire {
             }
             if let Some(label) = restricted {
                 wire.restricted.push((n, label));
+            }
+            if !snippet.is_empty() {
+                wire.snippet.push((n, snippet));
             }
         }
         wire
@@ -632,6 +848,7 @@ impl TryFrom<LogPageWire> for LogPage {
                 posted_in_error: false,
                 reply: false,
                 restricted: None,
+                snippet: Vec::new(),
             });
         }
         for &(n, at) in &wire.completed_by {
@@ -648,6 +865,9 @@ impl TryFrom<LogPageWire> for LogPage {
         }
         for n in wire.reply {
             rows[row_at(n)?].reply = true;
+        }
+        for (n, pieces) in wire.snippet {
+            rows[row_at(n)?].snippet = pieces;
         }
         for (n, label) in wire.restricted {
             rows[row_at(n)?].restricted = Some(label);
@@ -951,6 +1171,7 @@ mod tests {
             posted_in_error: id == 4,
             reply: id == 1,
             restricted: (id == 2).then(|| "Teams: Outreach".into()),
+            snippet: if id == 3 { vec![("Rang about ".into(), false), ("arrears".into(), true)] } else { Vec::new() },
         };
         let page = LogPage {
             rows: vec![
@@ -1002,6 +1223,11 @@ mod tests {
             types: vec![2, 5],
             completed_by: vec![4, 9],
             logged_by: vec![3],
+            from: "2026-03-01".into(),
+            to: "2026-03-31".into(),
+            source: Some(Source::Email),
+            posted_in_error: ErrorFilter::Hidden,
+            replies_only: true,
             page: PageAnchor::After(42),
             person: None,
             count_all: true,
@@ -1009,7 +1235,8 @@ mod tests {
         let qs = query.to_query_string();
         assert_eq!(
             qs,
-            "q=gp%20visit%20%26%20more&sort=person&dir=desc&types=2,5&completed_by=4,9&logged_by=3&after=42&count=all"
+            "q=gp%20visit%20%26%20more&sort=person&dir=desc&types=2,5&completed_by=4,9&logged_by=3\
+             &from=2026-03-01&to=2026-03-31&source=email&error=hide&replies=only&after=42&count=all"
         );
         let decoded = [
             ("q", "gp visit & more"),
@@ -1018,6 +1245,11 @@ mod tests {
             ("types", "2,5"),
             ("completed_by", "9,4"),
             ("logged_by", "3"),
+            ("from", "2026-03-01"),
+            ("to", "2026-03-31"),
+            ("source", "email"),
+            ("error", "hide"),
+            ("replies", "only"),
             ("after", "42"),
             ("count", "all"),
         ];
@@ -1035,10 +1267,9 @@ mod tests {
             dir: None,
             types: vec![3],
             completed_by: vec![12],
-            logged_by: Vec::new(),
             page: PageAnchor::After(99),
             person: Some(7),
-            count_all: false,
+            ..LogQuery::default()
         };
         let url = query.export_url("/log/export.csv");
         assert_eq!(url, "/log/export.csv?q=rent&sort=type&types=3&completed_by=12&person=7");
@@ -1056,6 +1287,63 @@ mod tests {
         assert_eq!(query.sort, SortColumn::Timestamp);
         assert_eq!(query.types, vec![1, 3]);
         assert_eq!(query.page, PageAnchor::First);
+    }
+
+    #[test]
+    fn date_bounds_are_checked_by_name() {
+        let checked =
+            |from: &str, to: &str| LogQuery { from: from.into(), to: to.into(), ..LogQuery::default() }.check();
+        assert!(checked("2026-03-01", "2026-03-01").is_ok());
+        assert!(checked("", "2024-02-29").is_ok());
+        for (from, to, named) in [
+            ("2026-02-30", "", "From must be a date"),
+            ("", "2025-02-29", "To must be a date"),
+            ("1899-12-31", "", "From must be a date"),
+            ("yesterday", "", "From must be a date"),
+            ("2026-03-02", "2026-03-01", "To must be on or after From"),
+        ] {
+            let error = checked(from, to).unwrap_err().to_string();
+            assert!(error.contains(named), "{from}..{to}: {error}");
+        }
+        // A hand-edited bound is kept to be refused, not quietly dropped.
+        assert_eq!(LogQuery::from_pairs([("from", "2026-13-01")]).from, "2026-13-01");
+        assert_eq!(day_label("2026-03-01"), "1 Mar 2026");
+    }
+
+    #[test]
+    fn each_active_filter_says_what_it_is_and_removes_only_itself() {
+        let query = LogQuery {
+            q: "rent".into(),
+            types: vec![2],
+            completed_by: vec![4, 9],
+            from: "2026-03-01".into(),
+            source: Some(Source::Staff),
+            posted_in_error: ErrorFilter::Only,
+            replies_only: true,
+            page: PageAnchor::After(7),
+            ..LogQuery::default()
+        };
+        let filters = query.active_filters(|id| format!("Staff {id}"));
+        let labels: Vec<&str> = filters.iter().map(|(label, _)| label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "Completed by: Staff 4",
+                "Completed by: Staff 9",
+                "From 1 Mar 2026",
+                "Source: Entered by hand",
+                "Posted in error only",
+                "Replies only"
+            ]
+        );
+        let first = LogQuery { page: PageAnchor::First, ..query.clone() };
+        assert_eq!(filters[1].1, LogQuery { completed_by: vec![4], ..first.clone() });
+        assert_eq!(filters[2].1, LogQuery { from: String::new(), ..first.clone() });
+        assert_eq!(filters[5].1, LogQuery { replies_only: false, ..first.clone() });
+        assert!(query.has_row_filters() && !query.without_row_filters().has_row_filters());
+        assert_eq!(query.without_row_filters().from, "2026-03-01");
+        assert!(query.is_filtered() && !query.cleared().is_filtered());
+        assert!(LogQuery { to: "2026-01-01".into(), ..LogQuery::default() }.is_filtered());
     }
 
     #[test]

@@ -225,6 +225,18 @@ impl Source {
         Source::ALL.into_iter().find(|v| v.as_str() == s)
     }
 
+    /// How the log's source filter names it.
+    pub fn filter_label(self) -> &'static str {
+        match self {
+            Source::Staff => "Entered by hand",
+            Source::Email => "Email",
+            Source::Sms => "SMS",
+            Source::Whatsapp => "WhatsApp",
+            Source::Call => "Call",
+            Source::Other => "Another system",
+        }
+    }
+
     /// How the detail page names it.
     pub fn label(self) -> &'static str {
         match self {

@@ -19,7 +19,6 @@ test.describe("exporting the log", () => {
     const lines = text.replace(/^\uFEFF/, "").trimEnd().split(/\r?\n/);
     expect(lines[0]).toMatch(/^ID,When \([A-Za-z_/]+\),Type,Description,Person,Person ID,Completed by,Logged by,Tags,Reply,Posted in error,Renamed,Who can read it$/);
     expect(lines.length - 1).toBe(n);
-    for (const line of lines.slice(1)) expect(line.toLowerCase()).toContain("call");
     // Newest first, as on screen: the first row on screen is the first line.
     const firstId = await rows(page).first().getAttribute("data-id");
     expect(lines[1].split(",")[0]).toBe(firstId);

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { test, expect, cell, columnTexts, openHydrated, rows, settled, total, typeNames } from "./fixtures";
 
 test.describe("searching and filtering the log", () => {
@@ -26,11 +27,33 @@ test.describe("searching and filtering the log", () => {
     expect(n).toBeGreaterThan(0);
     for (let i = 0; i < n; i++) {
       const row = rows(page).nth(i);
-      const text = (await row.locator(".description-text").innerText()) + " " + (await row.locator(".tags li").allTextContents()).join(" ");
+      // The words are in the description, the tags or (shown under it) the note.
+      const text = [
+        await row.locator(".description-text").innerText(),
+        ...(await row.locator(".tags li").allTextContents()),
+        ...(await row.locator(".note-snippet").allTextContents()),
+      ].join(" ");
       expect(text.toLowerCase()).toMatch(/\bcall/);
       expect(text.toLowerCase()).toMatch(/\brent/);
     }
     await expect(search).toBeFocused();
+  });
+
+  test("a word only in a note finds the row and shows where, marked", async ({ page }) => {
+    await openHydrated(page, "/log?q=mornings");
+    const n = await total(page);
+    expect(n).toBeGreaterThan(0);
+    const shown = await rows(page).count();
+    expect(shown).toBe(Math.min(n, 50));
+    // Every row shows the piece of its note, the word marked.
+    await expect(rows(page).locator(".note-snippet")).toHaveCount(shown);
+    const marked = await rows(page).locator(".note-snippet mark").allTextContents();
+    expect(marked.length).toBeGreaterThanOrEqual(shown);
+    for (const word of marked) expect(word.toLowerCase()).toMatch(/^mornings?$/);
+    await expect(rows(page).first().locator(".note-snippet")).toContainText("would prefer a call in the mornings");
+    // Without a search, no snippets.
+    await openHydrated(page, "/log");
+    await expect(page.locator(".note-snippet")).toHaveCount(0);
   });
 
   test("search finds an interaction by id and by date", async ({ page }) => {
@@ -194,6 +217,137 @@ test.describe("searching and filtering the log", () => {
     await page.getByRole("link", { name: "Remove filter: Completed by: Tom Whitaker" }).click();
     await expect(chips).toHaveText(["Completed by: Grace Okafor"]);
     for (const who of await columnTexts(page, "staff")) expect(who).toMatch(/^Grace Okafor/);
+    await context.close();
+  });
+
+  test("a date range lives in the URL: it survives a reload, shows as chips and goes into the export", async ({ page }) => {
+    await openHydrated(page, "/log");
+    const everything = await total(page);
+    // Days in the organisation's zone, as the filter reads them.
+    const londonDay = (iso: string) => new Date(iso).toLocaleDateString("en-CA", { timeZone: "Europe/London" });
+    const label = (day: string) =>
+      new Date(`${day}T12:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+    // The week that ends on the newest row's day.
+    const to = londonDay((await rows(page).first().locator("time").getAttribute("datetime"))!);
+    const start = new Date(`${to}T12:00:00Z`);
+    start.setUTCDate(start.getUTCDate() - 6);
+    const from = start.toISOString().slice(0, 10);
+    const chips = page.getByRole("list", { name: "Active filters" }).locator("li > span");
+
+    await page.getByLabel("From", { exact: true }).fill(from);
+    await expect(page).toHaveURL(new RegExp(`/log\\?from=${from}$`));
+    await page.getByLabel("To", { exact: true }).fill(to);
+    await expect(page).toHaveURL(new RegExp(`/log\\?from=${from}&to=${to}$`));
+    await expect(chips).toHaveText([`From ${label(from)}`, `To ${label(to)}`]);
+    await expect.poll(() => total(page)).toBeLessThan(everything);
+    const n = await total(page);
+    expect(n).toBeGreaterThan(0);
+    const inRange = async () => {
+      const times = await page.locator(`${cell.time} time`).evaluateAll((els) => els.map((e) => e.getAttribute("datetime")!));
+      expect(times.length).toBeGreaterThan(0);
+      for (const day of times.map(londonDay)) expect(day >= from && day <= to, `${day} in ${from}..${to}`).toBe(true);
+    };
+    await inRange();
+
+    // A reload shows the same view: the fields, the chips, the rows.
+    await page.reload();
+    await expect(page.getByLabel("From", { exact: true })).toHaveValue(from);
+    await expect(page.getByLabel("To", { exact: true })).toHaveValue(to);
+    await expect(chips).toHaveText([`From ${label(from)}`, `To ${label(to)}`]);
+    expect(await total(page)).toBe(n);
+    await inRange();
+
+    // The export holds the same view, every row of it, and says so.
+    const csvLink = page.getByRole("link", { name: "Download this view as CSV" });
+    await expect(csvLink).toHaveAttribute("href", `/log/export.csv?from=${from}&to=${to}`);
+    const [csv] = await Promise.all([page.waitForEvent("download"), csvLink.click()]);
+    const lines = (await readFile(await csv.path())).toString("utf8").replace(/^\uFEFF/, "").trimEnd().split(/\r?\n/);
+    expect(lines.length - 1).toBe(n);
+    await page.getByRole("link", { name: "Print this view" }).click();
+    await expect(page.locator(".print-summary")).toHaveText(
+      `From ${label(from)} · To ${label(to)} · Sorted by Timestamp, newest first`,
+    );
+    await expect(page.locator(".print-table tbody tr")).toHaveCount(n);
+    await page.getByRole("link", { name: "Back to the log" }).click();
+
+    // A chip's × removes its own bound and keeps the other.
+    await page.getByRole("link", { name: `Remove filter: From ${label(from)}` }).click();
+    await expect(page).toHaveURL(new RegExp(`/log\\?to=${to}$`));
+    await expect(page.getByLabel("From", { exact: true })).toHaveValue("");
+    await expect(chips).toHaveText([`To ${label(to)}`]);
+    await expect.poll(() => total(page)).toBeGreaterThan(n);
+  });
+
+  test("posted in error, replies and source filters narrow the log, and Clear takes them all off", async ({ page }) => {
+    await openHydrated(page, "/log?replies=only");
+    const replies = await total(page);
+    expect(replies).toBeGreaterThan(0);
+    await expect(page.getByRole("checkbox", { name: "Replies only" })).toBeChecked();
+    expect(await rows(page).locator(".reply-marker").count()).toBe(await rows(page).count());
+    // Mark one reply posted in error, to find it again.
+    const reply = rows(page).first();
+    const id = await reply.getAttribute("data-id");
+    await reply.getByRole("link", { name: /^View interaction/ }).click();
+    await page.getByRole("button", { name: "Mark posted in error" }).click();
+    await page.getByLabel("Why was it posted in error?").fill("Filter check");
+    await page.getByRole("button", { name: "Mark", exact: true }).click();
+    await expect(page.getByRole("note", { name: "Posted in error" })).toBeVisible();
+
+    try {
+      await openHydrated(page, "/log?replies=only");
+      const chips = page.getByRole("list", { name: "Active filters" }).locator("li > span");
+      const errorFilter = page.getByLabel("Posted in error", { exact: true });
+      await errorFilter.selectOption({ label: "Only these" });
+      await expect(page).toHaveURL(/replies=only&error=only$|error=only&replies=only$/);
+      await expect(chips).toHaveText(["Posted in error only", "Replies only"]);
+      await expect(page.locator(`tr[data-id='${id}']`)).toHaveClass(/posted-in-error/);
+      const errors = await total(page);
+      expect(errors).toBeGreaterThan(0);
+      expect(await page.locator("tr.posted-in-error").count()).toBe(await rows(page).count());
+
+      await errorFilter.selectOption({ label: "Hidden" });
+      await expect(chips).toHaveText(["Posted in error: hidden", "Replies only"]);
+      await expect.poll(() => total(page)).toBe(replies - errors);
+      await expect(page.locator("tr.posted-in-error")).toHaveCount(0);
+
+      // Everything in the demo was entered by hand; nothing came by SMS.
+      const source = page.getByLabel("Source", { exact: true });
+      await source.selectOption({ label: "Entered by hand" });
+      await expect(chips).toHaveText(["Source: Entered by hand", "Posted in error: hidden", "Replies only"]);
+      await expect.poll(() => total(page)).toBe(replies - errors);
+      await source.selectOption({ label: "SMS" });
+      await expect(page.getByText("No interactions match this view.")).toBeVisible();
+      expect(await total(page)).toBe(0);
+
+      await page.getByRole("button", { name: "Clear" }).click();
+      await expect(page).toHaveURL(/\/log$/);
+      await expect(chips).toHaveCount(0);
+      await expect(source).toHaveValue("");
+      await expect(errorFilter).toHaveValue("");
+      await expect(page.getByRole("checkbox", { name: "Replies only" })).not.toBeChecked();
+    } finally {
+      // Leave the demo as it was for the reports' totals.
+      await openHydrated(page, `/interactions/${id}`);
+      await page.getByRole("button", { name: "Withdraw the mark" }).click();
+      await expect(page.getByRole("note", { name: "Posted in error" })).toHaveCount(0);
+    }
+  });
+
+  test("the row filters work without the WASM: Apply sends them all", async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto("/log");
+    await page.getByLabel("From", { exact: true }).fill("2000-01-01");
+    await page.getByLabel("Source", { exact: true }).selectOption({ label: "Entered by hand" });
+    await page.getByRole("checkbox", { name: "Replies only" }).check();
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(/from=2000-01-01/);
+    const chips = page.getByRole("list", { name: "Active filters" }).locator("li > span");
+    await expect(chips).toHaveText(["From 1 Jan 2000", "Source: Entered by hand", "Replies only"]);
+    expect(await rows(page).locator(".reply-marker").count()).toBe(await rows(page).count());
+    await page.getByRole("link", { name: "Remove filter: Replies only" }).click();
+    await expect(chips).toHaveText(["From 1 Jan 2000", "Source: Entered by hand"]);
+    await expect(page.getByRole("checkbox", { name: "Replies only" })).not.toBeChecked();
     await context.close();
   });
 

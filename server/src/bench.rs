@@ -9,7 +9,8 @@ use std::{
 
 use app::{
     export::ExportFormat,
-    log::{LogQuery, PageAnchor, SortColumn, SortDir},
+    log::{ErrorFilter, LogQuery, PageAnchor, SortColumn, SortDir},
+    recording::Source,
     server::{
         demo::RESTRICTED_TEAM,
         store::{Counting, Engine, Reader},
@@ -89,6 +90,20 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
     cases.push(("search an id".into(), LogQuery { q: (total / 3).to_string(), ..Default::default() }));
     cases.push(("search a month (2026-03)".into(), LogQuery { q: "2026-03".into(), ..Default::default() }));
     cases.push(("type filter (2 types)".into(), LogQuery { types: vec![4, 6], ..Default::default() }));
+    cases.push((
+        "a week (2026-03-01 to 07)".into(),
+        LogQuery { from: "2026-03-01".into(), to: "2026-03-07".into(), ..Default::default() },
+    ));
+    cases.push(("source: SMS (none)".into(), LogQuery { source: Some(Source::Sms), ..Default::default() }));
+    cases.push((
+        "source: by hand, sorted by Person".into(),
+        LogQuery { source: Some(Source::Staff), sort: SortColumn::Person, ..Default::default() },
+    ));
+    cases.push(("posted in error only".into(), LogQuery { posted_in_error: ErrorFilter::Only, ..Default::default() }));
+    cases.push((
+        "replies only, errors hidden".into(),
+        LogQuery { replies_only: true, posted_in_error: ErrorFilter::Hidden, ..Default::default() },
+    ));
     cases.push((
         format!("deep page (after row {} of {total})", total / 2),
         LogQuery { page: PageAnchor::After(deep), ..Default::default() },

@@ -1524,6 +1524,60 @@ on_both_engines! {
         assert_eq!(audited[2].1, Some(ids[READ_ONLY]));
         assert_eq!(audited[3].1, Some(ids[ADMIN]), "the compressed request's PDF");
 
+        // The log's filters travel in the export's query string and are
+        // named in the audit log.
+        let (status, body) = send(&app, post_json("/api/mark_posted_in_error", r#"{"id":5,"reason":"Wrong person"}"#)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (ok, _, body) = download("/log/export.csv?from=2000-01-01&source=staff&error=hide", app.admin.clone()).await;
+        assert!(ok, "{}", String::from_utf8_lossy(&body));
+        let ids_in = |body: &[u8]| -> Vec<i64> {
+            csv::Reader::from_reader(&body[3..]).records().map(|r| r.unwrap()[0].parse().unwrap()).collect()
+        };
+        let filtered = app::log::LogQuery {
+            from: "2000-01-01".into(),
+            source: Some(app::recording::Source::Staff),
+            posted_in_error: app::log::ErrorFilter::Hidden,
+            ..Default::default()
+        };
+        let expected = log_ids(filtered).await;
+        let in_error: i64 = sqlx::query_scalar("SELECT count(*) FROM interactions WHERE error_marked_at IS NOT NULL")
+            .fetch_one(app.store.pool()).await.unwrap();
+        assert_eq!(in_error, 1);
+        assert_eq!(expected.len() as i64, 150 - in_error, "every row was entered by hand this century");
+        assert_eq!(ids_in(&body), expected.iter().map(|r| r.id).collect::<Vec<_>>());
+        let details: String = sqlx::query_scalar("SELECT details FROM audit_events WHERE action = 'log_exported' ORDER BY id DESC LIMIT 1")
+            .fetch_one(app.store.pool()).await.unwrap();
+        assert_eq!(
+            details,
+            format!(
+                "CSV, {} interactions: From 1 Jan 2000 · Source: Entered by hand · Posted in error: hidden · \
+                 Sorted by Timestamp, newest first",
+                expected.len()
+            )
+        );
+        let (ok, _, body) = download("/log/export.csv?error=only&replies=only", app.admin.clone()).await;
+        assert!(ok);
+        let expected = log_ids(app::log::LogQuery { posted_in_error: app::log::ErrorFilter::Only, replies_only: true, ..Default::default() }).await;
+        assert_eq!(ids_in(&body), expected.iter().map(|r| r.id).collect::<Vec<_>>());
+        // A day not on the calendar, or a range the wrong way round, is
+        // refused by name on the page, its server function and the export,
+        // and the typed text stays text.
+        for (query, named) in [
+            ("from=%3Cimg%20src%3Dx", "From must be a date on the calendar"),
+            ("from=2026-02-30", "From must be a date on the calendar"),
+            ("from=2026-03-02&to=2026-03-01", "To must be on or after From."),
+        ] {
+            for path in ["/log", "/log/export.csv"] {
+                let (status, _, body) = respond(&app, Some(&app.admin), get(&format!("{path}?{query}"))).await;
+                assert_eq!(status, StatusCode::BAD_REQUEST, "{path}?{query}");
+                assert!(body.contains(named) && !body.contains("<img src=x"), "{path}?{query}: {body}");
+            }
+        }
+        let reversed = r#"{"query":{"from":"2026-03-02","to":"2026-03-01"}}"#;
+        let (status, body) = send(&app, post_json("/api/list_interactions", reversed)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body.contains("To must be on or after From."), "{body}");
+
         // The print view renders the whole view on the server, escaped.
         let (status, html) = send(&app, get("/log/print?q=hyperlink")).await;
         assert_eq!(status, StatusCode::OK);

@@ -12,17 +12,48 @@ pub fn ChoiceField(
     label: &'static str,
     /// Value and text of each choice.
     choices: Vec<(String, String)>,
-    /// The value chosen.
+    /// The value chosen, as the server's HTML marks it.
     #[prop(into)]
     selected: String,
+    /// The value to show once the WASM runs, when something else on the
+    /// page can change it (a chip that removes the filter). Left out, a
+    /// choice made before hydration stays.
+    #[prop(optional, into)]
+    follow: Option<Signal<String>>,
     /// The text of a first choice with an empty value ("All teams").
     #[prop(optional)]
     any: Option<&'static str>,
+    /// Called with the value picked, once the WASM runs; without it the
+    /// form's own submit sends the choice.
+    #[prop(optional, into)]
+    on_change: Option<Callback<String>>,
 ) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Select>::new();
+    if let Some(follow) = follow {
+        // Not on its first run: hydration keeps what the server drew, or
+        // what was picked before the WASM came.
+        Effect::new(move |seen: Option<()>| {
+            let value = follow.get();
+            if seen.is_some() {
+                if let Some(select) = node.get_untracked() {
+                    select.set_value(&value);
+                }
+            }
+        });
+    }
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <select id=id name=name>
+            <select
+                id=id
+                name=name
+                node_ref=node
+                on:change=move |ev| {
+                    if let Some(on_change) = on_change {
+                        on_change.run(event_target_value(&ev));
+                    }
+                }
+            >
                 {any.map(|any| view! { <option value="" selected=selected.is_empty()>{any}</option> })}
                 {choices.into_iter().map(|(value, text)| {
                     let chosen = value == selected;

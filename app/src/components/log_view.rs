@@ -16,8 +16,9 @@ use crate::api::{count_interactions, filter_options, list_interactions};
 use crate::components::{
     description::EditableDescription,
     feedback::error_panel,
-    filter_chips::{Chip, FilterChips},
+    filter_chips::FilterChips,
     icons::Icon,
+    log_filters::{filter_chips, RowFilters, StaffFilter, StaffPicker},
     pager::Pager,
     search_box::follow_url_unless_typing,
     type_badge::{type_styles, TypeIcon},
@@ -157,23 +158,15 @@ pub fn InteractionLog(
             go(next, false);
         }
     };
-    let clear_filters = move |_| {
-        search_text.set(String::new());
-        go(
-            LogQuery {
-                q: String::new(),
-                types: Vec::new(),
-                completed_by: Vec::new(),
-                logged_by: Vec::new(),
-                page: PageAnchor::First,
-                ..query.get_untracked()
-            },
-            false,
-        );
+    let clear_filters = {
+        let go = go.clone();
+        move |_| {
+            search_text.set(String::new());
+            go(query.get_untracked().cleared(), false);
+        }
     };
-    let filtered = move || {
-        query.with(|q| !q.types.is_empty() || !q.q.is_empty() || !q.completed_by.is_empty() || !q.logged_by.is_empty())
-    };
+    let filtered = move || query.with(LogQuery::is_filtered);
+    let go_filtered = Callback::new(move |next: LogQuery| go(next, false));
 
     view! {
         <section class="log" aria-label="Interaction log">
@@ -275,10 +268,11 @@ pub fn InteractionLog(
                         }
                     </Transition>
                 </fieldset>
+                <RowFilters query=query go=go_filtered />
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         let options: LogFilterOptions = options.await.unwrap_or_default();
-                        let chips = query.with(|q| staff_chips(&base.get_value(), q, &options));
+                        let chips = query.with(|q| filter_chips(&base.get_value(), q, &options));
                         view! { <FilterChips chips=chips /> }
                     })}
                 </Transition>
@@ -292,100 +286,6 @@ pub fn InteractionLog(
                 })}
             </Transition>
         </section>
-    }
-}
-
-/// The log's two staff filters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum StaffFilter {
-    CompletedBy,
-    LoggedBy,
-}
-
-impl StaffFilter {
-    const ALL: [StaffFilter; 2] = [StaffFilter::CompletedBy, StaffFilter::LoggedBy];
-
-    /// The query-string field, and the form field's name.
-    fn name(self) -> &'static str {
-        match self {
-            StaffFilter::CompletedBy => "completed_by",
-            StaffFilter::LoggedBy => "logged_by",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            StaffFilter::CompletedBy => "Completed by",
-            StaffFilter::LoggedBy => "Logged by",
-        }
-    }
-
-    fn ids(self, query: &LogQuery) -> &Vec<i64> {
-        match self {
-            StaffFilter::CompletedBy => &query.completed_by,
-            StaffFilter::LoggedBy => &query.logged_by,
-        }
-    }
-
-    fn ids_mut(self, query: &mut LogQuery) -> &mut Vec<i64> {
-        match self {
-            StaffFilter::CompletedBy => &mut query.completed_by,
-            StaffFilter::LoggedBy => &mut query.logged_by,
-        }
-    }
-}
-
-/// A chip per staff member a view is filtered by, each linking to the view
-/// without them.
-fn staff_chips(base: &str, query: &LogQuery, options: &LogFilterOptions) -> Vec<Chip> {
-    StaffFilter::ALL
-        .into_iter()
-        .flat_map(|filter| {
-            filter.ids(query).iter().map(move |&id| {
-                let mut without = query.with_page(PageAnchor::First);
-                filter.ids_mut(&mut without).retain(|s| *s != id);
-                let name = options.staff_name(id).map(str::to_string).unwrap_or_else(|| format!("staff #{id}"));
-                Chip { label: format!("{}: {name}", filter.label()), without: view_url(base, &without) }
-            })
-        })
-        .collect()
-}
-
-/// Adds a staff member to one staff filter. With the WASM a pick applies at
-/// once; without it, "Apply" sends the pick with the staff already chosen
-/// (hidden fields), so each submit adds one.
-#[component]
-fn StaffPicker(
-    filter: StaffFilter,
-    staff: Vec<(i64, String)>,
-    query: Memo<LogQuery>,
-    on_pick: impl Fn(String) + 'static,
-) -> impl IntoView {
-    let id = format!("filter-{}", filter.name());
-    view! {
-        <label class="staff-filter" for=id.clone()>{filter.label()}</label>
-        <select
-            id=id
-            name=filter.name()
-            // Back to "Anyone" after each pick: the chips show who is chosen.
-            prop:value=move || query.with(|_| String::new())
-            on:change=move |ev| on_pick(event_target_value(&ev))
-        >
-            <option value="">"Anyone"</option>
-            {staff
-                .into_iter()
-                .map(|(id, name)| view! { <option value=id>{name}</option> })
-                .collect_view()}
-        </select>
-        {move || {
-            query.with(|q| {
-                filter
-                    .ids(q)
-                    .iter()
-                    .map(|id| view! { <input type="hidden" name=filter.name() value=*id /> })
-                    .collect_view()
-            })
-        }}
     }
 }
 
@@ -563,6 +463,7 @@ fn LogTableRow(row: LogRow, return_to: String) -> AnyView {
                 })}
                 <EditableDescription id=row.id description=row.description.clone() renamed=row.renamed />
                 {row.posted_in_error.then(|| view! { <span class="error-badge">"Posted in error"</span> })}
+                {(!row.snippet.is_empty()).then(|| view! { <NoteSnippet pieces=row.snippet.clone() /> })}
                 {row.restricted.clone().map(|label| view! { <LockBadge label=label /> })}
             </td>
             <td><a href=format!("/people/{}", row.person_id)>{row.person_name.clone()}</a></td>
@@ -582,4 +483,22 @@ fn LogTableRow(row: LogRow, return_to: String) -> AnyView {
     // A row's type is deep; erasing it keeps the page's type within the
     // compiler's recursion limit.
     .into_any()
+}
+
+/// Where a search matched a row's note: a short piece of it, the matching
+/// words marked.
+#[component]
+fn NoteSnippet(pieces: Vec<(String, bool)>) -> impl IntoView {
+    view! {
+        <p class="note-snippet">
+            <span class="visually-hidden">"In the note: "</span>
+            {pieces
+                .into_iter()
+                .map(|(text, marked)| match marked {
+                    true => view! { <mark>{text}</mark> }.into_any(),
+                    false => text.into_any(),
+                })
+                .collect_view()}
+        </p>
+    }
 }

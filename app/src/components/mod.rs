@@ -6,6 +6,7 @@ pub mod description;
 pub mod feedback;
 pub mod filter_chips;
 pub mod icons;
+pub mod log_filters;
 pub mod log_view;
 pub mod pager;
 pub mod search_box;

@@ -7,7 +7,7 @@ use super::time::{display_time, now_millis, Millis};
 use super::AppState;
 use crate::error::AppError;
 use crate::export::{describe_view, too_many, ExportFormat};
-use crate::log::{LogExport, LogQuery};
+use crate::log::{staff_label, LogExport, LogQuery};
 
 /// Everything an export of one view holds.
 #[derive(Clone, Debug)]
@@ -43,7 +43,12 @@ pub async fn gather(
     let types = state.store.interaction_types(true).await?;
     let type_names: Vec<String> =
         types.iter().filter(|t| query.types.contains(&t.badge.id)).map(|t| t.badge.name.clone()).collect();
-    let summary = describe_view(query, &type_names, person.as_deref());
+    let colleagues = match query.completed_by.is_empty() && query.logged_by.is_empty() {
+        true => Vec::new(),
+        false => state.store.staff_names(false).await?,
+    };
+    let staff_name = |id: i64| staff_label(&colleagues, id);
+    let summary = describe_view(query, &type_names, person.as_deref(), staff_name);
     let tz = state.settings.time_zone;
     let reader = state.store.reader(staff).await?;
     let export = state.store.export_interactions(query, &reader, tz, format.limit()).await?;

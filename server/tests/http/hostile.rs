@@ -27,13 +27,24 @@ const FORBIDDEN: &[&str] =
 
 /// Every page the app routes, by its route pattern, with the concrete URLs
 /// fetched for it. `{person}`, `{interaction}` and `{action}` are the ids
-/// of records that hold the payloads.
+/// of records that hold the payloads, `{staff}` a colleague named by one.
 const PAGES: &[(&str, &[&str])] = &[
     ("/", &["/"]),
     ("/login", &["/login?next=%2Flog"]),
     ("/logout", &["/logout"]),
-    ("/log", &["/log", "/log?q=alert", "/log?q=x&sort=description", "/log?sort=person", "/log?sort=logged_by"]),
-    ("/log/print", &["/log/print?q=alert", "/log/print?person={person}"]),
+    (
+        "/log",
+        &[
+            "/log",
+            "/log?q=alert",
+            "/log?q=x&sort=description",
+            "/log?sort=person",
+            "/log?sort=logged_by",
+            // Filter chips name a hostile colleague.
+            "/log?completed_by={staff}&logged_by={staff}&source=email&error=only&replies=only",
+        ],
+    ),
+    ("/log/print", &["/log/print?q=alert", "/log/print?person={person}", "/log/print?completed_by={staff}&error=hide"]),
     ("/interactions/new", &["/interactions/new", "/interactions/new?person={person}&reply_to={interaction}"]),
     ("/interactions/{id}", &["/interactions/{interaction}"]),
     ("/actions", &["/actions", "/actions?tab=outstanding", "/actions?tab=completed", "/actions?q=alert"]),
@@ -61,6 +72,7 @@ const DOWNLOADS: &[&str] = &[
     "/log/export.pdf?q=alert",
     "/log/export.csv?person={person}",
     "/log/export.pdf?person={person}",
+    "/log/export.pdf?logged_by={staff}&from=2000-01-01",
     "/reports/type-usage.csv?period=week",
     "/reports/type-usage.xlsx?period=week",
     "/reports/last-contact.csv?months=1",
@@ -93,7 +105,7 @@ on_both_engines! {
         let today = now.date_naive();
 
         let mut accepted = 0;
-        let (mut person, mut interaction, mut action, mut team, mut kind) = (1, 1, 1, 1, 1);
+        let (mut person, mut interaction, mut action, mut team, mut kind, mut staff) = (1, 1, 1, 1, 1, 1);
         for (i, payload) in payloads().iter().enumerate() {
             let text = |field: &str| format!("{payload} {field} {i}");
             let mut calls: Vec<(&str, serde_json::Value)> = vec![
@@ -115,6 +127,9 @@ on_both_engines! {
                     }
                     if path == "/api/add_team" {
                         team = answer.parse().unwrap();
+                    }
+                    if path == "/api/add_staff_member" {
+                        staff = answer.parse().unwrap();
                     }
                     if path == "/api/add_interaction_type" {
                         kind = serde_json::from_str::<serde_json::Value>(&answer).unwrap()["id"].as_i64().unwrap();
@@ -169,6 +184,7 @@ on_both_engines! {
                 .replace("{interaction}", &interaction.to_string())
                 .replace("{action}", &action.to_string())
                 .replace("{team}", &team.to_string())
+                .replace("{staff}", &staff.to_string())
         };
         let mut shown = 0;
         for url in PAGES.iter().flat_map(|(_, urls)| urls.iter()) {

@@ -7,13 +7,14 @@ use std::collections::HashMap;
 use chrono_tz::Tz;
 use sqlx::{any::AnyRow, Row};
 
-use super::search::{fts_expression, parse_search, Search};
+use super::search::{fts_expression, note_snippet, view_search, Search};
 use super::sql::{Bind, Sql};
 use super::visibility::{access_label, Reader};
 use super::{tags, Engine, Store, StoreError};
 use crate::log::{
-    LogExport, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir, TypeBadge, ViewCount, PAGE_SIZE,
+    ErrorFilter, LogExport, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir, TypeBadge, ViewCount, PAGE_SIZE,
 };
+use crate::recording::Source;
 use crate::server::time::{display_time, iso_time, Millis};
 
 /// A row's type as shown, from its `type_id`, `type_name`, `colour`, `icon`
@@ -56,7 +57,7 @@ impl Store {
     /// asks for them all), for a page that came without its count.
     pub async fn count_view(&self, query: &LogQuery, reader: &Reader, tz: Tz) -> Result<ViewCount, StoreError> {
         let cap = (!query.count_all).then_some(self.count_limit);
-        let plan = self.plan(query, reader, parse_search(&query.q, tz), cap).await?;
+        let plan = self.plan(query, reader, view_search(query, tz), cap).await?;
         let (total, capped) = self.total(&plan).await?.shown();
         Ok(ViewCount { total, capped })
     }
@@ -70,7 +71,8 @@ impl Store {
         counting: Counting,
     ) -> Result<LogPage, StoreError> {
         let cap = (!query.count_all).then_some(self.count_limit);
-        let search = parse_search(&query.q, tz);
+        let search = view_search(query, tz);
+        let words = search.words.clone();
         // The search table answers the page (PostgreSQL, words, no id or
         // staff filter), walked in time order over the whole log.
         let uncounted = Filter::new(self.engine, query, reader, &search, false);
@@ -111,7 +113,8 @@ impl Store {
             (true, false) => (true, more),
             (true, true) => (more, true),
         };
-        let rows = self.rows_by_id(&ids, reader, tz).await?;
+        let mut rows = self.rows_by_id(&ids, reader, tz).await?;
+        self.add_note_snippets(&mut rows, &words).await?;
         let (total, total_capped) = match later {
             true => (0, false),
             false => self.total(&plan).await?.shown(),
@@ -154,7 +157,7 @@ impl Store {
         max: usize,
     ) -> Result<LogExport, StoreError> {
         const CHUNK: usize = 1_000;
-        let plan = self.plan(query, reader, parse_search(&query.q, tz), Some(max as i64)).await?;
+        let plan = self.plan(query, reader, view_search(query, tz), Some(max as i64)).await?;
         let total = self.total(&plan).await?.n;
         if total > max as i64 {
             return Ok(LogExport { total, rows: Vec::new() });
@@ -435,11 +438,31 @@ impl Store {
                     posted_in_error: r.get::<i64, _>("posted_in_error") != 0,
                     reply: r.get::<i64, _>("reply") != 0,
                     restricted: access_label(r.get("access"), &teams),
+                    snippet: Vec::new(),
                 };
                 (row.id, row)
             })
             .collect();
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    /// Gives each row the search words match through its note a snippet of
+    /// it (see `note_snippet`).
+    async fn add_note_snippets(&self, rows: &mut [LogRow], words: &[String]) -> Result<(), StoreError> {
+        if words.is_empty() || rows.is_empty() {
+            return Ok(());
+        }
+        let mut sql = Sql::new("SELECT id, note FROM interactions WHERE id IN (");
+        sql.args(rows.iter().map(|r| r.id));
+        sql.push(")");
+        let notes: HashMap<i64, String> =
+            sql.query().fetch_all(&self.pool).await?.iter().map(|r| (r.get("id"), r.get("note"))).collect();
+        for row in rows {
+            if let Some(note) = notes.get(&row.id) {
+                row.snippet = note_snippet(words, &row.description, note).unwrap_or_default();
+            }
+        }
+        Ok(())
     }
 
     /// How many interactions match the filter. Without search or person the
@@ -514,10 +537,10 @@ impl Store {
             }
             Engine::Postgres => {
                 // The words with the view's types and person; dates and ids aside.
-                // (The search table knows no staff: a staff filter is left
-                // to the page and its count.)
+                // (The search table knows no staff, source, posted-in-error
+                // mark or reply: those are left to the page and its count.)
                 let words = Search { words: search.words.clone(), ..Search::default() };
-                let unfiltered = LogQuery { completed_by: Vec::new(), logged_by: Vec::new(), ..query.clone() };
+                let unfiltered = query.without_row_filters();
                 let filter = Filter::new(self.engine, &unfiltered, reader, &words, true);
                 // Told to stop after `cap` rows, the planner reckons reading
                 // the table until then cheaper than the word index, which is
@@ -760,6 +783,12 @@ struct Filter {
     types: Vec<i64>,
     completed_by: Vec<i64>,
     logged_by: Vec<i64>,
+    source: Option<Source>,
+    posted_in_error: ErrorFilter,
+    replies_only: bool,
+    /// Any of the filters neither the full-text index nor the per-type
+    /// counts know (see `LogQuery::has_row_filters`).
+    row_filters: bool,
     ranges: Vec<(Millis, Millis)>,
     id: Option<i64>,
     /// The search words, as the engine's full-text query: an FTS5
@@ -784,8 +813,8 @@ impl Filter {
             Engine::Postgres => search.words.join(" "),
         });
         // Neither the per-type counts nor the full-text index know who had
-        // or logged a row.
-        let by_staff = !query.completed_by.is_empty() || !query.logged_by.is_empty();
+        // or logged a row, its source, its error mark or whether it replies.
+        let row_filters = query.has_row_filters();
         Filter {
             engine,
             reader: reader.clone(),
@@ -793,14 +822,18 @@ impl Filter {
             types: query.types.clone(),
             completed_by: query.completed_by.clone(),
             logged_by: query.logged_by.clone(),
+            source: query.source,
+            posted_in_error: query.posted_in_error,
+            replies_only: query.replies_only,
+            row_filters,
             ranges: search.ranges.clone(),
             id: search.id,
-            counts_by_type_only: query.person.is_none() && search.is_empty() && !by_staff,
+            counts_by_type_only: query.person.is_none() && search.is_empty() && !row_filters,
             // SQLite's index knows each row's time too (see `write_seq_bounds`).
             fts_counts: (search.ranges.is_empty() || engine == Engine::Sqlite)
                 && search.id.is_none()
                 && text.is_some()
-                && !by_staff,
+                && !row_filters,
             text,
             walk_index,
         }
@@ -808,13 +841,9 @@ impl Filter {
 
     /// PostgreSQL's search table holds the search words with each row's id,
     /// time, type and person: enough for every condition but an id search
-    /// and the staff filters.
+    /// and the row filters.
     fn search_table_answers(&self) -> bool {
-        self.engine == Engine::Postgres
-            && self.text.is_some()
-            && self.id.is_none()
-            && self.completed_by.is_empty()
-            && self.logged_by.is_empty()
+        self.engine == Engine::Postgres && self.text.is_some() && self.id.is_none() && !self.row_filters
     }
 
     /// Appends the conditions on `interactions i`, binding their values.
@@ -831,14 +860,10 @@ impl Filter {
 
     /// True when a page in time order is found by walking the full-text
     /// index's matches (SQLite): the words decide, with the view's types,
-    /// person and dates, which the index knows too. An id or a staff filter
+    /// person and dates, which the index knows too. An id or a row filter
     /// is met on the order's own index instead.
     fn walks_matches(&self) -> bool {
-        self.engine == Engine::Sqlite
-            && self.text.is_some()
-            && self.id.is_none()
-            && self.completed_by.is_empty()
-            && self.logged_by.is_empty()
+        self.engine == Engine::Sqlite && self.text.is_some() && self.id.is_none() && !self.row_filters
     }
 
     /// Appends the view's conditions alone, whoever reads it.
@@ -913,6 +938,19 @@ impl Filter {
                 sql.args(ids.iter().copied());
                 sql.push(")");
             }
+        }
+        // Each has its own index too (migration 0015).
+        if let Some(source) = self.source {
+            let source = sql.arg(source.as_str().to_string());
+            sql.push(&format!(" AND i.source = {source}"));
+        }
+        match self.posted_in_error {
+            ErrorFilter::Shown => {}
+            ErrorFilter::Hidden => sql.push(" AND i.error_marked_at IS NULL"),
+            ErrorFilter::Only => sql.push(" AND i.error_marked_at IS NOT NULL"),
+        }
+        if self.replies_only {
+            sql.push(" AND i.reply_to IS NOT NULL");
         }
         self.write_ranges(sql);
     }

@@ -29,6 +29,18 @@ impl Search {
     }
 }
 
+/// What a view's search text means, with its from and to days (checked by
+/// `LogQuery::check`) as one more date range.
+pub(crate) fn view_search(query: &crate::log::LogQuery, tz: Tz) -> Search {
+    let mut search = parse_search(&query.q, tz);
+    let from = date_range(&query.from, tz).map(|(start, _)| start);
+    let to = date_range(&query.to, tz).map(|(_, end)| end);
+    if from.is_some() || to.is_some() {
+        search.ranges.push((from.unwrap_or(Millis::MIN), to.unwrap_or(Millis::MAX)));
+    }
+    search
+}
+
 pub(crate) fn parse_search(q: &str, tz: Tz) -> Search {
     let mut search = Search::default();
     let raw_tokens: Vec<&str> = q.split_whitespace().collect();
@@ -52,7 +64,7 @@ pub(crate) fn parse_search(q: &str, tz: Tz) -> Search {
 }
 
 /// SQLite's full-text query for search words narrowed to types and a person,
-/// all answered by the index. Words match description and tags only; each is
+/// all answered by the index. Words match description, tags and note; each is
 /// quoted (so no FTS syntax gets through) and prefix-matched, so results
 /// refine with every keystroke.
 pub(crate) fn fts_expression(search: &Search, types: &[i64], person: Option<i64>, reader: &Reader) -> String {
@@ -64,7 +76,7 @@ pub(crate) fn fts_expression(search: &Search, types: &[i64], person: Option<i64>
             format!("\"{}\"{prefix}", w.replace('"', "\"\""))
         })
         .collect();
-    let mut expression = format!("{{description tags}} : ({})", terms.join(" AND "));
+    let mut expression = format!("{{description tags note}} : ({})", terms.join(" AND "));
     if !types.is_empty() {
         let kinds: Vec<String> = types.iter().map(|t| format!("type{t}")).collect();
         let _ = write!(expression, " AND kind : ({})", kinds.join(" OR "));
@@ -137,4 +149,126 @@ pub(super) fn date_range(token: &str, tz: Tz) -> Option<(Millis, Millis)> {
         Some(tz.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).earliest()?.timestamp_millis())
     };
     Some((local(start)?, local(end)?))
+}
+
+/// The longest note snippet, in characters (besides the ellipses).
+const SNIPPET_CHARS: usize = 160;
+/// How much of the note a snippet shows before its first marked word.
+const SNIPPET_LEAD_CHARS: usize = 40;
+
+/// The words of `text` as the full-text index splits them (runs of letters
+/// and digits): each one's byte range.
+fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut start = None;
+    text.char_indices().chain(std::iter::once((text.len(), ' '))).filter_map(move |(i, c)| {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => {
+                start = Some(i);
+                None
+            }
+            (false, Some(from)) => {
+                start = None;
+                Some((from, i))
+            }
+            _ => None,
+        }
+    })
+}
+
+/// True when a word of `text` starts with `prefix` (lower case).
+fn starts_a_word(text: &str, prefix: &str) -> bool {
+    word_spans(text).any(|(from, to)| text[from..to].to_lowercase().starts_with(prefix))
+}
+
+/// For a row the search words match through its note (its description alone
+/// does not hold every word; its tags come from the note, so a word in them
+/// is shown where the note says it): a short piece of the note around the
+/// first word that matches, as (text, marked) pieces, the matching words
+/// marked. `None` when the description holds every word, or the note none.
+/// The pieces are text: the page escapes them like any other.
+pub(crate) fn note_snippet(words: &[String], description: &str, note: &str) -> Option<Vec<(String, bool)>> {
+    if words.is_empty() || words.iter().all(|w| starts_a_word(description, w)) {
+        return None;
+    }
+    let matching: Vec<(usize, usize)> = word_spans(note)
+        .filter(|&(from, to)| {
+            let word = note[from..to].to_lowercase();
+            words.iter().any(|w| word.starts_with(w.as_str()))
+        })
+        .collect();
+    let &(first, _) = matching.first()?;
+    // From a word start up to SNIPPET_LEAD_CHARS before the first match, to
+    // a word end within SNIPPET_CHARS.
+    let lead = note[..first].char_indices().rev().nth(SNIPPET_LEAD_CHARS.saturating_sub(1)).map(|(i, _)| i);
+    let start = match lead {
+        None => 0,
+        Some(i) => word_spans(note).map(|(from, _)| from).find(|&from| from >= i).unwrap_or(first).min(first),
+    };
+    let limit = note[start..].char_indices().nth(SNIPPET_CHARS).map(|(i, _)| start + i).unwrap_or(note.len());
+    let end = match limit == note.len() {
+        true => limit,
+        false => word_spans(note).map(|(_, to)| to).take_while(|&to| to <= limit).last().unwrap_or(limit).max(first),
+    };
+    let mut pieces = Vec::new();
+    let mut at = start;
+    if start > 0 {
+        pieces.push(("…".to_string(), false));
+    }
+    for &(from, to) in matching.iter().filter(|&&(from, to)| from >= start && to <= end) {
+        if from > at {
+            pieces.push((note[at..from].to_string(), false));
+        }
+        pieces.push((note[from..to].to_string(), true));
+        at = to;
+    }
+    if end > at {
+        pieces.push((note[at..end].to_string(), false));
+    }
+    if end < note.len() {
+        pieces.push(("…".to_string(), false));
+    }
+    Some(pieces)
+}
+
+#[cfg(test)]
+mod snippet_tests {
+    use super::note_snippet;
+
+    fn shown(pieces: &[(String, bool)]) -> String {
+        pieces.iter().map(|(t, marked)| if *marked { format!("[{t}]") } else { t.clone() }).collect()
+    }
+
+    #[test]
+    fn a_note_match_shows_its_words_marked_in_a_short_piece() {
+        let words = vec!["blood".to_string(), "press".to_string()];
+        let note = "Ada told us she saw her GP. Her blood pressure was high, so they will check it again next week.";
+        let pieces = note_snippet(&words, "GP visit", note).unwrap();
+        assert_eq!(
+            shown(&pieces),
+            "Ada told us she saw her GP. Her [blood] [pressure] was high, so they will check it again next week."
+        );
+        // Matched by the description alone: no snippet.
+        assert_eq!(note_snippet(&words, "Blood pressure check", note), None);
+        // One word in the description, the other in the note: the note's is marked.
+        let pieces = note_snippet(&words, "Blood test", note).unwrap();
+        assert!(shown(&pieces).contains("[blood] [pressure]"));
+        // No word in the note (an id or a date matched): no snippet.
+        assert_eq!(note_snippet(&["zebra".into()], "GP visit", note), None);
+    }
+
+    #[test]
+    fn a_long_note_is_cut_at_words_around_the_first_match() {
+        let before = "word ".repeat(40);
+        let after = " more".repeat(60);
+        let note = format!("{before}Housing benefit é claimed{after}");
+        let pieces = note_snippet(&["hous".into()], "Call", &note).unwrap();
+        let text = shown(&pieces);
+        assert!(text.starts_with("…word ") && text.ends_with("more…"), "{text}");
+        assert!(text.contains("[Housing] benefit é claimed"), "{text}");
+        let chars = text.chars().count();
+        assert!((100..=175).contains(&chars), "{chars}: {text}");
+        // Markup in a note is text in the pieces, never split inside a word.
+        let pieces = note_snippet(&["script".into()], "Call", "<script>alert(1)</script>").unwrap();
+        assert_eq!(shown(&pieces), "<[script]>alert(1)</[script]>");
+    }
 }

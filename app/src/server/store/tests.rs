@@ -138,6 +138,21 @@ macro_rules! behaviours {
     };
 }
 
+/// Every id a reader finds by walking a view's pages to the end, and the
+/// total each page reported.
+async fn walk(store: &Store, query: &LogQuery, reader: &Reader) -> (Vec<i64>, i64) {
+    let mut query = query.clone();
+    let mut ids = Vec::new();
+    loop {
+        let page = store.list_interactions(&query, reader, TZ).await.unwrap();
+        ids.extend(page.rows.iter().map(|r| r.id));
+        match page.next_anchor() {
+            Some(anchor) => query = query.with_page(anchor),
+            None => return (ids, page.total),
+        }
+    }
+}
+
 /// One integer from a query.
 async fn count(store: &Store, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(store.pool()).await.unwrap()
@@ -153,6 +168,7 @@ async fn type_id(store: &Store, name: &str) -> i64 {
 }
 
 mod actions;
+mod log_filters;
 mod notes;
 mod people;
 mod reports;
@@ -168,6 +184,7 @@ struct Ref {
     occurred: i64,
     description: String,
     tags: String,
+    note: String,
     type_key: String,
     type_id: i64,
     person: String,
@@ -179,8 +196,8 @@ struct Ref {
 }
 
 async fn reference_rows(store: &Store) -> Vec<Ref> {
-    sqlx::query_as::<_, (i64, i64, String, String, String, i64, String, i64, String, i64, String, i64)>(
-        "SELECT i.id, i.occurred_at, i.description, i.tags, t.sort_key, t.id, p.name, p.id, s.name, s.id, c.name, c.id
+    sqlx::query_as::<_, (i64, i64, String, String, String, i64, String, i64, String, i64, String, i64, String)>(
+        "SELECT i.id, i.occurred_at, i.description, i.tags, t.sort_key, t.id, p.name, p.id, s.name, s.id, c.name, c.id, i.note
          FROM interactions i JOIN interaction_types t ON t.id = i.type_id
          JOIN people p ON p.id = i.person_id JOIN staff_members s ON s.id = i.logged_by
          JOIN staff_members c ON c.id = i.completed_by",
@@ -202,6 +219,7 @@ async fn reference_rows(store: &Store) -> Vec<Ref> {
         staff_id: r.9,
         completer: r.10,
         completer_id: r.11,
+        note: r.12,
     })
     .collect()
 }
@@ -267,13 +285,13 @@ async fn walk_pages_counting(store: &Store, base: &LogQuery, counting: Counting)
 }
 
 /// The rows a search word matches, found without either engine's full-text
-/// search: some word of the description or tags (split on anything but
-/// letters and digits, ignoring case) starts with it.
+/// search: some word of the description, tags or note (split on anything
+/// but letters and digits, ignoring case) starts with it.
 fn rows_matching(reference: &[Ref], prefix: &str) -> Vec<i64> {
     reference
         .iter()
         .filter(|r| {
-            format!("{} {}", r.description, r.tags)
+            format!("{} {} {}", r.description, r.tags, r.note)
                 .split(|c: char| !c.is_alphanumeric())
                 .any(|w| w.to_lowercase().starts_with(prefix))
         })
@@ -736,10 +754,10 @@ behaviours! {
 fn search_parsing_quotes_words_and_reads_dates() {
     let s = parse_search("GP \"visit", TZ);
     assert_eq!(s.words, ["gp", "visit"]);
-    assert_eq!(fts_expression(&s, &[], None, &all()), "{description tags} : (\"gp\"* AND \"visit\"*)");
+    assert_eq!(fts_expression(&s, &[], None, &all()), "{description tags note} : (\"gp\"* AND \"visit\"*)");
     // A word the index holds no longer word starting with matches as itself.
     let s = Search { whole: vec!["visit".into()], ..s };
-    assert_eq!(fts_expression(&s, &[], None, &all()), "{description tags} : (\"gp\"* AND \"visit\")");
+    assert_eq!(fts_expression(&s, &[], None, &all()), "{description tags note} : (\"gp\"* AND \"visit\")");
     let s = parse_search("2026-13", TZ);
     assert!(s.ranges.is_empty(), "no month 13");
     let s = parse_search("2026-07-01", TZ);

@@ -8,21 +8,6 @@ use crate::access::Role;
 use crate::log::Visibility;
 use crate::recording::Person;
 
-/// Every id a reader finds by walking a view's pages to the end, and the
-/// total each page reported.
-async fn walk(store: &Store, query: &LogQuery, reader: &Reader) -> (Vec<i64>, i64) {
-    let mut query = query.clone();
-    let mut ids = Vec::new();
-    loop {
-        let page = store.list_interactions(&query, reader, TZ).await.unwrap();
-        ids.extend(page.rows.iter().map(|r| r.id));
-        match page.next_anchor() {
-            Some(anchor) => query = query.with_page(anchor),
-            None => return (ids, page.total),
-        }
-    }
-}
-
 behaviours! {
     async fn restricted_records_stay_hidden_on_every_read_path(engine: Engine) {
         let store = seeded_store(engine, 60).await;
