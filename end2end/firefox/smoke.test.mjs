@@ -173,6 +173,7 @@ function logState() {
         person: text(tr.querySelector("td:nth-child(4)")),
         staff: text(tr.querySelector("td:nth-child(5)")),
         tags: [...tr.querySelectorAll(".tags li")].map((li) => li.textContent.trim()),
+        snippet: tr.querySelector(".note-snippet")?.textContent.trim() ?? "",
       })),
     };
   `);
@@ -341,7 +342,8 @@ describe("Interlog in Firefox (geckodriver)", { timeout: 240_000 }, () => {
     assert.ok(done.rows.length > 0, "some interactions match “call rent”");
     assert.equal(done.rows.length, Math.min(done.total, 50), `the rows shown agree with the total (${done.totalText})`);
     for (const row of done.rows) {
-      const text = `${row.description} ${row.tags.join(" ")}`.toLowerCase();
+      // The words are in the description, the tags or (shown under it) the note.
+      const text = `${row.description} ${row.tags.join(" ")} ${row.snippet}`.toLowerCase();
       assert.match(text, /\bcall/, `row ${row.id} does not match “call”: ${text}`);
       assert.match(text, /\brent/, `row ${row.id} does not match “rent”: ${text}`);
     }

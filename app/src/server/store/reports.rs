@@ -320,10 +320,6 @@ impl Store {
             ));
             sql
         };
-        let count = latest("count(*) AS total, coalesce(sum(CASE WHEN l.last IS NULL THEN 1 ELSE 0 END), 0) AS never");
-        let row = count.query().fetch_one(&self.pool).await?;
-        let (total, never): (i64, i64) = (row.try_get("total")?, row.try_get("never")?);
-
         let dir = if order.1 { "DESC" } else { "ASC" };
         let name = self.engine.nocase("p.name");
         let order_by = match order.0 {
@@ -333,11 +329,23 @@ impl Store {
             }
             crate::reports::LastContactSort::Person => format!("{name} {dir}, p.id {dir}"),
         };
-        let mut page = latest("p.id, p.name, l.last");
+        // The page and its totals in one pass: the window sums see every
+        // row before the page is cut from them.
+        const NEVER: &str = "sum(CASE WHEN l.last IS NULL THEN 1 ELSE 0 END)";
+        let mut page = latest(&format!("p.id, p.name, l.last, count(*) OVER () AS total, {NEVER} OVER () AS never"));
         let (l, o) = (page.arg(limit), page.arg(offset));
         page.push(&format!(" ORDER BY {order_by} LIMIT {l} OFFSET {o}"));
-        let rows = page.query().fetch_all(&self.pool).await?;
-        let rows = rows
+        let found = page.query().fetch_all(&self.pool).await?;
+        let (total, never): (i64, i64) = match found.first() {
+            Some(row) => (row.try_get("total")?, row.try_get("never")?),
+            // A page past the end: count on their own.
+            None => {
+                let count = latest(&format!("count(*) AS total, coalesce({NEVER}, 0) AS never"));
+                let row = count.query().fetch_one(&self.pool).await?;
+                (row.try_get("total")?, row.try_get("never")?)
+            }
+        };
+        let rows = found
             .iter()
             .map(|r| Ok((r.try_get("id")?, r.try_get("name")?, r.try_get("last")?)))
             .collect::<Result<_, sqlx::Error>>()?;

@@ -346,6 +346,12 @@ behaviours! {
         let first = last_contact(&store, &query, &admin, TZ, 5).await.unwrap();
         let second = last_contact(&store, &LastContactQuery { offset: "5".into(), ..query.clone() }, &admin, TZ, 5).await.unwrap();
         assert_eq!(first.rows.len(), 5);
+        // Every page, and a page past the end, tells the same totals.
+        assert_eq!((second.total, second.never), (first.total, first.never));
+        let past = LastContactQuery { offset: (first.total + 5).to_string(), ..query.clone() };
+        let past = last_contact(&store, &past, &admin, TZ, 5).await.unwrap();
+        assert!(past.rows.is_empty());
+        assert_eq!((past.total, past.never), (first.total, first.never));
         let names: Vec<String> = first.rows.iter().chain(&second.rows).map(|r| r.person_name.to_lowercase()).collect();
         let mut sorted = names.clone();
         sorted.sort();
