@@ -30,14 +30,9 @@ pub fn ChoiceField(
 ) -> impl IntoView {
     let node = NodeRef::<leptos::html::Select>::new();
     if let Some(follow) = follow {
-        // Not on its first run: hydration keeps what the server drew, or
-        // what was picked before the WASM came.
-        Effect::new(move |seen: Option<()>| {
-            let value = follow.get();
-            if seen.is_some() {
-                if let Some(select) = node.get_untracked() {
-                    select.set_value(&value);
-                }
+        follow_later(follow, move |value| {
+            if let Some(select) = node.get_untracked() {
+                select.set_value(value);
             }
         });
     }
@@ -62,4 +57,16 @@ pub fn ChoiceField(
             </select>
         </div>
     }
+}
+
+/// Sets a form field to `value` each time it changes, but not on its first
+/// run: hydration keeps what the server drew, or what was typed or picked
+/// before the WASM came.
+pub fn follow_later(value: Signal<String>, set: impl Fn(&str) + 'static) {
+    Effect::new(move |seen: Option<()>| {
+        let value = value.get();
+        if seen.is_some() {
+            set(&value);
+        }
+    });
 }

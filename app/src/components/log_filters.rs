@@ -6,7 +6,11 @@
 
 use leptos::prelude::*;
 
-use crate::components::{choice_field::ChoiceField, filter_chips::Chip, log_view::view_url};
+use crate::components::{
+    choice_field::{follow_later, ChoiceField},
+    filter_chips::Chip,
+    log_view::view_url,
+};
 use crate::log::{is_calendar_day, ErrorFilter, LogFilterOptions, LogQuery, PageAnchor};
 use crate::recording::Source;
 
@@ -158,8 +162,7 @@ pub fn RowFilters(query: Memo<LogQuery>, #[prop(into)] go: Callback<LogQuery>) -
 }
 
 /// One day bound of the view (`from` or `to`), following the view once the
-/// WASM runs (a chip removes it) but not on its first run, so a day typed
-/// before hydration stays.
+/// WASM runs (a chip removes it).
 #[component]
 fn DayField(
     name: &'static str,
@@ -169,12 +172,9 @@ fn DayField(
 ) -> impl IntoView {
     let id = format!("filter-{name}");
     let node = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |seen: Option<()>| {
-        let day = value.get();
-        if seen.is_some() {
-            if let Some(input) = node.get_untracked() {
-                input.set_value(&day);
-            }
+    follow_later(value, move |day| {
+        if let Some(input) = node.get_untracked() {
+            input.set_value(day);
         }
     });
     view! {
