@@ -1,6 +1,7 @@
 //! `interlog bench`: latency of the log's queries and of the `/log` page on
 //! the configured database. Prints median and p95 per case.
 
+use std::fmt::Write as _;
 use std::{
     io::{Read, Write},
     net::TcpStream,
@@ -94,7 +95,7 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
         "a week (2026-03-01 to 07)".into(),
         LogQuery { from: "2026-03-01".into(), to: "2026-03-07".into(), ..Default::default() },
     ));
-    cases.push(("source: SMS (none)".into(), LogQuery { source: Some(Source::Sms), ..Default::default() }));
+    cases.push(("source: SMS".into(), LogQuery { source: Some(Source::Sms), ..Default::default() }));
     cases.push((
         "source: by hand, sorted by Person".into(),
         LogQuery { source: Some(Source::Staff), sort: SortColumn::Person, ..Default::default() },
@@ -215,6 +216,7 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
     }
 
     reports(&store, &everything, &outsider, tz, iterations).await?;
+    search_index_size(&store).await?;
 
     // The page itself, over HTTP: time to first byte of `/log`, signed in as
     // an admin (so each request also looks up its session).
@@ -476,6 +478,128 @@ fn first_byte(addr: std::net::SocketAddr, path: &str, cookie: &str) -> std::io::
     Ok(ttfb)
 }
 
+/// What searching inside notes costs on disk: the database's size, and
+/// that of its search index built aside twice, with and without the notes'
+/// words (the same way, so the two compare), and so what the database
+/// would be without note search.
+async fn search_index_size(store: &app::server::Store) -> Result<(), Box<dyn std::error::Error>> {
+    let mut conn = store.pool().acquire().await?;
+    let started = Instant::now();
+    let (total, with, without): (i64, i64, i64) = match store.engine() {
+        Engine::Sqlite => {
+            let scratch = std::env::temp_dir().join(format!("interlog-bench-index-{}.db", std::process::id()));
+            let _ = std::fs::remove_file(&scratch);
+            sqlx::query("ATTACH DATABASE $1 AS scratch")
+                .bind(scratch.to_string_lossy().to_string())
+                .execute(&mut *conn)
+                .await?;
+            let mut sizes = [0i64; 2];
+            for (size, note) in sizes.iter_mut().zip(["note", "''"]) {
+                sqlx::query("DROP TABLE IF EXISTS scratch.search_index").execute(&mut *conn).await?;
+                sqlx::query(
+                    "CREATE VIRTUAL TABLE scratch.search_index USING fts5 (description, tags, note, kind, person,
+                         content = '', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')",
+                )
+                .execute(&mut *conn)
+                .await?;
+                sqlx::query(&format!(
+                    "INSERT INTO scratch.search_index (rowid, description, tags, note, kind, person)
+                     SELECT {} FROM main.interactions ORDER BY seq",
+                    app::server::store::search::full_text_row(note)
+                ))
+                .execute(&mut *conn)
+                .await?;
+                *size = sqlx::query_scalar(
+                    "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE schema = 'scratch' AND name LIKE 'search_index%'",
+                )
+                .fetch_one(&mut *conn)
+                .await?;
+            }
+            sqlx::query("DETACH DATABASE scratch").execute(&mut *conn).await?;
+            let _ = std::fs::remove_file(&scratch);
+            let total: i64 = sqlx::query_scalar(
+                "SELECT (p.page_count - f.freelist_count) * s.page_size
+                 FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() s",
+            )
+            .fetch_one(&mut *conn)
+            .await?;
+            (total, sizes[0], sizes[1])
+        }
+        Engine::Postgres => {
+            let mut sizes = [0i64; 2];
+            for (size, note) in sizes.iter_mut().zip(["i.note", "''"]) {
+                sqlx::query("DROP TABLE IF EXISTS pg_temp.search_index").execute(&mut *conn).await?;
+                sqlx::query(&format!(
+                    "CREATE TEMPORARY TABLE search_index AS
+                     SELECT s.id, s.occurred_at, s.type_id, s.person_id, s.access,
+                            interlog_search_words(i.description, i.tags, {note}) AS words
+                     FROM interaction_search s JOIN interactions i ON i.id = s.id"
+                ))
+                .execute(&mut *conn)
+                .await?;
+                sqlx::query("CREATE INDEX ON pg_temp.search_index USING gin (words)").execute(&mut *conn).await?;
+                sqlx::query("CREATE INDEX ON pg_temp.search_index (occurred_at, id)").execute(&mut *conn).await?;
+                *size = sqlx::query_scalar("SELECT CAST(pg_total_relation_size('pg_temp.search_index') AS BIGINT)")
+                    .fetch_one(&mut *conn)
+                    .await?;
+            }
+            sqlx::query("DROP TABLE pg_temp.search_index").execute(&mut *conn).await?;
+            let total: i64 = sqlx::query_scalar("SELECT CAST(pg_database_size(current_database()) AS BIGINT)")
+                .fetch_one(&mut *conn)
+                .await?;
+            (total, sizes[0], sizes[1])
+        }
+    };
+    let mb = |bytes: i64| bytes as f64 / 1_048_576.0;
+    let before = total - (with - without);
+    println!(
+        "search inside notes on disk: the search index built aside is {:.1} MB with the notes' words, {:.1} MB \
+         without; the database is {:.1} MB, and would be {:.1} MB without note search: +{:.0}% ({:.1} s)\n",
+        mb(with),
+        mb(without),
+        mb(total),
+        mb(before),
+        (total as f64 / before.max(1) as f64 - 1.0) * 100.0,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Times `run` for each reader, `iterations` times interleaved, and prints
+/// one line: median and p95 per reader.
+async fn timed<'a, const N: usize, T, F, Fut>(
+    name: &str,
+    readers: [&'a Reader; N],
+    iterations: usize,
+    mut run: F,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    F: FnMut(&'a Reader) -> Fut,
+    Fut: std::future::Future<Output = Result<T, app::error::AppError>>,
+{
+    let mut samples: [Vec<Duration>; N] = std::array::from_fn(|_| Vec::with_capacity(iterations));
+    for _ in 0..iterations {
+        for (reader, samples) in readers.into_iter().zip(samples.iter_mut()) {
+            let started = Instant::now();
+            std::hint::black_box(run(reader).await?);
+            samples.push(started.elapsed());
+        }
+    }
+    let mut line = format!("{name:<64}");
+    for (i, samples) in samples.into_iter().enumerate() {
+        let figures = Figures { name: name.into(), samples };
+        let _ = write!(
+            line,
+            "{} {:>8.2} {:>8.2}",
+            if i == 0 { "" } else { " |" },
+            figures.percentile(0.5),
+            figures.percentile(0.95)
+        );
+    }
+    println!("{line}");
+    Ok(())
+}
+
 /// The reports over the last two years, as an admin and as the outsider;
 /// first, how long rebuilding their day counts from every interaction takes
 /// (what a new install of this version, or a change of time zone, costs once).
@@ -487,7 +611,7 @@ async fn reports(
     iterations: usize,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use app::reports::TypeUsageQuery;
-    use app::server::reports::type_usage;
+    use app::server::reports::{staff_activity, type_usage};
     sqlx::query("UPDATE report_zone SET name = '' WHERE id = 1").execute(store.pool()).await?;
     let started = Instant::now();
     store.prepare_reports(tz).await?;
@@ -518,26 +642,23 @@ async fn reports(
     ];
     println!("reports (two years to today): ms as admin | as outsider");
     println!("{:<64} {:>8} {:>8} | {:>8} {:>8}", "case", "median", "p95", "median", "p95");
+    let readers = [everything, outsider];
     for (name, query) in cases {
         let total = type_usage(store, &query, everything, tz).await?.total;
-        let mut samples = [Vec::with_capacity(iterations), Vec::with_capacity(iterations)];
-        for _ in 0..iterations {
-            for (reader, samples) in [everything, outsider].into_iter().zip(samples.iter_mut()) {
-                let started = Instant::now();
-                std::hint::black_box(type_usage(store, &query, reader, tz).await?);
-                samples.push(started.elapsed());
-            }
-        }
-        let [admin, staff] = samples.map(|samples| Figures { name: name.into(), samples });
-        println!(
-            "{:<64} {:>8.2} {:>8.2} | {:>8.2} {:>8.2}",
-            format!("{name} ({total})"),
-            admin.percentile(0.5),
-            admin.percentile(0.95),
-            staff.percentile(0.5),
-            staff.percentile(0.95)
-        );
+        timed(&format!("{name} ({total})"), readers, iterations, |reader| type_usage(store, &query, reader, tz))
+            .await?;
     }
+    let activity = two_years("month");
+    let had: i64 = staff_activity(store, &activity, everything, tz).await?.interaction_totals.iter().sum();
+    timed(&format!("staff activity, two years per month ({had})"), readers, iterations, |reader| {
+        staff_activity(store, &activity, reader, tz)
+    })
+    .await?;
+    let activity = TypeUsageQuery { team: team.to_string(), ..two_years("week") };
+    timed("staff activity, two years per week, one team", readers, iterations, |reader| {
+        staff_activity(store, &activity, reader, tz)
+    })
+    .await?;
     // Last contact: everyone without an interaction of the busiest type in
     // six months (a page of it, and the whole of it as a download takes),
     // and one profile's strip.
@@ -559,41 +680,53 @@ async fn reports(
     ];
     for (name, query, limit) in contact_cases {
         let listed = last_contact(store, &query, everything, tz, limit).await?.total;
-        let mut samples = [Vec::with_capacity(iterations), Vec::with_capacity(iterations)];
-        for _ in 0..iterations {
-            for (reader, samples) in [everything, outsider].into_iter().zip(samples.iter_mut()) {
-                let started = Instant::now();
-                std::hint::black_box(last_contact(store, &query, reader, tz, limit).await?);
-                samples.push(started.elapsed());
-            }
-        }
-        let [admin, staff] = samples.map(|samples| Figures { name: name.into(), samples });
-        println!(
-            "{:<64} {:>8.2} {:>8.2} | {:>8.2} {:>8.2}",
-            format!("{name} ({listed} people)"),
-            admin.percentile(0.5),
-            admin.percentile(0.95),
-            staff.percentile(0.5),
-            staff.percentile(0.95)
-        );
+        timed(&format!("{name} ({listed} people)"), readers, iterations, |reader| {
+            last_contact(store, &query, reader, tz, limit)
+        })
+        .await?;
     }
-    let mut samples = [Vec::with_capacity(iterations), Vec::with_capacity(iterations)];
-    for _ in 0..iterations {
-        for (reader, samples) in [everything, outsider].into_iter().zip(samples.iter_mut()) {
-            let started = Instant::now();
-            std::hint::black_box(person_last_contact(store, person, reader, tz).await?);
-            samples.push(started.elapsed());
-        }
+    timed("a profile's Last contact strip", readers, iterations, |reader| {
+        person_last_contact(store, person, reader, tz)
+    })
+    .await?;
+    // The Profile Actions Report (the same for every reader who may see
+    // every action): a page in each of its usual views, and a download.
+    use app::reports::{ActionsReportQuery, ACTIONS_REPORT_PAGE_SIZE, MAX_ACTIONS_EXPORT};
+    use app::server::reports::actions_report;
+    let actions: i64 = sqlx::query_scalar("SELECT count(*) FROM actions").fetch_one(store.pool()).await?;
+    let action_cases = [
+        ("actions: all, by due date, a page", ActionsReportQuery::default(), ACTIONS_REPORT_PAGE_SIZE),
+        (
+            "actions: overdue only, a page",
+            ActionsReportQuery { overdue: "1".into(), ..Default::default() },
+            ACTIONS_REPORT_PAGE_SIZE,
+        ),
+        (
+            "actions: completed in two years, newest done first, a page",
+            ActionsReportQuery {
+                status: "completed".into(),
+                done_from: from.clone(),
+                done_to: to.clone(),
+                sort: "done".into(),
+                dir: "desc".into(),
+                ..Default::default()
+            },
+            ACTIONS_REPORT_PAGE_SIZE,
+        ),
+        (
+            "actions: one assignee's, by person, a page",
+            ActionsReportQuery { assignee: outsider.staff_id.to_string(), sort: "person".into(), ..Default::default() },
+            ACTIONS_REPORT_PAGE_SIZE,
+        ),
+        ("actions: all (download)", ActionsReportQuery::default(), MAX_ACTIONS_EXPORT),
+    ];
+    for (name, query, limit) in action_cases {
+        let report = actions_report(store, &query, tz, limit).await?;
+        timed(&format!("{name} ({} of {actions})", report.total), [everything], iterations, |_| {
+            actions_report(store, &query, tz, limit)
+        })
+        .await?;
     }
-    let [admin, staff] = samples.map(|samples| Figures { name: "strip".into(), samples });
-    println!(
-        "{:<64} {:>8.2} {:>8.2} | {:>8.2} {:>8.2}",
-        "a profile's Last contact strip",
-        admin.percentile(0.5),
-        admin.percentile(0.95),
-        staff.percentile(0.5),
-        staff.percentile(0.95)
-    );
     println!();
     Ok(())
 }

@@ -10,7 +10,7 @@ use crate::access::Role;
 use crate::log::Visibility;
 
 use super::{
-    store::{access_for, insert_interaction, Engine, NewInteraction, Reader, Store, StoreError},
+    store::{access_for, insert_interaction, search, Actor, Engine, NewInteraction, Reader, Store, StoreError},
     tags,
     time::{now_millis, Millis},
 };
@@ -440,6 +440,7 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
     let mut visibility_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7669_7369);
     // One in twenty is logged at the front desk for the colleague who had it.
     let mut desk_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6465_736b);
+    let mut source_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x736f_7572);
     for occurred_at in times {
         let person = rng.random_range(0..people);
         let type_index = weighted_type(&mut rng);
@@ -459,7 +460,7 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
             logged_by: staff_ids[staff_index],
             completed_by: None,
             reply_to,
-            source: crate::recording::Source::Staff,
+            source: generated_source(&mut source_rng),
             visibility: generated_visibility(&mut visibility_rng, team),
         };
         let new = match desk_rng.random_bool(0.05) && staff_index != FRONT_DESK && new.visibility != Visibility::Private
@@ -492,6 +493,16 @@ pub async fn seed_demo(store: &Store, people: usize, interactions: usize, seed: 
         let new = if k % 2 == 0 { format!("{old} (follow-up needed)") } else { format!("Urgent: {old}") };
         store.rename_description(id, &new, &Reader::everything(), by, now - rng.random_range(0..30) * DAY).await?;
     }
+    // One in 250 was posted in error, none of the newest 300 (which stay as
+    // a day's work looks).
+    let mut error_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6572_726f);
+    let older = interaction_ids.len().saturating_sub(300);
+    let marks = (interactions / 250).min(older);
+    for k in rand::seq::index::sample(&mut error_rng, older, marks) {
+        let reason = ["Recorded on the wrong person", "Duplicate of an earlier entry"][k % 2];
+        let by = Actor { id: Some(staff_ids[k % 3]), address: "demo data".into(), at: now - (k as Millis % 7) * DAY };
+        store.mark_posted_in_error(interaction_ids[k], reason, &Reader::everything(), &by).await?;
+    }
     store.analyze().await
 }
 
@@ -511,7 +522,7 @@ const DEMO_INSTRUCTIONS: &[&str] = &[
 /// staff, and some completed (each recorded as an interaction, so the log
 /// grows by those). The assignees' emails are queued like any others.
 pub async fn seed_demo_actions(store: &Store, seed: u64) -> Result<(), StoreError> {
-    use super::store::{Actor, Completion, MailContext, NewAction, StaffRecord};
+    use super::store::{Completion, MailContext, NewAction, StaffRecord};
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let now = now_millis() / (60 * 60 * 1000) * (60 * 60 * 1000);
     let staff_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM staff_members ORDER BY id LIMIT $1")
@@ -592,10 +603,105 @@ fn weighted_type(rng: &mut ChaCha8Rng) -> usize {
     0
 }
 
+/// How a generated interaction came in: most typed by staff, the rest
+/// captured from email, calls and messages. Drawn from its own generator,
+/// so the records themselves stay as they were.
+fn generated_source(rng: &mut ChaCha8Rng) -> crate::recording::Source {
+    use crate::recording::Source;
+    match rng.random_range(0..100) {
+        0..=71 => Source::Staff,
+        72..=83 => Source::Email,
+        84..=90 => Source::Call,
+        91..=95 => Source::Sms,
+        96..=97 => Source::Whatsapp,
+        _ => Source::Other,
+    }
+}
+
+/// Follow-up actions on a generated log, one per hundred interactions from
+/// `after` on: most done within a few weeks of their due day (each
+/// completed by the interaction recorded next), the rest outstanding, most
+/// of those overdue. Also marks one interaction in a thousand posted in
+/// error.
+async fn generate_actions(store: &Store, after: i64, staff: &[i64], seed: u64) -> Result<(), StoreError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6163_7473);
+    let followed: Vec<(i64, i64, i64, Millis, i64)> = sqlx::query_as(
+        "SELECT i.id, i.person_id, i.type_id, i.occurred_at, n.id FROM interactions i
+         JOIN interactions n ON n.id = i.id + 1
+         WHERE i.id > $1 AND i.id % 100 = 0 ORDER BY i.id",
+    )
+    .bind(after)
+    .fetch_all(store.pool())
+    .await?;
+    let today = chrono::Utc::now().date_naive();
+    let day_of = |at: Millis| chrono::DateTime::from_timestamp_millis(at).map(|t| t.date_naive()).unwrap_or(today);
+    // Rows per INSERT: 14 parameters each, within each engine's limit.
+    let batch = match store.engine() {
+        Engine::Sqlite => 60,
+        Engine::Postgres => 1000,
+    };
+    let mut tx = store.begin_write().await?;
+    for group in followed.chunks(batch) {
+        let mut sql = String::from(
+            "INSERT INTO actions
+                 (person_id, interaction_id, type_id, assignee_id, instructions, due_on, notify_creator, created_by,
+                  created_at, completed_at, completed_by, done_on, summary, completion_id)
+             VALUES ",
+        );
+        for row in 0..group.len() {
+            let params: Vec<String> = (1..=14).map(|k| format!("${}", row * 14 + k)).collect();
+            let _ = write!(sql, "{}({})", if row == 0 { "" } else { "," }, params.join(", "));
+        }
+        let mut q = sqlx::query(&sql);
+        for &(id, person, type_id, occurred, next) in group {
+            let created_at = occurred + 60 * 60 * 1000;
+            let due = day_of(created_at) + chrono::Duration::days(rng.random_range(3..31));
+            let done = due + chrono::Duration::days(rng.random_range(-3..15));
+            let assignee = staff[rng.random_range(0..staff.len())];
+            let completed = done < today && rng.random_bool(0.95);
+            let instructions = DEMO_INSTRUCTIONS.choose(&mut rng).copied().unwrap_or("Call back.");
+            q = q
+                .bind(person)
+                .bind(id)
+                .bind(type_id)
+                .bind(assignee)
+                .bind(instructions)
+                .bind(due.format("%Y-%m-%d").to_string())
+                .bind(i64::from(rng.random_bool(0.3)))
+                .bind(staff[rng.random_range(0..staff.len())])
+                .bind(created_at);
+            q = match completed {
+                true => q
+                    .bind(Some(done.and_hms_opt(12, 0, 0).map_or(created_at, |t| t.and_utc().timestamp_millis())))
+                    .bind(Some(assignee))
+                    .bind(Some(done.format("%Y-%m-%d").to_string()))
+                    .bind(Some("Done as asked; nothing further needed for now."))
+                    .bind(Some(next)),
+                false => {
+                    q.bind(None::<i64>).bind(None::<i64>).bind(None::<String>).bind(None::<String>).bind(None::<i64>)
+                }
+            };
+        }
+        q.execute(&mut *tx).await?;
+    }
+    let marker = staff.first().copied().unwrap_or(1);
+    sqlx::query(
+        "UPDATE interactions SET error_reason = 'Logged against the wrong person', error_marked_by = $1,
+             error_marked_at = occurred_at + 86400000
+         WHERE id > $2 AND id % 1000 = 7",
+    )
+    .bind(marker)
+    .bind(after)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    tracing::info!(actions = followed.len(), "generating follow-up actions");
+    Ok(())
+}
+
 /// Adds `count` synthetic interactions (and people to go with them) to a
 /// seeded database, for benchmarks. Texts come from a pool made by the demo
-/// generator, tagged once each, so a million rows load in well under two
-/// minutes.
+/// generator, tagged once each, so a million rows load in a few minutes.
 pub async fn generate_large_log(store: &Store, count: usize, seed: u64) -> Result<(), StoreError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let types: Vec<(i64, String)> =
@@ -635,61 +741,69 @@ pub async fn generate_large_log(store: &Store, count: usize, seed: u64) -> Resul
     let now = now_millis();
     let start = now - 5 * 365 * DAY;
     let mut desk_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6465_736b);
-    // Rows per INSERT: 10 parameters each, within each engine's limit.
+    // Rows per INSERT: 11 parameters each, within each engine's limit.
     let batch = match store.engine() {
         Engine::Sqlite => 90,
         Engine::Postgres => 1000,
     };
-    let mut done = 0;
-    while done < count {
-        let chunk_end = (done + 50_000).min(count);
-        // Each chunk is recorded in time order, as a log mostly is: SQLite's
-        // full-text index (keyed by each row's place in time) then keeps its
-        // new words in memory until the commit instead of writing them out
-        // at every row that goes back in time.
-        let mut rows = Vec::with_capacity(chunk_end - done);
-        for _ in done..chunk_end {
-            let text = &pool_texts[rng.random_range(0..pool_texts.len())];
-            let occurred = rng.random_range(start..now);
-            let by = staff[rng.random_range(0..staff.len())];
-            // One in twenty logged at the front desk for the colleague who had it.
-            let completed_by = by;
-            let by = if desk_rng.random_bool(0.05) { *staff.get(FRONT_DESK).unwrap_or(&staff[0]) } else { by };
-            let person = people[rng.random_range(0..people.len())];
-            let access = access_for(&generated_visibility(&mut visibility_rng, team), by);
-            rows.push((occurred, person, text, by, completed_by, access));
-        }
-        rows.sort_by_key(|r| r.0);
-        let mut tx = store.begin_write().await?;
-        for group in rows.chunks(batch) {
-            let mut sql = String::from(
-                "INSERT INTO interactions
-                     (person_id, type_id, description, note, occurred_at, logged_at, logged_by, tags, access, completed_by)
-                 VALUES ",
-            );
-            for row in 0..group.len() {
-                let params: Vec<String> = (1..=10).map(|k| format!("${}", row * 10 + k)).collect();
-                let _ = write!(sql, "{}({})", if row == 0 { "" } else { "," }, params.join(", "));
-            }
-            let mut q = sqlx::query(&sql);
-            for (occurred, person, (type_id, d, note, t), by, completed_by, access) in group {
-                q = q
-                    .bind(*person)
-                    .bind(*type_id)
-                    .bind(d.as_str())
-                    .bind(note.as_str())
-                    .bind(*occurred)
-                    .bind(occurred + 60_000)
-                    .bind(*by)
-                    .bind(t.as_str())
-                    .bind(access.as_str())
-                    .bind(*completed_by);
-            }
-            q.execute(&mut *tx).await?;
-        }
-        done = chunk_end;
-        tx.commit().await?;
-        tracing::info!(done, count, "generating interactions");
+    // Every row is drawn first and recorded in time order, in one
+    // transaction; on SQLite the full-text index is filled after them, in
+    // one pass.
+    let mut rows = Vec::with_capacity(count);
+    let mut source_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x736f_7572);
+    for _ in 0..count {
+        let text = &pool_texts[rng.random_range(0..pool_texts.len())];
+        let occurred = rng.random_range(start..now);
+        let by = staff[rng.random_range(0..staff.len())];
+        // One in twenty logged at the front desk for the colleague who had it.
+        let completed_by = by;
+        let by = if desk_rng.random_bool(0.05) { *staff.get(FRONT_DESK).unwrap_or(&staff[0]) } else { by };
+        let person = people[rng.random_range(0..people.len())];
+        let access = access_for(&generated_visibility(&mut visibility_rng, team), by);
+        rows.push((occurred, person, text, by, completed_by, access, generated_source(&mut source_rng)));
     }
+    rows.sort_by_key(|r| r.0);
+    let mut tx = store.begin_write().await?;
+    let first_new: i64 =
+        sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM interactions").fetch_one(&mut *tx).await?;
+    let trigger = search::pause_full_text(&mut tx, store.engine()).await?;
+    for (done, group) in rows.chunks(batch).enumerate() {
+        let mut sql = String::from(
+            "INSERT INTO interactions
+                 (person_id, type_id, description, note, occurred_at, logged_at, logged_by, tags, access,
+                  completed_by, source)
+             VALUES ",
+        );
+        for row in 0..group.len() {
+            let params: Vec<String> = (1..=11).map(|k| format!("${}", row * 11 + k)).collect();
+            let _ = write!(sql, "{}({})", if row == 0 { "" } else { "," }, params.join(", "));
+        }
+        let mut q = sqlx::query(&sql);
+        for (occurred, person, (type_id, d, note, t), by, completed_by, access, source) in group {
+            q = q
+                .bind(*person)
+                .bind(*type_id)
+                .bind(d.as_str())
+                .bind(note.as_str())
+                .bind(*occurred)
+                .bind(occurred + 60_000)
+                .bind(*by)
+                .bind(t.as_str())
+                .bind(access.as_str())
+                .bind(*completed_by)
+                .bind(source.as_str());
+        }
+        q.execute(&mut *tx).await?;
+        let done = (done + 1) * batch;
+        if done % 50_000 < batch {
+            tracing::info!(done, count, "generating interactions");
+        }
+    }
+    if trigger.is_some() {
+        tracing::info!("filling the full-text index");
+    }
+    search::fill_full_text(&mut tx, trigger, first_new).await?;
+    tx.commit().await?;
+    generate_actions(store, first_new, &staff, seed).await?;
     store.analyze().await
 }

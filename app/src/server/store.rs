@@ -289,7 +289,7 @@ mod outbox;
 mod people;
 mod reports;
 mod roles;
-mod search;
+pub mod search;
 mod sql;
 mod staff;
 #[cfg(test)]

@@ -272,3 +272,67 @@ mod snippet_tests {
         assert_eq!(shown(&pieces), "<[script]>alert(1)</[script]>");
     }
 }
+
+/// What SQLite's full-text index holds for an interaction, selected from
+/// `interactions` (as its triggers and migration 0016 write it), for the
+/// columns `rowid, description, tags, note, kind, person`; `note` is the
+/// expression for the note's column.
+pub fn full_text_row(note: &str) -> String {
+    format!("seq, description, tags, {note}, 'type' || type_id || ' ' || access, 'person' || person_id")
+}
+
+/// For loading many interactions at once on SQLite: the insert trigger then
+/// only places each row in time (`seq`, as migration 0016's trigger does),
+/// and [`fill_full_text`] indexes them all in one pass, in `seq` order, which
+/// is many times faster than a row at a time once the index is large. Gives
+/// back the trigger to restore; `None` on PostgreSQL, whose search table
+/// keeps up by itself.
+pub async fn pause_full_text(conn: &mut sqlx::AnyConnection, engine: Engine) -> Result<Option<String>, StoreError> {
+    if engine != Engine::Sqlite {
+        return Ok(None);
+    }
+    let trigger: String =
+        sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'interactions_fts_insert'")
+            .fetch_one(&mut *conn)
+            .await?;
+    sqlx::query("DROP TRIGGER interactions_fts_insert").execute(&mut *conn).await?;
+    sqlx::query(
+        "CREATE TRIGGER interactions_fts_insert
+         AFTER INSERT ON interactions
+         BEGIN
+             UPDATE interactions
+             SET seq = NEW.occurred_at * 1048576
+                 + (SELECT count(*) FROM interactions WHERE occurred_at = NEW.occurred_at AND id < NEW.id)
+             WHERE id = NEW.id;
+         END",
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(Some(trigger))
+}
+
+/// Indexes the interactions after `after_id` that [`pause_full_text`] let
+/// in unindexed, and puts its trigger back.
+pub async fn fill_full_text(
+    conn: &mut sqlx::AnyConnection,
+    trigger: Option<String>,
+    after_id: i64,
+) -> Result<(), StoreError> {
+    let Some(trigger) = trigger else { return Ok(()) };
+    // The index's merges rewrite much of it: with room for all of it in the
+    // page cache, they are not spilled to the log page by page first.
+    let cache: i64 = sqlx::query_scalar("PRAGMA cache_size").fetch_one(&mut *conn).await?;
+    sqlx::query("PRAGMA cache_size = -4194304").execute(&mut *conn).await?;
+    sqlx::query(&format!(
+        "INSERT INTO interactions_fts (rowid, description, tags, note, kind, person)
+         SELECT {} FROM interactions WHERE id > $1 ORDER BY seq",
+        full_text_row("note")
+    ))
+    .bind(after_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(&format!("PRAGMA cache_size = {cache}")).execute(&mut *conn).await?;
+    sqlx::query("DROP TRIGGER interactions_fts_insert").execute(&mut *conn).await?;
+    sqlx::query(&trigger).execute(&mut *conn).await?;
+    Ok(())
+}

@@ -70,7 +70,7 @@ behaviours! {
         .unwrap();
         let day = |f: &Facts| TZ.timestamp_millis_opt(f.occurred_at).unwrap().date_naive();
         let on = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(facts.iter().filter(|f| f.source != "staff").count(), 4);
+        assert!(facts.iter().filter(|f| f.source != "staff").count() > 4, "the demo has captured rows of its own");
         assert!(facts.iter().any(|f| f.reply == 1 && f.source == "staff"), "the demo has replies of its own");
 
         type Keep = Box<dyn Fn(&Facts) -> bool>;
