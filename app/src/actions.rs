@@ -415,6 +415,23 @@ pub fn looks_like_day(s: &str) -> bool {
     matches!((digits(0..4), digits(5..7), digits(8..10)), (Some(_), Some(1..=12), Some(1..=31)))
 }
 
+/// `YYYY-MM-DD` naming a day on the calendar: 30 April, 29 February only
+/// in a leap year.
+pub fn is_real_day(s: &str) -> bool {
+    looks_like_day(s) && {
+        let part = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+        let (year, month, day) = (part(0..4), part(5..7), part(8..10));
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        day <= days
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

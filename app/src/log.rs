@@ -222,22 +222,8 @@ fn day_text(value: &str) -> String {
 /// True for a `YYYY-MM-DD` day on the calendar, years 1900 to 2999 (the
 /// form's own bounds for when an interaction happened).
 pub fn is_calendar_day(value: &str) -> bool {
-    let parts: Vec<&str> = value.split('-').collect();
-    let [y, m, d] = parts.as_slice() else { return false };
-    let digits = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit());
-    if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
-        return false;
-    }
-    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<u32>(), d.parse::<u32>()) else { return false };
-    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1900..=2999).contains(&y) && (1..=days).contains(&d)
+    // Four digits compare as text.
+    crate::actions::is_real_day(value) && ("1900".."3000").contains(&&value[..4])
 }
 
 /// "2026-03-01" as "1 Mar 2026"; anything else as it is.

@@ -117,19 +117,7 @@ impl PersonForm {
 /// A date of birth: `YYYY-MM-DD`, a real day, from 1900 and not after `today`.
 pub fn validate_birth_date(input: &str, today: &str) -> Result<String, String> {
     let text = input.trim();
-    let real = crate::actions::looks_like_day(text) && {
-        let part = |r: std::ops::Range<usize>| text[r].parse::<u32>().unwrap_or(0);
-        let (year, month, day) = (part(0..4), part(5..7), part(8..10));
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-        let days = match month {
-            2 if leap => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        };
-        day <= days
-    };
-    if !real {
+    if !crate::actions::is_real_day(text) {
         return Err("Give the date of birth as a real day, like 1984-03-09.".into());
     }
     if text < "1900-01-01" {

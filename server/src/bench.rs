@@ -493,15 +493,16 @@ async fn search_index_size(store: &app::server::Store) -> Result<(), Box<dyn std
                 .bind(scratch.to_string_lossy().to_string())
                 .execute(&mut *conn)
                 .await?;
+            // The index as the migrations made it, under another name.
+            let index: String =
+                sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'interactions_fts'")
+                    .fetch_one(&mut *conn)
+                    .await?;
+            let index = index.replacen("interactions_fts", "scratch.search_index", 1);
             let mut sizes = [0i64; 2];
             for (size, note) in sizes.iter_mut().zip(["note", "''"]) {
                 sqlx::query("DROP TABLE IF EXISTS scratch.search_index").execute(&mut *conn).await?;
-                sqlx::query(
-                    "CREATE VIRTUAL TABLE scratch.search_index USING fts5 (description, tags, note, kind, person,
-                         content = '', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')",
-                )
-                .execute(&mut *conn)
-                .await?;
+                sqlx::query(&index).execute(&mut *conn).await?;
                 sqlx::query(&format!(
                     "INSERT INTO scratch.search_index (rowid, description, tags, note, kind, person)
                      SELECT {} FROM main.interactions ORDER BY seq",
@@ -526,19 +527,32 @@ async fn search_index_size(store: &app::server::Store) -> Result<(), Box<dyn std
             (total, sizes[0], sizes[1])
         }
         Engine::Postgres => {
+            let indexes: Vec<String> = sqlx::query_scalar(
+                "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'interaction_search'",
+            )
+            .fetch_all(&mut *conn)
+            .await?;
             let mut sizes = [0i64; 2];
             for (size, note) in sizes.iter_mut().zip(["i.note", "''"]) {
                 sqlx::query("DROP TABLE IF EXISTS pg_temp.search_index").execute(&mut *conn).await?;
+                // The search table as the migrations made it, its indexes
+                // built after its rows (as fast as the table allows).
+                sqlx::query("CREATE TEMPORARY TABLE search_index (LIKE interaction_search INCLUDING DEFAULTS)")
+                    .execute(&mut *conn)
+                    .await?;
                 sqlx::query(&format!(
-                    "CREATE TEMPORARY TABLE search_index AS
+                    "INSERT INTO pg_temp.search_index (id, occurred_at, type_id, person_id, access, words)
                      SELECT s.id, s.occurred_at, s.type_id, s.person_id, s.access,
-                            interlog_search_words(i.description, i.tags, {note}) AS words
+                            interlog_search_words(i.description, i.tags, {note})
                      FROM interaction_search s JOIN interactions i ON i.id = s.id"
                 ))
                 .execute(&mut *conn)
                 .await?;
-                sqlx::query("CREATE INDEX ON pg_temp.search_index USING gin (words)").execute(&mut *conn).await?;
-                sqlx::query("CREATE INDEX ON pg_temp.search_index (occurred_at, id)").execute(&mut *conn).await?;
+                for index in &indexes {
+                    sqlx::query(&index.replacen(" ON public.interaction_search ", " ON pg_temp.search_index ", 1))
+                        .execute(&mut *conn)
+                        .await?;
+                }
                 *size = sqlx::query_scalar("SELECT CAST(pg_total_relation_size('pg_temp.search_index') AS BIGINT)")
                     .fetch_one(&mut *conn)
                     .await?;

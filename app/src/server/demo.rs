@@ -621,8 +621,7 @@ fn generated_source(rng: &mut ChaCha8Rng) -> crate::recording::Source {
 /// Follow-up actions on a generated log, one per hundred interactions from
 /// `after` on: most done within a few weeks of their due day (each
 /// completed by the interaction recorded next), the rest outstanding, most
-/// of those overdue. Also marks one interaction in a thousand posted in
-/// error.
+/// of those overdue.
 async fn generate_actions(store: &Store, after: i64, staff: &[i64], seed: u64) -> Result<(), StoreError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6163_7473);
     let followed: Vec<(i64, i64, i64, Millis, i64)> = sqlx::query_as(
@@ -684,16 +683,6 @@ async fn generate_actions(store: &Store, after: i64, staff: &[i64], seed: u64) -
         }
         q.execute(&mut *tx).await?;
     }
-    let marker = staff.first().copied().unwrap_or(1);
-    sqlx::query(
-        "UPDATE interactions SET error_reason = 'Logged against the wrong person', error_marked_by = $1,
-             error_marked_at = occurred_at + 86400000
-         WHERE id > $2 AND id % 1000 = 7",
-    )
-    .bind(marker)
-    .bind(after)
-    .execute(&mut *tx)
-    .await?;
     tx.commit().await?;
     tracing::info!(actions = followed.len(), "generating follow-up actions");
     Ok(())
@@ -803,6 +792,16 @@ pub async fn generate_large_log(store: &Store, count: usize, seed: u64) -> Resul
         tracing::info!("filling the full-text index");
     }
     search::fill_full_text(&mut tx, trigger, first_new).await?;
+    // One in a thousand was posted in error.
+    sqlx::query(
+        "UPDATE interactions SET error_reason = 'Logged against the wrong person', error_marked_by = $1,
+             error_marked_at = occurred_at + 86400000
+         WHERE id > $2 AND id % 1000 = 7",
+    )
+    .bind(staff[0])
+    .bind(first_new)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     generate_actions(store, first_new, &staff, seed).await?;
     store.analyze().await

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono_tz::Tz;
 use sqlx::{any::AnyRow, Row};
 
-use super::search::{fts_expression, note_snippet, view_search, Search};
+use super::search::{fts_expression, needs_note, note_snippet, view_search, Search};
 use super::sql::{Bind, Sql};
 use super::visibility::{access_label, Reader};
 use super::{tags, Engine, Store, StoreError};
@@ -447,13 +447,15 @@ impl Store {
     }
 
     /// Gives each row the search words match through its note a snippet of
-    /// it (see `note_snippet`).
+    /// it (see `note_snippet`); the notes of rows whose description holds
+    /// every word are not read.
     async fn add_note_snippets(&self, rows: &mut [LogRow], words: &[String]) -> Result<(), StoreError> {
-        if words.is_empty() || rows.is_empty() {
+        let ids: Vec<i64> = rows.iter().filter(|r| needs_note(words, &r.description)).map(|r| r.id).collect();
+        if ids.is_empty() {
             return Ok(());
         }
         let mut sql = Sql::new("SELECT id, note FROM interactions WHERE id IN (");
-        sql.args(rows.iter().map(|r| r.id));
+        sql.args(ids);
         sql.push(")");
         let notes: HashMap<i64, String> =
             sql.query().fetch_all(&self.pool).await?.iter().map(|r| (r.get("id"), r.get("note"))).collect();

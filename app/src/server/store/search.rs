@@ -180,6 +180,12 @@ fn starts_a_word(text: &str, prefix: &str) -> bool {
     word_spans(text).any(|(from, to)| text[from..to].to_lowercase().starts_with(prefix))
 }
 
+/// True when a row the search `words` match could have matched through its
+/// note: its description does not hold every word.
+pub(crate) fn needs_note(words: &[String], description: &str) -> bool {
+    !words.is_empty() && !words.iter().all(|w| starts_a_word(description, w))
+}
+
 /// For a row the search words match through its note (its description alone
 /// does not hold every word; its tags come from the note, so a word in them
 /// is shown where the note says it): a short piece of the note around the
@@ -187,7 +193,7 @@ fn starts_a_word(text: &str, prefix: &str) -> bool {
 /// marked. `None` when the description holds every word, or the note none.
 /// The pieces are text: the page escapes them like any other.
 pub(crate) fn note_snippet(words: &[String], description: &str, note: &str) -> Option<Vec<(String, bool)>> {
-    if words.is_empty() || words.iter().all(|w| starts_a_word(description, w)) {
+    if !needs_note(words, description) {
         return None;
     }
     let matching: Vec<(usize, usize)> = word_spans(note)
