@@ -34,7 +34,7 @@ impl Figures {
     }
 }
 
-pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error::Error>> {
+pub async fn run(cli: &Cli, iterations: usize, only: Option<&str>) -> Result<(), Box<dyn std::error::Error>> {
     let iterations = iterations.max(1);
     let url = cli.database_url();
     let mut options = leptos_options();
@@ -120,6 +120,9 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
 
     // Each query as an admin (who sees every row) and, interleaved, as a
     // staff member outside the team the restricted rows are kept to.
+    if let Some(only) = only {
+        cases.retain(|(name, _)| name.contains(only));
+    }
     let everything = Reader::everything();
     let outsider: i64 = sqlx::query_scalar(
         "SELECT id FROM staff_members WHERE role_id = 3 AND active = 1 AND id NOT IN
@@ -215,6 +218,9 @@ pub async fn run(cli: &Cli, iterations: usize) -> Result<(), Box<dyn std::error:
         println!();
     }
 
+    if only.is_some() {
+        return Ok(());
+    }
     reports(&store, &everything, &outsider, tz, iterations).await?;
     search_index_size(&store).await?;
 

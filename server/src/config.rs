@@ -124,6 +124,10 @@ pub enum Command {
         /// Timed runs of each query.
         #[arg(long, default_value_t = 200)]
         iterations: usize,
+        /// Only the log cases whose name holds this text, and nothing else
+        /// (for measuring one change quickly).
+        #[arg(long)]
+        cases: Option<String>,
     },
 }
 

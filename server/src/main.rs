@@ -31,7 +31,7 @@ async fn main() -> ExitCode {
         Some(Command::Serve(args)) => serve(&cli, args).await,
         Some(Command::Generate { interactions, seed }) => generate(&cli, *interactions, *seed).await,
         Some(Command::CreateAdmin { email, name }) => create_admin(&cli, email, name).await,
-        Some(Command::Bench { iterations }) => server::bench::run(&cli, *iterations).await,
+        Some(Command::Bench { iterations, cases }) => server::bench::run(&cli, *iterations, cases.as_deref()).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -334,8 +334,8 @@ fn LogTable(
             </th>
         }
     };
-    // The count, or `None` while it follows the page (a broad search on
-    // PostgreSQL: the rows are on screen before every match is counted).
+    // The count, or `None` while it follows the page (a search in time
+    // order: the rows are on screen before its matches are counted).
     let count = RwSignal::new(data.count().map(Ok::<ViewCount, ()>));
     if data.total_pending {
         let view = query.clone();
@@ -447,7 +447,7 @@ fn LogTableRow(row: LogRow, return_to: String) -> AnyView {
     let detail = format!("/interactions/{}?from={}", row.id, encode_component(&return_to));
     let view_label = format!("View interaction {}", row.id);
     view! {
-        <tr data-id=row.id class:posted-in-error=row.posted_in_error>
+        <tr data-id=row.id class=row.posted_in_error.then_some("posted-in-error")>
             <td>
                 <time datetime=row.occurred_at.clone()>{row.occurred_display.clone()}</time>
             </td>

@@ -34,11 +34,12 @@ pub(crate) fn type_badge(r: &AnyRow) -> TypeBadge {
 pub enum Counting {
     /// With the page: pages the server renders, and every other caller.
     WithPage,
-    /// After the page, by [`Store::count_view`], when counting costs more
-    /// than finding the page: a search of the whole log in time order on
-    /// PostgreSQL, whose word index cannot count a match without visiting
-    /// its row (10,001 rows for a broad search) while the page is found by
-    /// walking newest first.
+    /// After the page, by [`Store::count_view`], when counting can cost
+    /// more than finding the page: a search of the whole log in time order,
+    /// whose page is found by walking newest first. PostgreSQL's word index
+    /// cannot count a match without visiting its row (10,001 rows for a
+    /// broad search); SQLite's counts a type filter's words by reading the
+    /// types' lists, a third of the log each.
     AfterSlowPages,
 }
 
@@ -57,7 +58,7 @@ impl Store {
     /// asks for them all), for a page that came without its count.
     pub async fn count_view(&self, query: &LogQuery, reader: &Reader, tz: Tz) -> Result<ViewCount, StoreError> {
         let cap = (!query.count_all).then_some(self.count_limit);
-        let plan = self.plan(query, reader, view_search(query, tz), cap).await?;
+        let plan = self.plan(query, reader, self.search_for(query, tz).await?, cap).await?;
         let (total, capped) = self.total(&plan).await?.shown();
         Ok(ViewCount { total, capped })
     }
@@ -71,13 +72,14 @@ impl Store {
         counting: Counting,
     ) -> Result<LogPage, StoreError> {
         let cap = (!query.count_all).then_some(self.count_limit);
-        let search = view_search(query, tz);
+        let search = self.search_for(query, tz).await?;
         let words = search.words.clone();
-        // The search table answers the page (PostgreSQL, words, no id or
-        // staff filter), walked in time order over the whole log.
+        // Words alone decide the page in time order, which is found without
+        // the count: walking PostgreSQL's search table, or SQLite's
+        // full-text matches, newest first.
         let uncounted = Filter::new(self.engine, query, reader, &search, false);
         let later = counting == Counting::AfterSlowPages
-            && uncounted.search_table_answers()
+            && (uncounted.search_table_answers() || uncounted.walks_matches())
             && query.sort == SortColumn::Timestamp
             && query.person.is_none()
             && !query.count_all;
@@ -95,7 +97,7 @@ impl Store {
         let backwards = matches!(query.page, PageAnchor::Before(_)) && anchor.is_some();
         let order = Order::new(self.engine, query.sort, query.direction(), backwards);
 
-        let walked = match later {
+        let walked = match later && self.engine == Engine::Postgres {
             true => self.walk_window(&order, filter, anchor.as_ref(), limit + 1).await?,
             false => None,
         };
@@ -157,7 +159,7 @@ impl Store {
         max: usize,
     ) -> Result<LogExport, StoreError> {
         const CHUNK: usize = 1_000;
-        let plan = self.plan(query, reader, view_search(query, tz), Some(max as i64)).await?;
+        let plan = self.plan(query, reader, self.search_for(query, tz).await?, Some(max as i64)).await?;
         let total = self.total(&plan).await?.n;
         if total > max as i64 {
             return Ok(LogExport { total, rows: Vec::new() });
@@ -197,10 +199,9 @@ impl Store {
         &self,
         query: &LogQuery,
         reader: &Reader,
-        mut search: Search,
+        search: Search,
         cap: Option<i64>,
     ) -> Result<Plan, StoreError> {
-        search.whole = self.whole_words(&search.words).await?;
         // The count that chooses the way must see past the fetch limit.
         let matches_cap = cap.map(|cap| cap.max(self.search_fetch_limit));
         let matches = self.count_matches(&search, query, reader, matches_cap).await?;
@@ -216,6 +217,14 @@ impl Store {
             Some(m) if plan.filter.fts_counts => Ok(m),
             _ => self.count(&plan.filter, plan.cap).await,
         }
+    }
+
+    /// What a view's search means, with the words SQLite's index holds no
+    /// longer word starting with (see `Store::whole_words`).
+    async fn search_for(&self, query: &LogQuery, tz: Tz) -> Result<Search, StoreError> {
+        let mut search = view_search(query, tz);
+        search.whole = self.whole_words(&search.words).await?;
+        Ok(search)
     }
 
     /// The sort keys of the row a page is anchored on (if the reader may
