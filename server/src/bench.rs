@@ -118,11 +118,11 @@ pub async fn run(cli: &Cli, iterations: usize, only: Option<&str>) -> Result<(),
         LogQuery { page: PageAnchor::Before(deep), ..Default::default() },
     ));
 
-    // Each query as an admin (who sees every row) and, interleaved, as a
-    // staff member outside the team the restricted rows are kept to.
     if let Some(only) = only {
         cases.retain(|(name, _)| name.contains(only));
     }
+    // Each query as an admin (who sees every row) and, interleaved, as a
+    // staff member outside the team the restricted rows are kept to.
     let everything = Reader::everything();
     let outsider: i64 = sqlx::query_scalar(
         "SELECT id FROM staff_members WHERE role_id = 3 AND active = 1 AND id NOT IN

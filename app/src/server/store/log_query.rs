@@ -97,7 +97,7 @@ impl Store {
         let backwards = matches!(query.page, PageAnchor::Before(_)) && anchor.is_some();
         let order = Order::new(self.engine, query.sort, query.direction(), backwards);
 
-        let walked = match later && self.engine == Engine::Postgres {
+        let walked = match later && filter.search_table_answers() {
             true => self.walk_window(&order, filter, anchor.as_ref(), limit + 1).await?,
             false => None,
         };
