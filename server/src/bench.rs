@@ -257,6 +257,11 @@ pub async fn run(cli: &Cli, iterations: usize, only: Option<&str>) -> Result<(),
         }
         results.push(Figures { name: format!("GET {path} time to first byte"), samples });
     }
+    for path in ["/log", "/log?q=housing"] {
+        let cookie = cookie.clone();
+        let bytes = tokio::task::spawn_blocking(move || html_size(addr, path, &cookie)).await??;
+        println!("GET {path}: {bytes} bytes of HTML before compression");
+    }
     // Static files as a browser fetches them: one after another on a kept-
     // alive connection, asking for compression.
     // The styles under the name the release build gave them.
@@ -408,6 +413,26 @@ fn whole_response(addr: std::net::SocketAddr, path: &str, cookie: &str) -> std::
         return Err(std::io::Error::other(format!("GET {path} did not answer 200: {head}")));
     }
     Ok((took, response.len()))
+}
+
+/// The size of a page's HTML as the server writes it: asked as HTTP/1.0,
+/// so the answer comes whole, neither compressed nor in chunks.
+fn html_size(addr: std::net::SocketAddr, path: &str, cookie: &str) -> std::io::Result<usize> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\nCookie: {cookie}\r\n\r\n")?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response)?;
+    let head = response.windows(4).position(|w| w == b"\r\n\r\n").map(|at| at + 4);
+    match head {
+        Some(body) if response.starts_with(b"HTTP/1.0 200") || response.starts_with(b"HTTP/1.1 200") => {
+            Ok(response.len() - body)
+        }
+        _ => {
+            let head = String::from_utf8_lossy(&response[..response.len().min(300)]).into_owned();
+            Err(std::io::Error::other(format!("GET {path} did not answer 200: {head}")))
+        }
+    }
 }
 
 /// Sends `request` `iterations` times one after another on one kept-alive

@@ -5,6 +5,7 @@ use leptos::{ev, html, prelude::*, task::spawn_local};
 
 use crate::api::rename_description;
 use crate::components::icons::Icon;
+use crate::components::static_html::Markup;
 use crate::log::{LogRow, MAX_DESCRIPTION_CHARS};
 
 #[component]
@@ -97,32 +98,40 @@ pub fn EditableDescription(
         _ => {}
     };
 
+    // The description as read. Before the page hydrates (and in the
+    // server's HTML) an ordinary row's is one element: every absent part
+    // would cost the page a marker, fifty rows a page.
+    let display = move || {
+        let mut text = Markup::new("span");
+        text.attr("class", "description-text").text(&current.get());
+        let text = text.finish();
+        let renamed = was_renamed.get();
+        if !renamed && !interactive.get() {
+            return text.into_any();
+        }
+        view! {
+            {text}
+            {renamed.then(|| view! {
+                <span class="renamed-mark" title="This description has been renamed">"Renamed"</span>
+            })}
+            {interactive.get().then(|| view! {
+                <button
+                    type="button"
+                    class="icon-button pencil"
+                    aria-label="Rename description"
+                    node_ref=pencil_ref
+                    on:click=start
+                >
+                    <Icon name="pencil" />
+                </button>
+            })}
+        }
+        .into_any()
+    };
+
     view! {
         <div class="description" class:editing=move || editing.get()>
-            <Show
-                when=move || editing.get()
-                fallback=move || {
-                    view! {
-                        <span class="description-text">{move || current.get()}</span>
-                        // Closures, not `Show`s: a row's absent parts cost
-                        // the page a marker each, fifty rows a page.
-                        {move || was_renamed.get().then(|| view! {
-                            <span class="renamed-mark" title="This description has been renamed">"Renamed"</span>
-                        })}
-                        {move || interactive.get().then(|| view! {
-                            <button
-                                type="button"
-                                class="icon-button pencil"
-                                aria-label="Rename description"
-                                node_ref=pencil_ref
-                                on:click=start
-                            >
-                                <Icon name="pencil" />
-                            </button>
-                        })}
-                    }
-                }
-            >
+            <Show when=move || editing.get() fallback=move || display>
                 <input
                     type="text"
                     class="rename-input"

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::static_html::Markup;
+
 /// Every icon: its name and its path on a 24×24 grid, stroked.
 const ICONS: [(&str, &str); 17] = [
     ("phone", "M22 16.9v3a2 2 0 0 1-2.2 2 19.8 19.8 0 0 1-8.6-3.1 19.5 19.5 0 0 1-6-6A19.8 19.8 0 0 1 2.1 4.2 2 2 0 0 1 4.1 2h3a2 2 0 0 1 2 1.7c.1 1 .4 1.9.7 2.8a2 2 0 0 1-.5 2.1L8.1 9.9a16 16 0 0 0 6 6l1.3-1.3a2 2 0 0 1 2.1-.4c.9.3 1.8.6 2.8.7a2 2 0 0 1 1.7 2z"),
@@ -28,23 +30,18 @@ const ICONS: [(&str, &str); 17] = [
 /// The icon drawn for a name the set does not have.
 const FALLBACK: &str = "file";
 
-/// The sprite every `Icon` refers to, drawn once in the page's frame.
+/// The sprite every `Icon` refers to, drawn once in the page's frame, as
+/// one piece of markup (see [`static_html`](super::static_html)).
 #[component]
 pub fn IconSprite() -> impl IntoView {
-    view! {
-        <svg class="icon-sprite" aria-hidden="true" focusable="false">
-            {ICONS
-                .iter()
-                .map(|(name, path)| {
-                    view! {
-                        <symbol id=format!("icon-{name}") viewBox="0 0 24 24">
-                            <path d=*path />
-                        </symbol>
-                    }
-                })
-                .collect_view()}
-        </svg>
+    let mut sprite = Markup::new("svg");
+    sprite.attr("class", "icon-sprite").attr("aria-hidden", "true").attr("focusable", "false");
+    for (name, path) in ICONS {
+        sprite.start("symbol").attr("id", &format!("icon-{name}")).attr("viewBox", "0 0 24 24");
+        sprite.start("path").attr("d", path).end();
+        sprite.end();
     }
+    sprite.finish()
 }
 
 /// An icon, decorative: whatever carries it gives the accessible name.
@@ -53,11 +50,21 @@ pub fn IconSprite() -> impl IntoView {
 /// of a table are sized by the table's style rather than row by row.
 #[component]
 pub fn Icon(#[prop(into)] name: String, #[prop(optional)] size: Option<u32>) -> impl IntoView {
-    view! {
-        <svg class="icon" width=size height=size aria-hidden="true">
-            <use href=icon_href(&name) />
-        </svg>
+    let mut icon = Markup::default();
+    write_icon(&mut icon, &name, size);
+    icon.finish()
+}
+
+/// An [`Icon`] inside markup being written.
+pub fn write_icon(markup: &mut Markup, name: &str, size: Option<u32>) {
+    markup.start("svg").attr("class", "icon");
+    if let Some(size) = size {
+        let size = size.to_string();
+        markup.attr("width", &size).attr("height", &size);
     }
+    markup.attr("aria-hidden", "true");
+    markup.start("use").attr("href", &icon_href(name)).end();
+    markup.end();
 }
 
 /// The sprite's symbol for `name`, or the fallback's: only the set's own

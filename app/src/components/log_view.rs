@@ -6,7 +6,7 @@
 //! renders real links and a real form, so sorting, filtering and paging work
 //! before the WASM arrives; after hydration they update in place.
 
-use leptos::{ev, prelude::*};
+use leptos::{ev, prelude::*, tachys::html::attribute::custom::custom_attribute};
 use leptos_router::{
     hooks::{use_navigate, use_query_map},
     NavigateOptions,
@@ -17,12 +17,13 @@ use crate::components::{
     description::EditableDescription,
     feedback::error_panel,
     filter_chips::FilterChips,
-    icons::Icon,
+    icons::write_icon,
     log_filters::{filter_chips, RowFilters, StaffFilter, StaffPicker},
     pager::Pager,
     search_box::follow_url_unless_typing,
-    type_badge::{type_styles, TypeIcon},
-    visibility::LockBadge,
+    static_html::{Markup, StaticHtml},
+    type_badge::{type_styles, write_type_icon},
+    visibility::write_lock_badge,
 };
 use crate::error::AppError;
 use crate::export::{too_many, ExportFormat};
@@ -206,13 +207,14 @@ pub fn InteractionLog(
                                 let toggle_type = toggle_type.clone();
                                 Suspend::new(async move {
                                     let options: LogFilterOptions = options.await.unwrap_or_default();
-                                    options.types.into_iter()
+                                    // Coloured by the types' classes, as the table's icons are.
+                                    let styles = type_styles(&options.types);
+                                    let labels = options.types.into_iter()
                                         .map(|t| {
                                             let toggle_type = toggle_type.clone();
                                             let id = t.id;
-                                            let style = t.style();
                                             view! {
-                                                <label class="type-filter" style=style>
+                                                <label class=format!("type-filter ty{id}")>
                                                     <input
                                                         type="checkbox"
                                                         name="types"
@@ -228,7 +230,8 @@ pub fn InteractionLog(
                                                 </label>
                                             }
                                         })
-                                        .collect_view()
+                                        .collect_view();
+                                    view! { {styles} {labels} }
                                 })
                             }
                         }
@@ -442,44 +445,83 @@ fn export_links(query: &LogQuery, count: Option<ViewCount>) -> AnyView {
         .into_any()
 }
 
+/// A row of the log. Its cells are written as markup (see
+/// [`static_html`](crate::components::static_html)): none changes once
+/// drawn except the description, which renames in place.
 #[component]
 fn LogTableRow(row: LogRow, return_to: String) -> AnyView {
-    let detail = format!("/interactions/{}?from={}", row.id, encode_component(&return_to));
-    let view_label = format!("View interaction {}", row.id);
+    let cell = |f: &dyn Fn(&mut Markup)| {
+        let mut td = Markup::new("td");
+        f(&mut td);
+        td.finish()
+    };
+    let when = cell(&|m| {
+        m.start("time").attr("datetime", &row.occurred_at).text(&row.occurred_display);
+    });
+    let kind = cell(&|m| write_type_icon(m, &row.kind));
+    let reply = row.reply.then(|| {
+        let mut marker = Markup::new("span");
+        marker.attr("class", "reply-marker").attr("title", "A reply");
+        write_icon(&mut marker, "reply", None);
+        marker.start("span").attr("class", "visually-hidden").text("Reply: ");
+        marker.finish()
+    });
+    // What follows the description: each a finished element, so that an
+    // ordinary row, with none of them, costs the page one marker.
+    let mut after = Vec::new();
+    if row.posted_in_error {
+        let mut badge = Markup::new("span");
+        badge.attr("class", "error-badge").text("Posted in error");
+        after.push(badge.finish());
+    }
+    if !row.snippet.is_empty() {
+        after.push(note_snippet(&row.snippet));
+    }
+    if let Some(label) = &row.restricted {
+        let mut badge = Markup::default();
+        write_lock_badge(&mut badge, label);
+        after.push(badge.finish());
+    }
+    let person = cell(&|m| {
+        m.start("a").attr("href", &format!("/people/{}", row.person_id)).text(&row.person_name);
+    });
+    let staff = cell(&|m| {
+        m.text(&row.staff_label());
+    });
+    let tags = cell(&|m| {
+        if !row.tags.is_empty() {
+            m.start("ul").attr("class", "tags");
+            for tag in &row.tags {
+                m.start("li").text(tag).end();
+            }
+        }
+    });
+    let detail = cell(&|m| {
+        // The detail page returns to the plain log when told nowhere else.
+        let href = match return_to.as_str() {
+            "/log" => format!("/interactions/{}", row.id),
+            view => format!("/interactions/{}?from={}", row.id, encode_component(view)),
+        };
+        m.start("a").attr("href", &href).attr("aria-label", &format!("View interaction {}", row.id)).text("View");
+    });
     view! {
-        <tr data-id=row.id class=row.posted_in_error.then_some("posted-in-error")>
+        <tr data-id=row.id>
+            {when}
+            {kind}
             <td>
-                <time datetime=row.occurred_at.clone()>{row.occurred_display.clone()}</time>
-            </td>
-            <td>
-                <TypeIcon kind=row.kind.clone() />
-            </td>
-            <td>
-                {row.reply.then(|| view! {
-                    <span class="reply-marker" title="A reply">
-                        <Icon name="reply" />
-                        <span class="visually-hidden">"Reply: "</span>
-                    </span>
-                })}
+                {reply}
                 <EditableDescription id=row.id description=row.description.clone() renamed=row.renamed />
-                {row.posted_in_error.then(|| view! { <span class="error-badge">"Posted in error"</span> })}
-                {(!row.snippet.is_empty()).then(|| view! { <NoteSnippet pieces=row.snippet.clone() /> })}
-                {row.restricted.clone().map(|label| view! { <LockBadge label=label /> })}
+                {after}
             </td>
-            <td><a href=format!("/people/{}", row.person_id)>{row.person_name.clone()}</a></td>
-            <td>{row.staff_label()}</td>
-            <td>
-                {(!row.tags.is_empty()).then(|| view! {
-                    <ul class="tags">
-                        {row.tags.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}
-                    </ul>
-                })}
-            </td>
-            <td>
-                <a href=detail aria-label=view_label>"View"</a>
-            </td>
+            {person}
+            {staff}
+            {tags}
+            {detail}
         </tr>
     }
+    // As an attribute of its own: `class=` writes `class=""` when it has no
+    // value, and most rows have none.
+    .add_any_attr(custom_attribute("class", row.posted_in_error.then_some("posted-in-error")))
     // A row's type is deep; erasing it keeps the page's type within the
     // compiler's recursion limit.
     .into_any()
@@ -487,18 +529,15 @@ fn LogTableRow(row: LogRow, return_to: String) -> AnyView {
 
 /// Where a search matched a row's note: a short piece of it, the matching
 /// words marked.
-#[component]
-fn NoteSnippet(pieces: Vec<(String, bool)>) -> impl IntoView {
-    view! {
-        <p class="note-snippet">
-            <span class="visually-hidden">"In the note: "</span>
-            {pieces
-                .into_iter()
-                .map(|(text, marked)| match marked {
-                    true => view! { <mark>{text}</mark> }.into_any(),
-                    false => text.into_any(),
-                })
-                .collect_view()}
-        </p>
+fn note_snippet(pieces: &[(String, bool)]) -> StaticHtml {
+    let mut snippet = Markup::new("p");
+    snippet.attr("class", "note-snippet");
+    snippet.start("span").attr("class", "visually-hidden").text("In the note: ").end();
+    for (text, marked) in pieces {
+        match marked {
+            true => snippet.start("mark").text(text).end(),
+            false => snippet.text(text),
+        };
     }
+    snippet.finish()
 }

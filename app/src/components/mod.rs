@@ -11,6 +11,7 @@ pub mod log_view;
 pub mod pager;
 pub mod search_box;
 pub mod search_picker;
+pub mod static_html;
 pub mod type_badge;
 pub mod viewer;
 pub mod visibility;

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::icons::{icon_href, Icon};
+use crate::components::static_html::Markup;
 use crate::log::TypeBadge;
 
 /// A type as a coloured round icon. Its colours come from the class
@@ -12,17 +13,25 @@ use crate::log::TypeBadge;
 /// carries neither twice.
 #[component]
 pub fn TypeIcon(kind: TypeBadge) -> impl IntoView {
+    let mut icon = Markup::default();
+    write_type_icon(&mut icon, &kind);
+    icon.finish()
+}
+
+/// A [`TypeIcon`] inside markup being written.
+pub fn write_type_icon(markup: &mut Markup, kind: &TypeBadge) {
     let label = if kind.deleted { format!("{} (deleted type)", kind.name) } else { kind.name.clone() };
     // Inside `role="img"` the drawing is already hidden from assistive
     // technology, and `.type-icon svg` styles it: a bare `<svg>`, on every
     // row.
-    view! {
-        <span class=format!("type-icon ty{}", kind.id) role="img" aria-label=label tabindex="0">
-            <svg>
-                <use href=icon_href(&kind.icon) />
-            </svg>
-        </span>
-    }
+    markup
+        .start("span")
+        .attr("class", &format!("type-icon ty{}", kind.id))
+        .attr("role", "img")
+        .attr("aria-label", &label)
+        .attr("tabindex", "0");
+    markup.start("svg").start("use").attr("href", &icon_href(&kind.icon)).end().end();
+    markup.end();
 }
 
 /// The colours of the types a table shows, one rule each, for

@@ -4,19 +4,28 @@
 use leptos::prelude::*;
 
 use crate::access::Team;
-use crate::components::icons::Icon;
+use crate::components::icons::write_icon;
+use crate::components::static_html::Markup;
 use crate::log::Visibility;
 
 /// "Private" or "Teams: Outreach" beside a restricted record, with a lock.
 #[component]
 pub fn LockBadge(label: String) -> impl IntoView {
-    let title = format!("Restricted: {label}");
-    view! {
-        <span class="lock-badge" title=title data-testid="lock-badge">
-            <Icon name="lock" size=12 />
-            <span>{label}</span>
-        </span>
-    }
+    let mut badge = Markup::default();
+    write_lock_badge(&mut badge, &label);
+    badge.finish()
+}
+
+/// A [`LockBadge`] inside markup being written.
+pub fn write_lock_badge(markup: &mut Markup, label: &str) {
+    markup
+        .start("span")
+        .attr("class", "lock-badge")
+        .attr("title", &format!("Restricted: {label}"))
+        .attr("data-testid", "lock-badge");
+    write_icon(markup, "lock", Some(12));
+    markup.start("span").text(label).end();
+    markup.end();
 }
 
 /// A visibility as a form holds it: the `visibility` radio's value and the
