@@ -401,38 +401,39 @@ pub async fn run(cli: &Cli, iterations: usize, only: Option<&str>) -> Result<(),
 /// Sends one GET and returns the time until the whole response has
 /// arrived, and its size.
 fn whole_response(addr: std::net::SocketAddr, path: &str, cookie: &str) -> std::io::Result<(Duration, usize)> {
-    let mut stream = TcpStream::connect(addr)?;
-    stream.set_read_timeout(Some(Duration::from_secs(120)))?;
-    let started = Instant::now();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n")?;
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response)?;
-    let took = started.elapsed();
-    if !response.starts_with(b"HTTP/1.1 200") {
-        let head = String::from_utf8_lossy(&response[..response.len().min(300)]).into_owned();
-        return Err(std::io::Error::other(format!("GET {path} did not answer 200: {head}")));
-    }
+    let (took, response) = get_whole(addr, path, cookie, "HTTP/1.1")?;
     Ok((took, response.len()))
 }
 
 /// The size of a page's HTML as the server writes it: asked as HTTP/1.0,
 /// so the answer comes whole, neither compressed nor in chunks.
 fn html_size(addr: std::net::SocketAddr, path: &str, cookie: &str) -> std::io::Result<usize> {
+    let (_, response) = get_whole(addr, path, cookie, "HTTP/1.0")?;
+    let body = response.windows(4).position(|w| w == b"\r\n\r\n").map_or(response.len(), |at| at + 4);
+    Ok(response.len() - body)
+}
+
+/// Sends one GET as `version` on a connection of its own and reads the
+/// answer to its end, refusing any but a 200; returns how long the whole
+/// answer took and its bytes, head included.
+fn get_whole(
+    addr: std::net::SocketAddr,
+    path: &str,
+    cookie: &str,
+    version: &str,
+) -> std::io::Result<(Duration, Vec<u8>)> {
     let mut stream = TcpStream::connect(addr)?;
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\nCookie: {cookie}\r\n\r\n")?;
+    stream.set_read_timeout(Some(Duration::from_secs(120)))?;
+    let started = Instant::now();
+    write!(stream, "GET {path} {version}\r\nHost: {addr}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n")?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response)?;
-    let head = response.windows(4).position(|w| w == b"\r\n\r\n").map(|at| at + 4);
-    match head {
-        Some(body) if response.starts_with(b"HTTP/1.0 200") || response.starts_with(b"HTTP/1.1 200") => {
-            Ok(response.len() - body)
-        }
-        _ => {
-            let head = String::from_utf8_lossy(&response[..response.len().min(300)]).into_owned();
-            Err(std::io::Error::other(format!("GET {path} did not answer 200: {head}")))
-        }
+    let took = started.elapsed();
+    if !(response.starts_with(b"HTTP/1.1 200") || response.starts_with(b"HTTP/1.0 200")) {
+        let head = String::from_utf8_lossy(&response[..response.len().min(300)]).into_owned();
+        return Err(std::io::Error::other(format!("GET {path} did not answer 200: {head}")));
     }
+    Ok((took, response))
 }
 
 /// Sends `request` `iterations` times one after another on one kept-alive

@@ -50,9 +50,7 @@ pub fn IconSprite() -> impl IntoView {
 /// of a table are sized by the table's style rather than row by row.
 #[component]
 pub fn Icon(#[prop(into)] name: String, #[prop(optional)] size: Option<u32>) -> impl IntoView {
-    let mut icon = Markup::default();
-    write_icon(&mut icon, &name, size);
-    icon.finish()
+    Markup::written(|m| write_icon(m, &name, size))
 }
 
 /// An [`Icon`] inside markup being written.

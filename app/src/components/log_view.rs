@@ -478,9 +478,7 @@ fn LogTableRow(row: LogRow, return_to: String) -> AnyView {
         after.push(note_snippet(&row.snippet));
     }
     if let Some(label) = &row.restricted {
-        let mut badge = Markup::default();
-        write_lock_badge(&mut badge, label);
-        after.push(badge.finish());
+        after.push(Markup::written(|m| write_lock_badge(m, label)));
     }
     let person = cell(&|m| {
         m.start("a").attr("href", &format!("/people/{}", row.person_id)).text(&row.person_name);

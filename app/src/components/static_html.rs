@@ -16,8 +16,6 @@
 //! [`Markup::attr`]); tag and attribute names are the program's own
 //! constants. The hostile-input suite fetches the pages drawn with it.
 
-use std::borrow::Cow;
-
 use leptos::tachys::{
     html::attribute::{any_attribute::AnyAttribute, Attribute},
     hydration::Cursor,
@@ -41,6 +39,13 @@ impl Markup {
         let mut markup = Self::default();
         markup.start(tag);
         markup
+    }
+
+    /// The element `write` writes, finished.
+    pub fn written(write: impl FnOnce(&mut Markup)) -> StaticHtml {
+        let mut markup = Self::default();
+        write(&mut markup);
+        markup.finish()
     }
 
     /// Opens `tag` inside whatever is open.
@@ -87,7 +92,7 @@ impl Markup {
         while !self.open.is_empty() {
             self.end();
         }
-        StaticHtml(Cow::Owned(self.html))
+        StaticHtml(self.html)
     }
 
     fn close_start_tag(&mut self) {
@@ -99,7 +104,7 @@ impl Markup {
 }
 
 /// One element as finished markup, a view like any other.
-pub struct StaticHtml(Cow<'static, str>);
+pub struct StaticHtml(String);
 
 impl StaticHtml {
     /// Its markup.
@@ -109,7 +114,7 @@ impl StaticHtml {
 }
 
 /// The element a [`StaticHtml`] drew or hydrated.
-pub struct StaticHtmlState(Cow<'static, str>, Element);
+pub struct StaticHtmlState(String, Element);
 
 impl Mountable for StaticHtmlState {
     fn unmount(&mut self) {

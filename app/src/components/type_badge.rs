@@ -13,9 +13,7 @@ use crate::log::TypeBadge;
 /// carries neither twice.
 #[component]
 pub fn TypeIcon(kind: TypeBadge) -> impl IntoView {
-    let mut icon = Markup::default();
-    write_type_icon(&mut icon, &kind);
-    icon.finish()
+    Markup::written(|m| write_type_icon(m, &kind))
 }
 
 /// A [`TypeIcon`] inside markup being written.

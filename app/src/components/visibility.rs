@@ -11,9 +11,7 @@ use crate::log::Visibility;
 /// "Private" or "Teams: Outreach" beside a restricted record, with a lock.
 #[component]
 pub fn LockBadge(label: String) -> impl IntoView {
-    let mut badge = Markup::default();
-    write_lock_badge(&mut badge, &label);
-    badge.finish()
+    Markup::written(|m| write_lock_badge(m, &label))
 }
 
 /// A [`LockBadge`] inside markup being written.
