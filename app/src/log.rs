@@ -494,7 +494,7 @@ pub fn encode_component(s: &str) -> String {
 }
 
 /// How an interaction type is shown wherever it appears.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TypeBadge {
     pub id: i64,
     pub name: String,
@@ -528,7 +528,7 @@ impl TypeBadge {
 /// views, by the thousand, its JSON names each field by a letter and leaves
 /// out what is usually empty or false, read back as its default; a page of
 /// the log travels in columns instead (see `LogPageWire`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogRow {
     #[serde(rename = "i")]
     pub id: i64,
@@ -657,21 +657,35 @@ pub struct LogPage {
 /// A page as it travels, in columns: each field's name once for the whole
 /// page rather than once a row, each type and each word that rows repeat
 /// (people's and staff's names, tags) once, rows pointing at them by position, and the usually-false or empty
-/// fields as lists of the rows they apply to. A page's rows travel twice (in
-/// its HTML and in its hydration data), so this is most of what hydration
-/// costs.
+/// fields as lists of the rows they apply to.
+///
+/// A page the server has drawn travels a second time, as the hydration data
+/// its HTML carries ([`ShownPage`]): then only the columns the browser needs
+/// to take the drawn rows over (ids, the descriptions a rename edits, and
+/// what decides a row's shape), not the cells it adopts as drawn.
 #[derive(Serialize, Deserialize)]
 struct LogPageWire {
+    /// Hydration data: the columns only the server's HTML needs are absent.
+    #[serde(default, skip_serializing_if = "is_false")]
+    drawn: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     types: Vec<TypeBadge>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     words: Vec<String>,
     id: Vec<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     at: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     shown: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     kind: Vec<i64>,
     text: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     person: Vec<i64>,
     /// Positions in `words`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     person_name: Vec<usize>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     logged_by: Vec<usize>,
     /// (row, position in `words`)
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -705,18 +719,27 @@ struct LogPageWire {
 
 impl From<LogPage> for LogPageWire {
     fn from(page: LogPage) -> Self {
+        LogPageWire::new(page, false)
+    }
+}
+
+impl LogPageWire {
+    /// `page` in columns; when `drawn`, only those hydration needs.
+    fn new(page: LogPage, drawn: bool) -> Self {
         let LogPage { rows, total, total_capped, total_pending, has_previous, has_next, time_zone } = page;
+        let whole = if drawn { 0 } else { rows.len() };
         let mut wire = LogPageWire {
+            drawn,
             types: Vec::new(),
             words: Vec::new(),
             id: Vec::with_capacity(rows.len()),
-            at: Vec::with_capacity(rows.len()),
-            shown: Vec::with_capacity(rows.len()),
-            kind: Vec::with_capacity(rows.len()),
+            at: Vec::with_capacity(whole),
+            shown: Vec::with_capacity(whole),
+            kind: Vec::with_capacity(whole),
             text: Vec::with_capacity(rows.len()),
-            person: Vec::with_capacity(rows.len()),
-            person_name: Vec::with_capacity(rows.len()),
-            logged_by: Vec::with_capacity(rows.len()),
+            person: Vec::with_capacity(whole),
+            person_name: Vec::with_capacity(whole),
+            logged_by: Vec::with_capacity(whole),
             completed_by: Vec::new(),
             tags: Vec::new(),
             renamed: Vec::new(),
@@ -759,23 +782,25 @@ impl From<LogPage> for LogPageWire {
                 snippet,
             } = row;
             wire.id.push(id);
-            wire.at.push(occurred_at);
-            wire.shown.push(occurred_display);
-            wire.kind.push(kind.id);
-            if !wire.types.iter().any(|t| t.id == kind.id) {
-                wire.types.push(kind);
-            }
             wire.text.push(description);
-            wire.person.push(person_id);
-            wire.person_name.push(word_at(&mut wire.words, person_name));
-            wire.logged_by.push(word_at(&mut wire.words, logged_by_name));
-            if let Some(name) = completed_by_name {
-                let at = word_at(&mut wire.words, name);
-                wire.completed_by.push((n, at));
-            }
-            if !tags.is_empty() {
-                let tags = tags.into_iter().map(|tag| word_at(&mut wire.words, tag)).collect();
-                wire.tags.push((n, tags));
+            if !drawn {
+                wire.at.push(occurred_at);
+                wire.shown.push(occurred_display);
+                wire.kind.push(kind.id);
+                if !wire.types.iter().any(|t| t.id == kind.id) {
+                    wire.types.push(kind);
+                }
+                wire.person.push(person_id);
+                wire.person_name.push(word_at(&mut wire.words, person_name));
+                wire.logged_by.push(word_at(&mut wire.words, logged_by_name));
+                if let Some(name) = completed_by_name {
+                    let at = word_at(&mut wire.words, name);
+                    wire.completed_by.push((n, at));
+                }
+                if !tags.is_empty() {
+                    let tags = tags.into_iter().map(|tag| word_at(&mut wire.words, tag)).collect();
+                    wire.tags.push((n, tags));
+                }
             }
             for (flag, rows) in
                 [(renamed, &mut wire.renamed), (posted_in_error, &mut wire.in_error), (reply, &mut wire.reply)]
@@ -799,43 +824,48 @@ impl TryFrom<LogPageWire> for LogPage {
     type Error = String;
 
     fn try_from(wire: LogPageWire) -> Result<Self, String> {
+        if wire.drawn {
+            return Err("a drawn page's hydration data is not a whole page".into());
+        }
+        wire.read()
+    }
+}
+
+impl LogPageWire {
+    /// The page the columns hold: with rows holding only their ids,
+    /// descriptions and shapes when `drawn`.
+    fn read(self) -> Result<LogPage, String> {
+        let wire = self;
         let count = wire.id.len();
+        let whole = if wire.drawn { 0 } else { count };
         let columns = [
-            wire.at.len(),
-            wire.shown.len(),
-            wire.kind.len(),
-            wire.text.len(),
-            wire.person.len(),
-            wire.person_name.len(),
-            wire.logged_by.len(),
+            (wire.at.len(), whole),
+            (wire.shown.len(), whole),
+            (wire.kind.len(), whole),
+            (wire.text.len(), count),
+            (wire.person.len(), whole),
+            (wire.person_name.len(), whole),
+            (wire.logged_by.len(), whole),
         ];
-        if columns.iter().any(|&len| len != count) {
+        if columns.iter().any(|(len, wanted)| len != wanted) {
             return Err("a log page's columns differ in length".into());
         }
         let word = |at: usize| wire.words.get(at).cloned().ok_or_else(|| format!("no word at {at}"));
         let row_at = |n: usize| if n < count { Ok(n) } else { Err(format!("no row {n}")) };
         let mut rows = Vec::with_capacity(count);
         for n in 0..count {
-            let kind_id = wire.kind[n];
-            let kind =
-                wire.types.iter().find(|t| t.id == kind_id).cloned().ok_or_else(|| format!("no type {kind_id}"))?;
-            rows.push(LogRow {
-                id: wire.id[n],
-                occurred_at: wire.at[n].clone(),
-                occurred_display: wire.shown[n].clone(),
-                kind,
-                description: wire.text[n].clone(),
-                person_id: wire.person[n],
-                person_name: word(wire.person_name[n])?,
-                logged_by_name: word(wire.logged_by[n])?,
-                completed_by_name: None,
-                tags: Vec::new(),
-                renamed: false,
-                posted_in_error: false,
-                reply: false,
-                restricted: None,
-                snippet: Vec::new(),
-            });
+            let mut row = LogRow { id: wire.id[n], description: wire.text[n].clone(), ..LogRow::default() };
+            if !wire.drawn {
+                let kind_id = wire.kind[n];
+                row.kind =
+                    wire.types.iter().find(|t| t.id == kind_id).cloned().ok_or_else(|| format!("no type {kind_id}"))?;
+                row.occurred_at = wire.at[n].clone();
+                row.occurred_display = wire.shown[n].clone();
+                row.person_id = wire.person[n];
+                row.person_name = word(wire.person_name[n])?;
+                row.logged_by_name = word(wire.logged_by[n])?;
+            }
+            rows.push(row);
         }
         for &(n, at) in &wire.completed_by {
             rows[row_at(n)?].completed_by_name = Some(word(at)?);
@@ -888,6 +918,36 @@ impl LogPage {
             (true, Some(row)) => Some(PageAnchor::After(row.id)),
             _ => None,
         }
+    }
+}
+
+/// A page of the log as a log view holds it. Sent with the server's HTML
+/// as the page's hydration data, it carries only what the browser needs to
+/// take over the rows already drawn (see [`LogPageWire`]): the rest of each
+/// row is in the HTML, and would otherwise travel twice. It is serialised
+/// for nothing else, so always in that form; a fetch in the browser holds
+/// the whole page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "LogPageWire", try_from = "LogPageWire")]
+pub struct ShownPage {
+    pub page: LogPage,
+    /// Arrived as hydration data: the rows hold their ids, descriptions and
+    /// shapes, enough to hydrate the server's rows but not to draw them.
+    pub drawn: bool,
+}
+
+impl From<ShownPage> for LogPageWire {
+    fn from(shown: ShownPage) -> Self {
+        LogPageWire::new(shown.page, true)
+    }
+}
+
+impl TryFrom<LogPageWire> for ShownPage {
+    type Error = String;
+
+    fn try_from(wire: LogPageWire) -> Result<Self, String> {
+        let drawn = wire.drawn;
+        Ok(ShownPage { page: wire.read()?, drawn })
     }
 }
 
@@ -1178,6 +1238,39 @@ mod tests {
             assert_eq!(json.matches(once).count(), 1, "{once} in {json}");
         }
         assert_eq!(serde_json::from_str::<LogPage>(&json).unwrap(), page);
+
+        // As the hydration data of a drawn page: no cell the HTML holds.
+        let drawn = serde_json::to_string(&ShownPage { page: page.clone(), drawn: false }).unwrap();
+        for absent in ["Email", "Jane Doe", "Tom Whitaker", "Grace Okafor", "housing", "14 Mar", "2026-03-14"] {
+            assert!(!drawn.contains(absent), "{absent} in {drawn}");
+        }
+        let arrived = serde_json::from_str::<ShownPage>(&drawn).unwrap();
+        assert!(arrived.drawn);
+        let shapes = |p: &LogPage| {
+            p.rows
+                .iter()
+                .map(|r| {
+                    (
+                        r.id,
+                        r.description.clone(),
+                        r.renamed,
+                        r.posted_in_error,
+                        r.reply,
+                        r.restricted.clone(),
+                        r.snippet.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(shapes(&arrived.page), shapes(&page));
+        assert_eq!(
+            (arrived.page.previous_anchor(), arrived.page.next_anchor()),
+            (page.previous_anchor(), page.next_anchor())
+        );
+        assert_eq!((arrived.page.count(), &arrived.page.time_zone), (page.count(), &page.time_zone));
+        assert!(arrived.page.rows.iter().all(|r| r.person_name.is_empty() && r.tags.is_empty()));
+        // Nor is it ever taken for a whole page.
+        assert!(serde_json::from_str::<LogPage>(&drawn).is_err());
     }
 
     #[test]

@@ -28,8 +28,8 @@ use crate::components::{
 use crate::error::AppError;
 use crate::export::{too_many, ExportFormat};
 use crate::log::{
-    encode_component, total_text, LogFilterOptions, LogPage, LogQuery, LogRow, PageAnchor, SortColumn, SortDir,
-    ViewCount,
+    encode_component, total_text, LogFilterOptions, LogPage, LogQuery, LogRow, PageAnchor, ShownPage, SortColumn,
+    SortDir, ViewCount,
 };
 
 /// `base?query`, or just `base` for the default view.
@@ -51,7 +51,9 @@ pub fn view_url(base: &str, query: &LogQuery) -> String {
 #[derive(Clone, Copy)]
 pub struct LogData {
     query: Memo<LogQuery>,
-    page: Resource<Result<LogPage, AppError>>,
+    /// A person's log, not the whole log.
+    scoped: bool,
+    page: Resource<Result<ShownPage, AppError>>,
     options: Resource<Result<LogFilterOptions, AppError>>,
 }
 
@@ -73,18 +75,35 @@ impl LogData {
             query.person = person.and_then(|p| p.get());
             query
         });
-        let page = Resource::new(
-            move || query.get(),
-            move |query| async move {
-                if person.is_some() && query.person.is_none() {
-                    return Err(AppError::NotFound);
-                }
-                list_interactions(query).await
-            },
-        );
+        let scoped = person.is_some();
+        let page = Resource::new(move || query.get(), move |query| fetch_page(scoped, query));
         let options = Resource::new(|| (), |_| filter_options());
-        LogData { query, page, options }
+        LogData { query, scoped, page, options }
     }
+
+    /// The page to draw, and the view it is for. Hydration data only
+    /// hydrates: should the view be drawn afresh from it (a profile shown
+    /// again before its page refetches), the page is fetched instead.
+    async fn page_to_draw(self) -> Result<(LogQuery, LogPage), AppError> {
+        let shown = self.page.await?;
+        let query = self.query.get_untracked();
+        if shown.drawn && !hydrating() {
+            return Ok((query.clone(), fetch_page(self.scoped, query).await?.page));
+        }
+        Ok((query, shown.page))
+    }
+}
+
+async fn fetch_page(scoped: bool, query: LogQuery) -> Result<ShownPage, AppError> {
+    if scoped && query.person.is_none() {
+        return Err(AppError::NotFound);
+    }
+    Ok(ShownPage { page: list_interactions(query).await?, drawn: false })
+}
+
+/// Whether the browser is taking over the server's HTML, not drawing anew.
+fn hydrating() -> bool {
+    Owner::current_shared_context().is_some_and(|context| context.during_hydration())
 }
 
 #[component]
@@ -97,7 +116,8 @@ pub fn InteractionLog(
     data: Option<LogData>,
 ) -> impl IntoView {
     let base = StoredValue::new(base);
-    let LogData { query, page, options } = data.unwrap_or_else(LogData::all);
+    let data = data.unwrap_or_else(LogData::all);
+    let LogData { query, options, .. } = data;
     let navigate = use_navigate();
 
     // The search box keeps its own text; every keystroke updates the URL,
@@ -281,9 +301,11 @@ pub fn InteractionLog(
                 </Transition>
             </form>
             <Transition fallback=|| view! { <p class="loading">"Loading the log…"</p> }>
+                // Drawn again when the page changes: every change of view
+                // fetches one.
                 {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(data) => view! { <LogTable base=base.get_value() query=query.get() current=query data=data /> }.into_any(),
+                    match data.page_to_draw().await {
+                        Ok((shown, page)) => view! { <LogTable base=base.get_value() query=shown current=query data=page /> }.into_any(),
                         Err(e) => error_panel(e),
                     }
                 })}
@@ -329,13 +351,15 @@ fn LogTable(
             (true, SortDir::Desc) => "▼",
         };
         view! {
-            <th scope="col" aria-sort=aria class:sorted=active>
+            <th scope="col" aria-sort=aria>
                 <a href=href class="sort-link">
                     {column.label()}
                     <span class="sort-arrow" aria-hidden="true">{arrow}</span>
                 </a>
             </th>
         }
+        // Absent rather than `class=""` on the columns not sorted by.
+        .add_any_attr(custom_attribute("class", active.then_some("sorted")))
     };
     // The count, or `None` while it follows the page (a search in time
     // order: the rows are on screen before its matches are counted).

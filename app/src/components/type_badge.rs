@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::icons::{icon_href, Icon};
-use crate::components::static_html::Markup;
+use crate::components::static_html::{Markup, StaticHtml};
 use crate::log::TypeBadge;
 
 /// A type as a coloured round icon. Its colours come from the class
@@ -35,7 +35,7 @@ pub fn write_type_icon(markup: &mut Markup, kind: &TypeBadge) {
 /// The colours of the types a table shows, one rule each, for
 /// [`TypeIcon`]. Colours are `#rrggbb` (checked when a type is saved, and
 /// again here: nothing else is written into the style sheet).
-pub fn type_styles<'a>(kinds: impl IntoIterator<Item = &'a TypeBadge>) -> AnyView {
+pub fn type_styles<'a>(kinds: impl IntoIterator<Item = &'a TypeBadge>) -> StaticHtml {
     let mut seen = Vec::new();
     let mut css = String::new();
     for kind in kinds {
@@ -45,7 +45,11 @@ pub fn type_styles<'a>(kinds: impl IntoIterator<Item = &'a TypeBadge>) -> AnyVie
         seen.push(kind.id);
         css.push_str(&format!(".ty{}{{--type-colour:{};--type-ink:{}}}", kind.id, kind.colour, kind.ink));
     }
-    view! { <style>{css}</style> }.into_any()
+    // Finished markup: a page hydrates it as drawn, whatever rows its
+    // hydration data names.
+    let mut style = Markup::new("style");
+    style.text(&css);
+    style.finish()
 }
 
 fn is_hex_colour(s: &str) -> bool {
