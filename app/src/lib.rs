@@ -103,6 +103,12 @@ pub fn mark_interactive() {
     });
 }
 
+/// Whether the browser is taking over the server's HTML (hydrating), not
+/// drawing anew: what hydrates must read as the server drew it.
+pub fn hydrating() -> bool {
+    Owner::current_shared_context().is_some_and(|context| context.during_hydration())
+}
+
 /// Every page's `<title>`: `Jane Doe · Interlog`.
 ///
 /// On the server `leptos_meta` writes the text into the HTML as it is, so it

@@ -14,7 +14,7 @@ use leptos_router::{
 
 use crate::api::{count_interactions, filter_options, list_interactions};
 use crate::components::{
-    description::EditableDescription,
+    description::{EditableDescription, Interactive},
     feedback::error_panel,
     filter_chips::FilterChips,
     icons::write_icon,
@@ -87,7 +87,7 @@ impl LogData {
     async fn page_to_draw(self) -> Result<(LogQuery, LogPage), AppError> {
         let shown = self.page.await?;
         let query = self.query.get_untracked();
-        if shown.drawn && !hydrating() {
+        if shown.drawn && !crate::hydrating() {
             return Ok((query.clone(), fetch_page(self.scoped, query).await?.page));
         }
         Ok((query, shown.page))
@@ -99,11 +99,6 @@ async fn fetch_page(scoped: bool, query: LogQuery) -> Result<ShownPage, AppError
         return Err(AppError::NotFound);
     }
     Ok(ShownPage { page: list_interactions(query).await?, drawn: false })
-}
-
-/// Whether the browser is taking over the server's HTML, not drawing anew.
-fn hydrating() -> bool {
-    Owner::current_shared_context().is_some_and(|context| context.during_hydration())
 }
 
 #[component]
@@ -397,6 +392,7 @@ fn LogTable(
     };
     let styles = type_styles(data.rows.iter().map(|r| &r.kind));
     let rows = data.rows;
+    let interactive = Interactive::new();
 
     view! {
         {styles}
@@ -428,7 +424,7 @@ fn LogTable(
                 <tbody>
                     {rows
                         .into_iter()
-                        .map(|row| view! { <LogTableRow row=row return_to=return_to.clone() /> })
+                        .map(|row| view! { <LogTableRow row=row return_to=return_to.clone() interactive /> })
                         .collect_view()}
                 </tbody>
             </table>
@@ -473,7 +469,7 @@ fn export_links(query: &LogQuery, count: Option<ViewCount>) -> AnyView {
 /// [`static_html`](crate::components::static_html)): none changes once
 /// drawn except the description, which renames in place.
 #[component]
-fn LogTableRow(row: LogRow, return_to: String) -> AnyView {
+fn LogTableRow(row: LogRow, return_to: String, interactive: Interactive) -> AnyView {
     let cell = |f: &dyn Fn(&mut Markup)| {
         let mut td = Markup::new("td");
         f(&mut td);
@@ -532,7 +528,7 @@ fn LogTableRow(row: LogRow, return_to: String) -> AnyView {
             {kind}
             <td>
                 {reply}
-                <EditableDescription id=row.id description=row.description.clone() renamed=row.renamed />
+                <EditableDescription id=row.id description=row.description.clone() renamed=row.renamed interactive />
                 {after}
             </td>
             {person}
