@@ -77,6 +77,30 @@ test.describe("people and recording", () => {
     await expect(firstRow(page).locator(cell.staff)).toHaveText("Alex Morgan");
   });
 
+  test("rows the browser draws after hydration read as the server draws them, a row without tags included", async ({ page }) => {
+    await open(page, "/people");
+    await addPerson(page, "Bea Thorne");
+    await page.getByRole("link", { name: "New interaction" }).click();
+    await record(page, "Phone call", "Rang about the rent arrears", "Agreed a payment plan of £20 a week.");
+    await expect(page).toHaveURL(/recorded=\d+$/);
+    await page.getByRole("link", { name: "New interaction" }).click();
+    // Nothing here makes a tag: no word of three letters or more.
+    await record(page, "Phone call", "On 12/03 at 10:30", "12 34");
+    await expect(page).toHaveURL(/recorded=\d+$/);
+
+    // Newest first, as the server draws it and the browser hydrates it.
+    await page.goto(page.url().replace(/\?recorded=\d+$/, ""));
+    await hydrated(page);
+    const tags = page.locator(`table.interactions tbody ${cell.tags}`);
+    await expect(tags).toHaveText(["", /arrears/]);
+    // Oldest first, drawn in the browser over the hydrated rows: the second
+    // row's tags go with the row they belonged to.
+    await page.getByRole("columnheader", { name: /Timestamp/ }).getByRole("link").click();
+    await expect(page).toHaveURL(/dir=asc/);
+    await expect(page.locator(`table.interactions tbody ${cell.description}`)).toHaveText([/rent arrears/, /12\/03/]);
+    await expect(tags).toHaveText([/arrears/, ""]);
+  });
+
   test("an interaction recorded for a colleague shows both names", async ({ page }) => {
     await open(page, "/interactions/new?person=4");
     await expect(page.getByLabel("Completed by")).toHaveValue(/\d+/);

@@ -71,8 +71,9 @@ pub fn EditableDescription(
             }
             s.editing = false;
         });
+        // Unless the row has gone meanwhile (the page moved on).
         request_animation_frame(move || {
-            if let Some(button) = pencil_ref.get_untracked() {
+            if let Some(button) = pencil_ref.try_get_untracked().flatten() {
                 let _ = button.focus();
             }
         });
@@ -144,7 +145,7 @@ fn Editor(id: i64, text: String, done: Callback<Option<(String, bool)>>) -> impl
     });
     let cancel = move || {
         if !saving.get_untracked() {
-            done.run(None);
+            let _ = done.try_run(None);
         }
     };
     let save = move || {
@@ -155,8 +156,10 @@ fn Editor(id: i64, text: String, done: Callback<Option<(String, bool)>>) -> impl
         error.set(None);
         spawn_local(async move {
             match rename_description(id, draft.get_untracked()).await {
-                Ok(row) => done.run(Some((row.description, row.renamed))),
-                // Unless the field has gone meanwhile (the page moved on).
+                // Unless the row has gone meanwhile (the page moved on).
+                Ok(row) => {
+                    let _ = done.try_run(Some((row.description, row.renamed)));
+                }
                 Err(e) => {
                     e.sign_in_again_if_signed_out();
                     let _ = error.try_set(Some(e.to_string()));

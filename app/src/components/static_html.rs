@@ -113,8 +113,11 @@ impl StaticHtml {
     }
 }
 
-/// The element a [`StaticHtml`] drew or hydrated.
-pub struct StaticHtmlState(String, Element);
+/// The element a [`StaticHtml`] drew or hydrated, and the markup it was
+/// drawn from: `None` when hydrated, for what the server drew need not be
+/// what the browser was told (a log page's hydration data leaves its cells
+/// out), so the first change always redraws it.
+pub struct StaticHtmlState(Option<String>, Element);
 
 impl Mountable for StaticHtmlState {
     fn unmount(&mut self) {
@@ -150,17 +153,17 @@ impl Render for StaticHtml {
 
     fn build(self) -> Self::State {
         let element = parse(&self.0);
-        StaticHtmlState(self.0, element)
+        StaticHtmlState(Some(self.0), element)
     }
 
     fn rebuild(self, state: &mut Self::State) {
         let StaticHtmlState(previous, element) = state;
-        if self.0 != *previous {
+        if previous.as_deref() != Some(self.0.as_str()) {
             let mut fresh = parse(&self.0);
             element.insert_before_this(&mut fresh);
             element.unmount();
             *element = fresh;
-            *previous = self.0;
+            *previous = Some(self.0);
         }
     }
 }
@@ -215,7 +218,7 @@ impl RenderHtml for StaticHtml {
         }
         let element = Element::cast_from(cursor.current()).unwrap_or_else(|| parse(&self.0));
         position.set(Position::NextChild);
-        StaticHtmlState(self.0, element)
+        StaticHtmlState(None, element)
     }
 
     fn into_owned(self) -> Self::Owned {
